@@ -1,0 +1,138 @@
+package io.interestengine;
+
+import io.interestengine.graph.Field;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Scope;
+import io.interestengine.graph.Table;
+import io.interestengine.spi.DeviceModel;
+import io.interestengine.spi.DeviceSession;
+import io.interestengine.spi.Step;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a model graph on one backend session; written once for every backend. User-scope ops run once per
+ * request (once per sample in a batch), candidate-scope ops batched over the candidates. Staging checks
+ * every id against its table (or applies the table's default row), pads histories and derives mapped ids.
+ */
+final class Executor implements AutoCloseable {
+    private final ModelGraph g;
+    final Plan plan;
+    private final DeviceSession ds;
+    private final Step[] userSteps, candSteps;
+    private final Step outStep;
+    private final Op.DenseInput[] denseInputs;
+
+    Executor(ModelGraph g, DeviceModel dm, int maxUsers, int maxCandidates) {
+        this.g = g;
+        this.plan = new Plan(g, maxUsers, maxCandidates);
+        this.ds = dm.openSession(plan.layout());
+        try {
+            List<Step> us = new ArrayList<>(), cs = new ArrayList<>();
+            List<Op.DenseInput> dis = new ArrayList<>();
+            for (Op op : g.ops()) {
+                Step s = switch (op) {
+                    case Op.Embedding e -> ds.embedding(e, plan.idOff[e.field().index()], plan.off(e.out()));
+                    case Op.DenseInput d -> {
+                        dis.add(d);
+                        yield null;
+                    }
+                    case Op.Concat c -> {
+                        int[] offs = new int[c.in().size()];
+                        for (int k = 0; k < offs.length; k++) offs[k] = plan.off(c.in().get(k));
+                        yield ds.concat(c, offs, plan.off(c.out()), plan.rowMapOff);
+                    }
+                    case Op.Binary b -> ds.binary(b, plan.off(b.a()), plan.off(b.b()), plan.off(b.out()), plan.rowMapOff);
+                    case Op.Pool p -> ds.pool(p, plan.off(p.in()), plan.off(p.out()), plan.lengthsOff);
+                    case Op.Dense d -> ds.dense(d, plan.off(d.in()), plan.off(d.out()));
+                    case Op.Attention a -> ds.attention(a, plan.off(a.query()), plan.off(a.keys()), plan.off(a.out()), plan.lengthsOff, plan.rowMapOff);
+                };
+                if (s != null) (op.out().scope() == Scope.USER ? us : cs).add(s);
+            }
+            userSteps = us.toArray(new Step[0]);
+            candSteps = cs.toArray(new Step[0]);
+            denseInputs = dis.toArray(new Op.DenseInput[0]);
+            outStep = ds.output(g.output(), plan.off(g.output().in()), plan.scoresOff, plan.rowMapOff);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    /** Scores a validated request; {@code out} receives one score per candidate row. */
+    void run(RequestData r, boolean ranking, float[] out) {
+        int users = r.users, cands = r.candidates;
+        int[] si = ds.stagingInts();
+        float[] sf = ds.stagingFloats();
+        int T = g.historyLength();
+        for (Field f : r.fields) {
+            if (f.isDense()) continue;
+            int off = plan.idOff[f.index()];
+            if (f.isDerived()) {
+                int src = plan.idOff[f.deriveFrom().index()];
+                int n = f.group() == Field.Group.CANDIDATE ? cands : f.group() == Field.Group.HISTORY ? users * T : users;
+                for (int k = 0; k < n; k++) si[off + k] = f.deriveMap().i(si[src + k]);
+                continue;
+            }
+            int[] ids = r.ids[f.index()];
+            Table t = f.table();
+            switch (f.group()) {
+                case USER -> { for (int u = 0; u < users; u++) si[off + u] = checkId(f, t, ids[u], u, -1, ranking); }
+                case CANDIDATE -> { for (int c = 0; c < cands; c++) si[off + c] = checkId(f, t, ids[c], c, -1, ranking); }
+                case HISTORY -> {
+                    int pad = g.paddingId();
+                    for (int u = 0; u < users; u++) {
+                        int len = r.lengths[u], base = off + u * T, first = g.leftPadding() ? T - len : 0;
+                        for (int p = 0; p < T; p++) si[base + p] = pad;
+                        for (int p = 0; p < len; p++) si[base + first + p] = checkId(f, t, ids[u * T + p], u, p, ranking);
+                    }
+                }
+            }
+        }
+        for (int u = 0; u < users; u++) si[plan.lengthsOff + u] = r.lengths[u];
+        for (int c = 0; c < cands; c++) si[plan.rowMapOff + c] = ranking ? 0 : c;
+        for (Op.DenseInput d : denseInputs) {
+            Field f = d.field();
+            int rows = f.group() == Field.Group.CANDIDATE ? cands : users, w = f.denseWidth();
+            float[] src = r.dense[f.index()];
+            int off = plan.off(d.out());
+            for (int k = 0; k < rows * w; k++) {
+                float v = src[k];
+                if (!Float.isFinite(v)) {
+                    throw new InvalidRequestException("dense field '" + f.name() + "': value " + v + " at " + where(f, k / w, ranking) + ", index " + (k % w) + " is not finite");
+                }
+                sf[off + k] = v;
+            }
+        }
+        ds.upload(plan.inputInts, 0, plan.denseFloats);
+        for (Step s : userSteps) s.run(users, cands);
+        for (Step s : candSteps) s.run(users, cands);
+        outStep.run(users, cands);
+        ds.download(plan.scoresOff, out, cands);
+        for (int c = 0; c < cands; c++) {
+            if (!Float.isFinite(out[c])) {
+                throw new NumericException("score of " + (ranking ? "candidate " : "sample ") + c + " is " + out[c] + " (output '" + g.output().in().name() + "'): the request's values drive the model out of range");
+            }
+        }
+    }
+
+    private static String where(Field f, int row, boolean ranking) {
+        if (f.group() == Field.Group.CANDIDATE) return (ranking ? "candidate " : "sample ") + row;
+        return ranking ? "the user" : "sample " + row;
+    }
+
+    private static int checkId(Field f, Table t, int id, int row, int pos, boolean ranking) {
+        if (id >= 0 && id < t.rows()) return id;
+        if (!t.oovIsError()) return t.defaultRow();
+        String at = pos >= 0 ? where(f, row, ranking) + ", history position " + pos : where(f, row, ranking);
+        throw new InvalidRequestException(f.group().name().toLowerCase() + " field '" + f.name() + "': id " + id + " at " + at
+                + " is outside table '" + t.name() + "' of " + t.rows() + " rows (oov policy: error)");
+    }
+
+    @Override
+    public void close() {
+        ds.close();
+    }
+}

@@ -1,0 +1,199 @@
+package io.interestengine.format;
+
+import io.interestengine.ModelFormatException;
+import io.interestengine.json.Json;
+import io.interestengine.json.JsonException;
+import io.interestengine.json.Node;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader of the safetensors layout: the whole file is mapped read-only into the caller's arena, the
+ * header is checked completely (dtypes, shapes, offsets inside the data block, no overlaps) before any
+ * tensor is materialised, and each tensor is then either a slice of the mapping (fp32, when the caller
+ * asks for it) or a copy converted to fp32/int32.
+ */
+public final class SafeTensors {
+    /** Data types the format may hold. */
+    public enum DType {
+        F32(4), F16(2), BF16(2), I32(4), I64(8);
+        final int size;
+
+        DType(int size) {
+            this.size = size;
+        }
+    }
+
+    /** One header entry: where a tensor lies in the data block. */
+    public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+        public long numel() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+    }
+
+    private final Path file;
+    private final MemorySegment mapped;
+    private final long dataStart;
+    private final Map<String, Entry> entries;
+
+    private SafeTensors(Path file, MemorySegment mapped, long dataStart, Map<String, Entry> entries) {
+        this.file = file;
+        this.mapped = mapped;
+        this.dataStart = dataStart;
+        this.entries = entries;
+    }
+
+    private static ModelFormatException bad(Path f, String msg) {
+        return new ModelFormatException(f.getFileName() + ": " + msg);
+    }
+
+    /**
+     * Maps and validates a safetensors file. The mapping lives as long as {@code arena}.
+     *
+     * @throws ModelFormatException when the file is truncated, its header is invalid, or a tensor's
+     *                              dtype, shape or offsets are wrong
+     */
+    public static SafeTensors open(Path file, Arena arena) {
+        long size;
+        MemorySegment seg;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            if (size < 8) throw bad(file, "truncated: " + size + " bytes, the 8-byte header length is missing");
+            seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        long n = seg.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (n < 2 || n > size - 8) {
+            throw bad(file, "header length " + n + " is beyond the file (" + size + " bytes, at most " + (size - 8) + " available)");
+        }
+        byte[] hb = seg.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(hb, StandardCharsets.UTF_8));
+        } catch (JsonException e) {
+            throw bad(file, "header is not valid JSON: " + e.getMessage());
+        }
+        Node header = new Node(parsed, "header", m -> bad(file, m));
+        long dataLen = size - 8 - n;
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (String name : header.keys()) {
+            if (name.equals("__metadata__")) continue;
+            Node t = header.get(name);
+            String where = "tensor '" + name + "'";
+            t.allowOnly("dtype", "shape", "data_offsets");
+            String dt = t.get("dtype").str();
+            DType dtype;
+            try {
+                dtype = DType.valueOf(dt);
+            } catch (IllegalArgumentException e) {
+                throw bad(file, where + ": unknown dtype \"" + dt + "\" (supported: F32, F16, BF16, I32, I64)");
+            }
+            List<Node> sh = t.get("shape").list();
+            long[] shape = new long[sh.size()];
+            long numel = 1;
+            for (int k = 0; k < shape.length; k++) {
+                shape[k] = sh.get(k).integer();
+                if (shape[k] < 0) throw bad(file, where + ": negative dimension " + shape[k]);
+                numel = Math.multiplyExact(numel, shape[k]);
+            }
+            List<Node> off = t.get("data_offsets").list();
+            if (off.size() != 2) throw bad(file, where + ": data_offsets must be [begin, end]");
+            long b = off.get(0).integer(), e = off.get(1).integer();
+            if (b < 0 || e < b || e > dataLen) {
+                throw bad(file, where + ": data_offsets [" + b + ", " + e + "] outside the data block of " + dataLen + " bytes");
+            }
+            if (e - b != numel * dtype.size) {
+                throw bad(file, where + ": data_offsets span " + (e - b) + " bytes but " + dtype + java.util.Arrays.toString(shape) + " needs " + numel * dtype.size);
+            }
+            entries.put(name, new Entry(name, dtype, shape, b, e));
+        }
+        List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort(Comparator.comparingLong(Entry::begin));
+        for (int k = 1; k < sorted.size(); k++) {
+            Entry p = sorted.get(k - 1), q = sorted.get(k);
+            if (q.begin < p.end && q.end > q.begin && p.end > p.begin) {
+                throw bad(file, "tensors '" + p.name + "' [" + p.begin + ", " + p.end + ") and '" + q.name + "' [" + q.begin + ", " + q.end + ") overlap");
+            }
+        }
+        return new SafeTensors(file, seg, 8 + n, entries);
+    }
+
+    public Map<String, Entry> entries() {
+        return entries;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The raw bytes of a tensor inside the mapping. */
+    public MemorySegment bytes(Entry e) {
+        return mapped.asSlice(dataStart + e.begin, e.end - e.begin);
+    }
+
+    /** The header bytes (fingerprinting). */
+    public MemorySegment headerBytes() {
+        return mapped.asSlice(0, dataStart);
+    }
+
+    /**
+     * An fp32 tensor: F32 copied into {@code arena} (or sliced from the mapping when {@code map} is true),
+     * F16/BF16 converted (only when {@code allowHalf}).
+     */
+    public Tensor floats(Entry e, Arena arena, boolean allowHalf, boolean map) {
+        MemorySegment src = bytes(e);
+        switch (e.dtype) {
+            case F32 -> {
+                if (map) return new Tensor(e.name, e.shape, true, src);
+                MemorySegment dst = arena.allocate(Math.max(4, src.byteSize()), 64);
+                MemorySegment.copy(src, 0, dst, 0, src.byteSize());
+                return new Tensor(e.name, e.shape, true, dst.asSlice(0, src.byteSize()));
+            }
+            case F16, BF16 -> {
+                if (!allowHalf) throw bad(file, "tensor '" + e.name + "': dtype " + e.dtype + " is accepted for embedding tables only; store it as F32");
+                long n = e.numel();
+                MemorySegment dst = arena.allocate(Math.max(4, n * 4), 64);
+                ValueLayout.OfShort h = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (long k = 0; k < n; k++) {
+                    short bits = src.getAtIndex(h, k);
+                    float v = e.dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
+                    dst.setAtIndex(Tensor.F32, k, v);
+                }
+                return new Tensor(e.name, e.shape, true, dst.asSlice(0, n * 4));
+            }
+            default -> throw bad(file, "tensor '" + e.name + "': expected a float tensor, found " + e.dtype);
+        }
+    }
+
+    /** An int32 tensor from I32 or I64 (values must fit in int32). */
+    public Tensor ints(Entry e, Arena arena) {
+        MemorySegment src = bytes(e);
+        long n = e.numel();
+        MemorySegment dst = arena.allocate(Math.max(4, n * 4), 64);
+        for (long k = 0; k < n; k++) {
+            long v;
+            if (e.dtype == DType.I32) v = src.getAtIndex(Tensor.I32, k);
+            else if (e.dtype == DType.I64) v = src.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), k);
+            else throw bad(file, "tensor '" + e.name + "': expected an integer tensor (I32 or I64), found " + e.dtype);
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw bad(file, "tensor '" + e.name + "': value " + v + " at " + k + " does not fit in int32");
+            dst.setAtIndex(Tensor.I32, k, (int) v);
+        }
+        return new Tensor(e.name, e.shape, false, dst.asSlice(0, n * 4));
+    }
+}

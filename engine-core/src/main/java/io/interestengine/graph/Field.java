@@ -1,0 +1,19 @@
+package io.interestengine.graph;
+
+import io.interestengine.format.Tensor;
+
+/**
+ * A request field. Id fields name a table; dense fields carry {@code denseWidth} floats. A derived id
+ * field is computed from field {@code deriveFrom} through the id map {@code deriveMap} and is not sent.
+ */
+public record Field(String name, Group group, Table table, int denseWidth, Field deriveFrom, Tensor deriveMap, int index) {
+    public enum Group { USER, HISTORY, CANDIDATE }
+
+    public boolean isDense() {
+        return table == null;
+    }
+
+    public boolean isDerived() {
+        return deriveFrom != null;
+    }
+}

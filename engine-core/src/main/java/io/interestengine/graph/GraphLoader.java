@@ -1,0 +1,487 @@
+package io.interestengine.graph;
+
+import io.interestengine.ModelFormatException;
+import io.interestengine.format.SafeTensors;
+import io.interestengine.format.Tensor;
+import io.interestengine.json.Json;
+import io.interestengine.json.JsonException;
+import io.interestengine.json.Node;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a model directory ({@code model.json} + {@code weights.safetensors}, see docs/FORMAT.md) into a
+ * {@link ModelGraph}: every tensor is checked against the configuration, batch norms are folded into
+ * their dense layers and Dice parameters are folded into one affine map. Throws on the first problem,
+ * naming the field or tensor; the caller closes the arena, so nothing stays half-loaded.
+ */
+public final class GraphLoader {
+    public static final int FORMAT_VERSION = 1;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private final Path dir;
+    private final Arena arena;
+    private final boolean mmapTables;
+    private SafeTensors st;
+    private final Set<String> used = new HashSet<>();
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final List<Field> fields = new ArrayList<>();
+    private final Map<String, Field> fieldByName = new LinkedHashMap<>();
+    private final Map<String, Value> values = new LinkedHashMap<>();
+    private final List<Op> ops = new ArrayList<>();
+    private int historyLength;
+
+    private GraphLoader(Path dir, Arena arena, boolean mmapTables) {
+        this.dir = dir;
+        this.arena = arena;
+        this.mmapTables = mmapTables;
+    }
+
+    /**
+     * Loads and validates a model directory into {@code arena}.
+     *
+     * @param mmapTables map every F32 embedding table from the file instead of copying it
+     * @throws ModelFormatException naming the file, field or tensor at fault
+     */
+    public static ModelGraph load(Path dir, Arena arena, boolean mmapTables) {
+        return new GraphLoader(dir, arena, mmapTables).load();
+    }
+
+    private static ModelFormatException err(String m) {
+        return new ModelFormatException("model.json: " + m);
+    }
+
+    private ModelGraph load() {
+        Path json = dir.resolve("model.json");
+        byte[] jsonBytes;
+        try {
+            jsonBytes = Files.readAllBytes(json);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(dir + ": no model.json (is this a model directory?)");
+        } catch (IOException e) {
+            throw new ModelFormatException(json + ": cannot read: " + e.getMessage(), e);
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(jsonBytes, StandardCharsets.UTF_8));
+        } catch (JsonException e) {
+            throw err("invalid JSON: " + e.getMessage());
+        }
+        Node root = new Node(parsed, "", GraphLoader::err);
+        root.allowOnly("format", "format_version", "name", "reference", "description", "tables", "fields", "graph",
+                "output", "allow_unused_tensors", "notes");
+        if (root.has("format") && !root.get("format").str().equals("interest-engine-model")) {
+            throw root.get("format").fail("expected \"interest-engine-model\", found \"" + root.get("format").str() + "\"");
+        }
+        long ver = root.get("format_version").integer();
+        if (ver != FORMAT_VERSION) throw root.get("format_version").fail("unsupported version " + ver + " (this engine reads " + FORMAT_VERSION + ")");
+        Path wfile = dir.resolve("weights.safetensors");
+        if (!Files.exists(wfile)) throw new ModelFormatException(dir + ": no weights.safetensors");
+        st = SafeTensors.open(wfile, arena);
+
+        Node tnode = root.get("tables");
+        for (String tn : tnode.keys()) parseTable(tn, tnode.get(tn));
+        parseFields(root.get("fields"));
+        List<Node> graph = root.get("graph").list();
+        if (graph.isEmpty()) throw root.get("graph").fail("the graph has no ops");
+        for (Node op : graph) parseOp(op);
+        Output output = parseOutput(root.get("output"));
+
+        if (!root.bool("allow_unused_tensors", false)) {
+            for (String t : st.entries().keySet()) {
+                if (!used.contains(t)) {
+                    throw new ModelFormatException("weights.safetensors: tensor '" + t + "' is not used by model.json (set \"allow_unused_tensors\": true to accept it)");
+                }
+            }
+        }
+        Node hist = root.get("fields").opt("history");
+        boolean left = !hist.isNull() && hist.str("padding", "right").equals("left");
+        int padId = hist.isNull() ? 0 : (int) hist.num("padding_id", 0);
+        return new ModelGraph(root.str("name", dir.getFileName().toString()), root.str("reference", ""),
+                fingerprint(jsonBytes), Map.copyOf(tables), List.copyOf(fields), values, List.copyOf(ops), output,
+                historyLength, left, padId);
+    }
+
+    private String fingerprint(byte[] json) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(json);
+            md.update(st.headerBytes().toArray(ValueLayout.JAVA_BYTE));
+            // The data block is hashed too: two exports with the same shapes but different weights must differ.
+            var data = st.headerBytes();
+            for (SafeTensors.Entry e : st.entries().values()) {
+                md.update(st.bytes(e).asByteBuffer());
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String checkName(Node n) {
+        String s = n.str();
+        if (!NAME.matcher(s).matches()) throw n.fail("invalid name \"" + s + "\"");
+        return s;
+    }
+
+    private SafeTensors.Entry entry(Node ref, long... shape) {
+        String name = ref.str();
+        SafeTensors.Entry e = st.entries().get(name);
+        if (e == null) throw new ModelFormatException("model.json: " + ref.path() + ": tensor '" + name + "' is missing from weights.safetensors");
+        if (shape != null && !Arrays.equals(e.shape(), shape)) {
+            throw new ModelFormatException("model.json: " + ref.path() + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(shape));
+        }
+        used.add(name);
+        return e;
+    }
+
+    private float[] floats(Node ref, long... shape) {
+        return st.floats(entry(ref, shape), arena, false, false).toFloatArray();
+    }
+
+    private void parseTable(String name, Node t) {
+        if (!NAME.matcher(name).matches()) throw t.fail("invalid table name");
+        t.allowOnly("tensor", "rows", "dim", "oov", "mmap");
+        int rows = t.get("rows").intIn(1, Integer.MAX_VALUE);
+        int dim = t.get("dim").intIn(1, 1 << 20);
+        SafeTensors.Entry e = entry(t.get("tensor"), rows, dim);
+        boolean map = (mmapTables || t.bool("mmap", false)) && e.dtype() == SafeTensors.DType.F32;
+        Tensor data = st.floats(e, arena, true, map);
+        int defaultRow = -1;
+        Node oov = t.opt("oov");
+        if (!oov.isNull()) {
+            if (oov.isString()) {
+                if (!oov.str().equals("error")) throw oov.fail("expected \"error\" or {\"default_row\": R}, found \"" + oov.str() + "\"");
+            } else {
+                oov.allowOnly("default_row");
+                defaultRow = oov.get("default_row").intIn(0, rows - 1);
+            }
+        }
+        tables.put(name, new Table(name, rows, dim, data, defaultRow));
+    }
+
+    private void parseFields(Node f) {
+        f.allowOnly("user", "history", "candidate");
+        if (f.has("user")) for (Node n : f.get("user").list()) addField(n, Field.Group.USER);
+        if (f.has("history")) {
+            Node h = f.get("history");
+            h.allowOnly("max_length", "padding", "padding_id", "fields");
+            historyLength = h.get("max_length").intIn(1, 1 << 16);
+            String pad = h.str("padding", "right");
+            if (!pad.equals("right") && !pad.equals("left")) throw h.get("padding").fail("expected \"right\" or \"left\", found \"" + pad + "\"");
+            h.opt("padding_id");
+            for (Node n : h.get("fields").list()) addField(n, Field.Group.HISTORY);
+        }
+        if (f.has("candidate")) for (Node n : f.get("candidate").list()) addField(n, Field.Group.CANDIDATE);
+        if (fields(Field.Group.CANDIDATE).isEmpty()) throw f.fail("at least one candidate field is required");
+    }
+
+    private List<Field> fields(Field.Group g) {
+        return fields.stream().filter(x -> x.group() == g).toList();
+    }
+
+    private void addField(Node n, Field.Group g) {
+        n.allowOnly("name", "table", "dense", "derive");
+        String name = checkName(n.get("name"));
+        if (fieldByName.containsKey(name)) throw n.get("name").fail("field \"" + name + "\" declared twice");
+        Field f;
+        if (n.has("dense")) {
+            if (n.has("table")) throw n.fail("a field has either \"table\" or \"dense\", not both");
+            if (g == Field.Group.HISTORY) throw n.fail("dense fields are not allowed in the history");
+            f = new Field(name, g, null, n.get("dense").intIn(1, 1 << 20), null, null, fields.size());
+        } else {
+            String tn = n.get("table").str();
+            Table t = tables.get(tn);
+            if (t == null) throw n.get("table").fail("unknown table \"" + tn + "\" (tables: " + String.join(", ", tables.keySet()) + ")");
+            Field from = null;
+            Tensor map = null;
+            if (n.has("derive")) {
+                Node d = n.get("derive");
+                d.allowOnly("from", "map");
+                String fn = d.get("from").str();
+                from = fieldByName.get(fn);
+                if (from == null || from.group() != g || from.isDense()) {
+                    throw d.get("from").fail("\"" + fn + "\" is not an earlier id field of the same group");
+                }
+                if (from.isDerived()) throw d.get("from").fail("\"" + fn + "\" is itself derived");
+                map = st.ints(entry(d.get("map"), from.table().rows()), arena);
+                for (int k = 0; k < from.table().rows(); k++) {
+                    int v = map.i(k);
+                    if (v < 0 || v >= t.rows()) {
+                        throw d.get("map").fail("id map '" + d.get("map").str() + "' maps " + k + " to " + v + ", outside table '" + tn + "' of " + t.rows() + " rows");
+                    }
+                }
+            }
+            f = new Field(name, g, t, 0, from, map, fields.size());
+        }
+        fields.add(f);
+        fieldByName.put(name, f);
+    }
+
+    private Value value(Node ref) {
+        String n = ref.str();
+        Value v = values.get(n);
+        if (v == null) throw ref.fail("unknown value \"" + n + "\" (it must be written by an earlier op)");
+        return v;
+    }
+
+    private String outName(Node op) {
+        String n = checkName(op.get("out"));
+        if (values.containsKey(n) || fieldByName.containsKey(n)) throw op.get("out").fail("\"" + n + "\" is already defined");
+        return n;
+    }
+
+    private void parseOp(Node op) {
+        String kind = op.get("op").str();
+        switch (kind) {
+            case "embedding" -> {
+                op.allowOnly("op", "out", "field");
+                String out = outName(op);
+                Field f = fieldByName.get(op.get("field").str());
+                if (f == null || f.isDense()) throw op.get("field").fail("\"" + op.get("field").str() + "\" is not an id field");
+                Value v = switch (f.group()) {
+                    case USER -> Value.vector(out, Scope.USER, f.table().dim());
+                    case CANDIDATE -> Value.vector(out, Scope.CANDIDATE, f.table().dim());
+                    case HISTORY -> Value.sequence(out, Scope.USER, historyLength, f.table().dim(), true);
+                };
+                add(new Op.Embedding(v, f));
+            }
+            case "dense_input" -> {
+                op.allowOnly("op", "out", "field");
+                String out = outName(op);
+                Field f = fieldByName.get(op.get("field").str());
+                if (f == null || !f.isDense()) throw op.get("field").fail("\"" + op.get("field").str() + "\" is not a dense field");
+                add(new Op.DenseInput(Value.vector(out, f.group() == Field.Group.USER ? Scope.USER : Scope.CANDIDATE, f.denseWidth()), f));
+            }
+            case "concat" -> {
+                op.allowOnly("op", "out", "in");
+                String out = outName(op);
+                List<Value> in = new ArrayList<>();
+                for (Node n : op.get("in").list()) in.add(value(n));
+                if (in.isEmpty()) throw op.get("in").fail("nothing to concatenate");
+                Value first = in.get(0);
+                Scope s = Scope.USER;
+                int w = 0;
+                for (int k = 0; k < in.size(); k++) {
+                    Value v = in.get(k);
+                    if (v.sequence() != first.sequence() || (v.sequence() && (v.length() != first.length() || v.masked() != first.masked()))) {
+                        throw op.get("in").fail("\"" + v.name() + "\" cannot be concatenated with \"" + first.name() + "\": " + v.describe() + " vs " + first.describe());
+                    }
+                    if (v.sequence() && v.scope() != first.scope()) throw op.get("in").fail("sequences of different scopes");
+                    s = Scope.of(s, v.scope());
+                    w += v.width();
+                }
+                Value o = first.sequence() ? Value.sequence(out, s, first.length(), w, first.masked()) : Value.vector(out, s, w);
+                add(new Op.Concat(o, List.copyOf(in)));
+            }
+            case "mul", "add" -> {
+                op.allowOnly("op", "out", "in");
+                String out = outName(op);
+                List<Node> in = op.get("in").list();
+                if (in.size() != 2) throw op.get("in").fail("expected two inputs, found " + in.size());
+                Value a = value(in.get(0)), b = value(in.get(1));
+                if (a.sequence() || b.sequence()) throw op.get("in").fail("\"" + kind + "\" takes vectors");
+                if (a.width() != b.width()) throw op.get("in").fail("widths differ: " + a.describe() + " vs " + b.describe());
+                add(new Op.Binary(Value.vector(out, Scope.of(a.scope(), b.scope()), a.width()),
+                        kind.equals("mul") ? Op.BinaryKind.MUL : Op.BinaryKind.ADD, a, b));
+            }
+            case "pool" -> {
+                op.allowOnly("op", "out", "in", "mode", "masked", "mean_eps");
+                String out = outName(op);
+                Value in = value(op.get("in"));
+                if (!in.sequence()) throw op.get("in").fail("pool takes a sequence, \"" + in.name() + "\" is a vector");
+                String mode = op.get("mode").str();
+                if (!mode.equals("sum") && !mode.equals("mean")) throw op.get("mode").fail("expected \"sum\" or \"mean\", found \"" + mode + "\"");
+                boolean masked = op.get("masked").bool();
+                add(new Op.Pool(Value.vector(out, in.scope(), in.width()), in, mode.equals("mean"), masked, (float) op.num("mean_eps", 0)));
+            }
+            case "dense" -> {
+                op.allowOnly("op", "out", "in", "weight", "bias", "batch_norm_before", "batch_norm_after", "activation");
+                String out = outName(op);
+                Value in = value(op.get("in"));
+                if (in.sequence()) throw op.get("in").fail("dense takes a vector, \"" + in.name() + "\" is a sequence");
+                Layer l = parseLayer(op, out, in.width());
+                add(new Op.Dense(Value.vector(out, in.scope(), l.out()), in, l));
+            }
+            case "attention" -> {
+                op.allowOnly("op", "out", "query", "keys", "layers", "normalization", "scale", "mask", "return");
+                String out = outName(op);
+                Value q = value(op.get("query")), k = value(op.get("keys"));
+                if (q.sequence()) throw op.get("query").fail("the query must be a vector");
+                if (!k.sequence()) throw op.get("keys").fail("the keys must be a sequence");
+                if (q.width() != k.width()) throw op.get("query").fail("query width " + q.width() + " differs from key width " + k.width());
+                List<Node> ln = op.get("layers").list();
+                if (ln.isEmpty()) throw op.get("layers").fail("at least one layer is required");
+                List<Layer> layers = new ArrayList<>();
+                int w = 4 * k.width();
+                for (int i = 0; i < ln.size(); i++) {
+                    Node lnode = ln.get(i);
+                    lnode.allowOnly("weight", "bias", "activation", "batch_norm_before", "batch_norm_after");
+                    Layer l = parseLayer(lnode, out + ".layer" + i, w);
+                    layers.add(l);
+                    w = l.out();
+                }
+                Layer last = layers.get(layers.size() - 1);
+                if (last.out() != 1) throw ln.get(ln.size() - 1).fail("the last attention layer must have one output, found " + last.out());
+                if (!(last.activation() instanceof Activation.Linear)) throw ln.get(ln.size() - 1).fail("the last attention layer gives the raw score: no activation");
+                String norm = op.get("normalization").str();
+                Op.Normalization nz = switch (norm) {
+                    case "softmax" -> Op.Normalization.SOFTMAX;
+                    case "raw" -> Op.Normalization.RAW;
+                    default -> throw op.get("normalization").fail("expected \"softmax\" or \"raw\", found \"" + norm + "\"");
+                };
+                float scale = (float) op.num("scale", 1.0);
+                boolean mask = op.bool("mask", true);
+                String ret = op.str("return", "pooled");
+                if (!ret.equals("pooled") && !ret.equals("weights")) throw op.get("return").fail("expected \"pooled\" or \"weights\", found \"" + ret + "\"");
+                Scope s = Scope.of(q.scope(), k.scope());
+                Value o = ret.equals("pooled") ? Value.vector(out, s, k.width()) : Value.sequence(out, s, k.length(), 1, k.masked());
+                add(new Op.Attention(o, q, k, List.copyOf(layers), nz, scale, mask && k.masked(), ret.equals("weights")));
+            }
+            default -> throw op.get("op").fail("unknown op \"" + kind + "\" (known: embedding, dense_input, concat, mul, add, pool, dense, attention)");
+        }
+    }
+
+    private void add(Op op) {
+        values.put(op.out().name(), op.out());
+        ops.add(op);
+    }
+
+    /** One dense layer with its batch norms folded: BN before scales W's columns, BN after its rows. */
+    private Layer parseLayer(Node n, String name, int in) {
+        Node wref = n.get("weight");
+        SafeTensors.Entry we = entry(wref, (long[]) null);
+        if (we.shape().length != 2 || we.shape()[1] != in) {
+            throw new ModelFormatException("model.json: " + wref.path() + ": tensor '" + wref.str() + "' has shape " + Arrays.toString(we.shape()) + ", expected [out, " + in + "]");
+        }
+        int out = (int) we.shape()[0];
+        double[] w = toDouble(st.floats(we, arena, false, false).toFloatArray());
+        double[] b = n.has("bias") ? toDouble(floats(n.get("bias"), out)) : new double[out];
+        if (n.has("batch_norm_before")) {
+            double[][] st = batchNorm(n.get("batch_norm_before"), in);
+            for (int o = 0; o < out; o++) {
+                double acc = 0;
+                for (int i = 0; i < in; i++) {
+                    acc += w[o * in + i] * st[1][i];
+                    w[o * in + i] *= st[0][i];
+                }
+                b[o] += acc;
+            }
+        }
+        if (n.has("batch_norm_after")) {
+            double[][] st = batchNorm(n.get("batch_norm_after"), out);
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) w[o * in + i] *= st[0][o];
+                b[o] = b[o] * st[0][o] + st[1][o];
+            }
+        }
+        Activation act = n.has("activation") ? parseActivation(n.get("activation"), out) : Activation.LINEAR;
+        return new Layer(name, in, out, toFloat(w), toFloat(b), act);
+    }
+
+    /** Batch norm as {@code x·scale + shift}: [0] scale, [1] shift. */
+    private double[][] batchNorm(Node bn, int width) {
+        bn.allowOnly("mean", "var", "weight", "bias", "eps");
+        double eps = bn.num("eps", 1e-3);
+        if (eps < 0) throw bn.get("eps").fail("negative eps " + eps);
+        float[] mean = bn.has("mean") ? floats(bn.get("mean"), width) : null;
+        float[] var = bn.has("var") ? floats(bn.get("var"), width) : null;
+        float[] g = bn.has("weight") ? floats(bn.get("weight"), width) : null;
+        float[] beta = bn.has("bias") ? floats(bn.get("bias"), width) : null;
+        double[][] r = new double[2][width];
+        for (int c = 0; c < width; c++) {
+            double v = var == null ? 1 : var[c];
+            if (v + eps <= 0) throw bn.get("var").fail("variance " + v + " + eps is not positive at channel " + c);
+            double s = (g == null ? 1 : g[c]) / Math.sqrt(v + eps);
+            r[0][c] = s;
+            r[1][c] = (beta == null ? 0 : beta[c]) - (mean == null ? 0 : mean[c]) * s;
+        }
+        return r;
+    }
+
+    private Activation parseActivation(Node a, int width) {
+        String type = a.get("type").str();
+        switch (type) {
+            case "linear": a.allowOnly("type"); return Activation.LINEAR;
+            case "relu": a.allowOnly("type"); return new Activation.Relu();
+            case "sigmoid": a.allowOnly("type"); return new Activation.Sigmoid();
+            case "tanh": a.allowOnly("type"); return new Activation.Tanh();
+            case "prelu": {
+                a.allowOnly("type", "alpha");
+                SafeTensors.Entry e = entry(a.get("alpha"), (long[]) null);
+                long n = e.numel();
+                if (n != width && n != 1) throw a.get("alpha").fail("PReLU alpha '" + e.name() + "' has " + n + " values, expected " + width + " (per channel) or 1 (scalar)");
+                float[] src = st.floats(e, arena, false, false).toFloatArray();
+                float[] al = new float[width];
+                for (int c = 0; c < width; c++) al[c] = src[n == 1 ? 0 : c];
+                return new Activation.PRelu(al);
+            }
+            case "dice": {
+                a.allowOnly("type", "alpha", "bn", "form");
+                float[] alpha = floats(a.get("alpha"), width);
+                float[] ka = new float[width], kc = new float[width];
+                String form = a.str("form", "batch_norm");
+                if (form.equals("per_sample")) {
+                    if (a.has("bn")) throw a.get("bn").fail("the per_sample form takes no batch norm (p is 0.5)");
+                } else if (form.equals("batch_norm")) {
+                    double[][] bn = batchNorm(a.get("bn"), width);
+                    for (int c = 0; c < width; c++) {
+                        ka[c] = (float) bn[0][c];
+                        kc[c] = (float) bn[1][c];
+                    }
+                } else {
+                    throw a.get("form").fail("expected \"batch_norm\" or \"per_sample\", found \"" + form + "\"");
+                }
+                return new Activation.Dice(alpha, ka, kc);
+            }
+            default:
+                throw a.get("type").fail("unknown activation \"" + type + "\" (known: linear, relu, sigmoid, tanh, prelu, dice)");
+        }
+    }
+
+    private Output parseOutput(Node o) {
+        o.allowOnly("in", "type", "index", "epsilon");
+        Value v = value(o.get("in"));
+        if (v.sequence()) throw o.get("in").fail("the output must be a vector");
+        String t = o.get("type").str();
+        Output.Kind k = switch (t) {
+            case "sigmoid" -> Output.Kind.SIGMOID;
+            case "softmax2" -> Output.Kind.SOFTMAX2;
+            case "identity" -> Output.Kind.IDENTITY;
+            default -> throw o.get("type").fail("unknown output type \"" + t + "\" (known: sigmoid, softmax2, identity)");
+        };
+        int need = k == Output.Kind.SOFTMAX2 ? 2 : 1;
+        if (v.width() != need) throw o.get("in").fail("\"" + t + "\" needs width " + need + ", \"" + v.name() + "\" has " + v.width());
+        int index = k == Output.Kind.SOFTMAX2 ? o.has("index") ? o.get("index").intIn(0, 1) : 0 : 0;
+        return new Output(v, k, index, (float) o.num("epsilon", 0));
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return d;
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        return f;
+    }
+}

@@ -1,0 +1,98 @@
+package io.interestengine.scalar;
+
+import io.interestengine.cpu.CpuSession;
+import io.interestengine.graph.Layer;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
+import io.interestengine.spi.Step;
+
+/**
+ * The DIN activation unit in its direct form: for every (row, position) the MLP runs on
+ * {@code [q, k, q−k, q⊙k]}; then the scores are masked and normalised and the keys pooled (or the weights
+ * written). The faster backends split the first layer; this one is the definition they are checked against.
+ */
+final class ScalarAttention implements Step {
+    /** The references' padding score {@code −2^32 + 1}, as fp32. */
+    static final float PAD_SCORE = (float) (-4294967296.0 + 1.0);
+
+    private final ModelGraph g;
+    private final Op.Attention op;
+    private final float[] f;
+    private final int[] ints;
+    private final int qOff, kOff, outOff, lengthsOff, rowMapOff;
+    private final float[] x, h0, h1, scores;
+
+    ScalarAttention(ModelGraph g, Op.Attention op, float[] f, int[] ints, int qOff, int kOff, int outOff, int lengthsOff, int rowMapOff) {
+        this.g = g;
+        this.op = op;
+        this.f = f;
+        this.ints = ints;
+        this.qOff = qOff;
+        this.kOff = kOff;
+        this.outOff = outOff;
+        this.lengthsOff = lengthsOff;
+        this.rowMapOff = rowMapOff;
+        int widest = 4 * op.keys().width();
+        for (Layer l : op.layers()) widest = Math.max(widest, l.out());
+        x = new float[widest];
+        h0 = new float[widest];
+        h1 = new float[widest];
+        scores = new float[op.keys().length()];
+    }
+
+    @Override
+    public void run(int users, int cands) {
+        int T = op.keys().length(), d = op.keys().width();
+        int rows = CpuSession.rows(op.out(), users, cands);
+        for (int r = 0; r < rows; r++) {
+            int q = qOff + CpuSession.src(op.query(), op.out().scope(), ints, rowMapOff, r) * d;
+            int ku = CpuSession.src(op.keys(), op.out().scope(), ints, rowMapOff, r);
+            int len = op.mask() ? ints[lengthsOff + ku] : T;
+            int t0 = op.mask() ? CpuSession.first(g, len) : 0;
+            for (int t = 0; t < T; t++) {
+                int k = kOff + (ku * T + t) * d;
+                for (int j = 0; j < d; j++) {
+                    float qv = f[q + j], kv = f[k + j];
+                    x[j] = qv;
+                    x[d + j] = kv;
+                    x[2 * d + j] = qv - kv;
+                    x[3 * d + j] = qv * kv;
+                }
+                float[] in = x, out = h0;
+                for (Layer l : op.layers()) {
+                    ScalarDense.apply(l, in, 0, out, 0);
+                    in = out;
+                    out = out == h0 ? h1 : h0;
+                }
+                scores[t] = in[0];
+            }
+            boolean any = len > 0 || !op.mask();
+            if (op.normalization() == Op.Normalization.SOFTMAX) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int t = 0; t < T; t++) {
+                    boolean real = t >= t0 && t < t0 + len;
+                    scores[t] = (real ? scores[t] : PAD_SCORE) * op.scale();
+                    max = Math.max(max, scores[t]);
+                }
+                float sum = 0f;
+                for (int t = 0; t < T; t++) {
+                    scores[t] = (float) Math.exp(scores[t] - max);
+                    sum += scores[t];
+                }
+                for (int t = 0; t < T; t++) scores[t] /= sum;
+            } else {
+                for (int t = 0; t < T; t++) if (t < t0 || t >= t0 + len) scores[t] = 0f;
+            }
+            assert any || op.normalization() == Op.Normalization.SOFTMAX || len == 0;
+            if (op.returnWeights()) {
+                for (int t = 0; t < T; t++) f[outOff + r * T + t] = scores[t];
+            } else {
+                for (int j = 0; j < d; j++) {
+                    float s = 0f;
+                    for (int t = 0; t < T; t++) s += scores[t] * f[kOff + (ku * T + t) * d + j];
+                    f[outOff + r * d + j] = s;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.interestengine.scalar;
+
+import io.interestengine.cpu.CpuSession;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Value;
+import io.interestengine.spi.Step;
+
+/** Concatenation and elementwise product/sum, broadcasting user-scope inputs to candidate rows. */
+final class ScalarElementwise {
+    private ScalarElementwise() {
+    }
+
+    static Step concat(Op.Concat op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+        Value out = op.out();
+        Value[] in = op.in().toArray(new Value[0]);
+        int T = out.length(), W = out.width();
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                int col = 0;
+                for (int k = 0; k < in.length; k++) {
+                    int w = in[k].width();
+                    int sr = CpuSession.src(in[k], out.scope(), ints, rowMapOff, r);
+                    for (int t = 0; t < T; t++) {
+                        int s = inOffs[k] + (sr * T + t) * w, d = outOff + (r * T + t) * W + col;
+                        for (int j = 0; j < w; j++) f[d + j] = f[s + j];
+                    }
+                    col += w;
+                }
+            }
+        };
+    }
+
+    static Step binary(Op.Binary op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
+        Value out = op.out();
+        int w = out.width();
+        boolean mul = op.kind() == Op.BinaryKind.MUL;
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                int a = aOff + CpuSession.src(op.a(), out.scope(), ints, rowMapOff, r) * w;
+                int b = bOff + CpuSession.src(op.b(), out.scope(), ints, rowMapOff, r) * w;
+                for (int j = 0; j < w; j++) f[outOff + r * w + j] = mul ? f[a + j] * f[b + j] : f[a + j] + f[b + j];
+            }
+        };
+    }
+}

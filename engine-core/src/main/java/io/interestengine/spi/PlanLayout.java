@@ -1,0 +1,11 @@
+package io.interestengine.spi;
+
+import io.interestengine.graph.ModelGraph;
+
+/**
+ * The sizes of one session's workspace, fixed by the planner: one float arena and one int arena,
+ * addressed by element offsets. The int arena starts with the request inputs (ids, history lengths,
+ * the candidate-to-user row map), which is all that is uploaded per request.
+ */
+public record PlanLayout(ModelGraph graph, int floats, int ints, int inputInts, int maxUsers, int maxCandidates) {
+}
