@@ -6,9 +6,9 @@ import io.interestengine.graph.Output;
 import io.interestengine.spi.PlanLayout;
 import io.interestengine.spi.Step;
 
-/** Binds the scalar kernels, one class per op family, to one session's arenas. */
-final class ScalarSession extends CpuSession {
-    ScalarSession(PlanLayout layout) {
+/** Binds the scalar kernels, one class per op family, to one session's arenas. Public so that a faster CPU backend can extend it and replace op families one at a time. */
+public class ScalarSession extends CpuSession {
+    public ScalarSession(PlanLayout layout) {
         super(layout);
     }
 
