@@ -1,0 +1,184 @@
+package io.interestengine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every malformed model directory gives a ModelFormatException naming the tensor or field and the value. */
+class BadModelTest {
+    @TempDir
+    Path tmp;
+
+    private void expect(Path dir, String... fragments) {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(dir, LoadOptions.defaults().withBackend("scalar")));
+        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should mention '" + f + "'");
+    }
+
+    private Path model(String json) {
+        return TinyModel.write(tmp.resolve("m"), json, TinyModel.tensors(1), TinyModel.shapes());
+    }
+
+    private Path withWeights(byte[] weights) throws IOException {
+        Path d = TinyModel.write(tmp.resolve("m"));
+        Files.write(d.resolve("weights.safetensors"), weights);
+        return d;
+    }
+
+    @Test
+    void validModelLoads() {
+        try (Model m = Model.load(TinyModel.write(tmp.resolve("ok")), LoadOptions.defaults().withBackend("scalar"))) {
+            assertEquals("scalar", m.backendName());
+        }
+    }
+
+    @Test
+    void truncatedFile() throws IOException {
+        expect(withWeights(new byte[]{1, 2, 3, 4, 5}), "truncated", "5 bytes");
+    }
+
+    @Test
+    void truncatedData() throws IOException {
+        byte[] full = TinyModel.safetensors(TinyModel.tensors(1), TinyModel.shapes());
+        // Cutting the last tensor's bytes leaves its offsets beyond the data block.
+        expect(withWeights(Arrays.copyOf(full, full.length - 8)), "bn.var", "outside the data block");
+    }
+
+    @Test
+    void headerLengthBeyondFile() throws IOException {
+        byte[] b = TinyModel.safetensors(TinyModel.tensors(1), TinyModel.shapes());
+        b[0] = (byte) 0xff;
+        b[1] = (byte) 0xff;
+        b[2] = (byte) 0x7f;
+        expect(withWeights(b), "header length 8388607", "beyond the file");
+    }
+
+    @Test
+    void invalidHeaderJson() throws IOException {
+        expect(withWeights(TinyModel.assemble("{\"emb.uid\": {\"dtype\": ", Map.of())), "not valid JSON");
+    }
+
+    private String header(String replaceFrom, String replaceTo) {
+        String json = TinyModel.header(TinyModel.tensors(1), TinyModel.shapes());
+        assertTrue(json.contains(replaceFrom), "test setup: header lacks " + replaceFrom);
+        return json.replace(replaceFrom, replaceTo);
+    }
+
+    @Test
+    void unknownDtype() throws IOException {
+        String h = header("\"emb.mid\":{\"dtype\":\"F32\"", "\"emb.mid\":{\"dtype\":\"Q4\"");
+        expect(withWeights(TinyModel.assemble(h, TinyModel.tensors(1))), "emb.mid", "unknown dtype \"Q4\"");
+    }
+
+    @Test
+    void overlappingOffsets() throws IOException {
+        // emb.uid is [0,40); pointing emb.mid (56 bytes) at [16,72) overlaps it.
+        String h = header("\"data_offsets\":[40,96]", "\"data_offsets\":[16,72]");
+        expect(withWeights(TinyModel.assemble(h, TinyModel.tensors(1))), "emb.uid", "emb.mid", "overlap");
+    }
+
+    @Test
+    void offsetsOutsideFile() throws IOException {
+        String h = header("\"data_offsets\":[40,96]", "\"data_offsets\":[4000,4056]");
+        expect(withWeights(TinyModel.assemble(h, TinyModel.tensors(1))), "emb.mid", "[4000, 4056]", "outside the data block");
+    }
+
+    @Test
+    void tensorMissing() {
+        Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
+        t.remove("fc1.bias");
+        TinyModel.write(tmp.resolve("m"), TinyModel.JSON, t, TinyModel.shapes());
+        expect(tmp.resolve("m"), "graph[11].bias", "fc1.bias", "missing");
+    }
+
+    @Test
+    void wrongShape() {
+        Map<String, int[]> s = new LinkedHashMap<>(TinyModel.shapes());
+        s.put("emb.mid", new int[]{2, 7});
+        TinyModel.write(tmp.resolve("m"), TinyModel.JSON, TinyModel.tensors(1), s);
+        expect(tmp.resolve("m"), "emb.mid", "[2, 7]", "expected [7, 2]");
+    }
+
+    @Test
+    void wrongLayerInputWidth() {
+        expect(model(TinyModel.JSON.replace("\"in\": [\"u\", \"item\", \"his_sum\", \"item_his\", \"att\"]", "\"in\": [\"item\", \"his_sum\", \"item_his\", \"att\"]")),
+                "fc1.weight", "[2, 18]", "expected [out, 16]");
+    }
+
+    @Test
+    void unknownOp() {
+        expect(model(TinyModel.JSON.replace("\"op\": \"mul\"", "\"op\": \"matmul\"")), "graph[8].op", "unknown op \"matmul\"");
+    }
+
+    @Test
+    void unknownOption() {
+        expect(model(TinyModel.JSON.replace("\"mode\": \"sum\",", "\"mode\": \"sum\", \"window\": 3,")), "graph[7].window", "unknown key");
+    }
+
+    @Test
+    void unknownActivation() {
+        expect(model(TinyModel.JSON.replace("{\"type\": \"sigmoid\"}", "{\"type\": \"gelu\"}")), "activation.type", "unknown activation \"gelu\"");
+    }
+
+    @Test
+    void badOptionValue() {
+        expect(model(TinyModel.JSON.replace("\"normalization\": \"softmax\"", "\"normalization\": \"sparsemax\"")), "normalization", "\"sparsemax\"");
+    }
+
+    @Test
+    void unknownValueReference() {
+        expect(model(TinyModel.JSON.replace("\"in\": [\"item\", \"his_sum\"]", "\"in\": [\"item\", \"his_summ\"]")), "graph[8].in[1]", "unknown value \"his_summ\"");
+    }
+
+    @Test
+    void unsupportedFormatVersion() {
+        expect(model(TinyModel.JSON.replace("\"format_version\": 1", "\"format_version\": 7")), "format_version", "unsupported version 7");
+    }
+
+    @Test
+    void invalidModelJson() {
+        expect(model(TinyModel.JSON.replace("\"tables\": {", "\"tables\" {")), "model.json", "invalid JSON", "line 5, column 12");
+    }
+
+    @Test
+    void unusedTensor() {
+        Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
+        Map<String, int[]> s = new LinkedHashMap<>(TinyModel.shapes());
+        t.put("stray", new float[]{1f});
+        s.put("stray", new int[]{1});
+        TinyModel.write(tmp.resolve("m"), TinyModel.JSON, t, s);
+        expect(tmp.resolve("m"), "'stray'", "not used");
+    }
+
+    @Test
+    void oovDefaultRowOutsideTable() {
+        expect(model(TinyModel.JSON.replace("\"oov\": {\"default_row\": 0}", "\"oov\": {\"default_row\": 3}")), "tables.cat.oov.default_row", "value 3 outside [0, 2]");
+    }
+
+    @Test
+    void missingDirectory() {
+        expect(tmp.resolve("nowhere"), "no model.json");
+    }
+
+    @Test
+    void failedLoadLeavesOtherModelsUntouched() {
+        try (Model good = Model.load(TinyModel.write(tmp.resolve("good")), LoadOptions.defaults().withBackend("scalar"));
+             Session s = good.newSession()) {
+            float[] before = s.score(TinyModel.request(good, 3, 4));
+            Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
+            t.remove("att.1.bias");
+            TinyModel.write(tmp.resolve("bad"), TinyModel.JSON, t, TinyModel.shapes());
+            assertThrows(ModelFormatException.class, () -> Model.load(tmp.resolve("bad")));
+            assertTrue(Arrays.equals(before, s.score(TinyModel.request(good, 3, 4))));
+        }
+    }
+}
