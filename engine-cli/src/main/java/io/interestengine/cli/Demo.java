@@ -1,0 +1,139 @@
+package io.interestengine.cli;
+
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RequestJson;
+import io.interestengine.Session;
+import io.interestengine.graph.Field;
+import io.interestengine.json.Json;
+import io.interestengine.json.Node;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code demo}: loads every bundled example model, scores its demo request (one user, N candidates), and prints
+ * the user's history categories beside the top candidates, the backend and the latency.
+ */
+final class Demo {
+    private static final List<String> ORDER = List.of("base", "din", "dien", "mimn");
+
+    private Demo() {
+    }
+
+    static int run(Args args, PrintStream out) throws IOException {
+        Path root = Path.of(args.get("models", "models"));
+        if (!Files.isDirectory(root)) {
+            out.println("no models directory at " + root.toAbsolutePath() + " (run from the repository root, or pass --models DIR)");
+            return 1;
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(root)) {
+            dirs = new ArrayList<>(s.filter(d -> Files.exists(d.resolve("model.json")) && Files.exists(d.resolve("demo_request.json"))).toList());
+        }
+        dirs.sort(Comparator.comparingInt((Path d) -> {
+            int i = ORDER.indexOf(d.getFileName().toString());
+            return i < 0 ? ORDER.size() : i;
+        }).thenComparing(Path::toString));
+        if (dirs.isEmpty()) {
+            out.println("no example models under " + root + " (each needs model.json and demo_request.json)");
+            return 1;
+        }
+        LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
+        out.println("interest-engine demo: " + dirs.size() + " bundled models, one ranking request each");
+        for (Path d : dirs) one(d, opts, out);
+        return 0;
+    }
+
+    private static void one(Path dir, LoadOptions opts, PrintStream out) throws IOException {
+        String reqText = Files.readString(dir.resolve("demo_request.json")).strip();
+        Map<String, Object> vocab = Files.exists(dir.resolve("vocab.json")) ? asMap(Json.parse(Files.readString(dir.resolve("vocab.json")))) : Map.of();
+        try (Model model = Model.load(dir, opts); Session session = model.newSession()) {
+            out.println();
+            out.println("== " + dir.getFileName() + ": " + model.graph().name() + (model.graph().reference().isEmpty() ? "" : " (" + model.graph().reference() + ")"));
+            out.println("   " + model.selectionReport());
+            RequestJson.Parsed p = RequestJson.parse(model, reqText);
+            int n = p.size();
+            float[] scores = RequestJson.score(session, p);
+
+            Node req = new Node(Json.parse(reqText), "", IllegalArgumentException::new);
+            List<Field> hist = model.graph().fields(Field.Group.HISTORY);
+            List<Field> cand = model.graph().fields(Field.Group.CANDIDATE);
+            long[] itemCat = longs(vocab.get("item_category"));
+            List<String> catNames = strings(vocab.get("category_names"));
+            Map<String, Integer> histCats = new LinkedHashMap<>();
+            int events = 0;
+            if (!hist.isEmpty() && req.has("history")) {
+                List<Node> h = req.get("history").get(hist.get(0).name()).list();
+                events = h.size();
+                for (Node id : h) histCats.merge(category(id.integer(), itemCat, catNames), 1, Integer::sum);
+            }
+            List<Map.Entry<String, Integer>> hc = new ArrayList<>(histCats.entrySet());
+            hc.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+            StringBuilder hs = new StringBuilder();
+            for (int k = 0; k < Math.min(6, hc.size()); k++) hs.append(k == 0 ? "" : ", ").append(hc.get(k).getKey()).append(" x").append(hc.get(k).getValue());
+            out.println("   user history: " + events + " events; categories: " + (hs.isEmpty() ? "(none)" : hs));
+
+            List<Node> candIds = req.get("candidates").get(cand.get(0).name()).list();
+            Integer[] order = new Integer[n];
+            for (int c = 0; c < n; c++) order[c] = c;
+            Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+            int top = Math.min(10, n), inHistory = 0;
+            out.println("   top " + top + " of " + n + " candidates:");
+            for (int k = 0; k < top; k++) {
+                int c = order[k];
+                long item = candIds.get(c).integer();
+                String cat = category(item, itemCat, catNames);
+                boolean seen = histCats.containsKey(cat);
+                if (seen) inHistory++;
+                out.printf("   %2d. item %-6d %-18s %.4f%s%n", k + 1, item, cat, scores[c], seen ? "   (category in history)" : "");
+            }
+            if (!histCats.isEmpty()) out.println("   " + inHistory + " of the top " + top + " are in categories from the user's history");
+
+            float[] buf = new float[n];
+            var r = p.ranking();
+            for (int k = 0; k < 300; k++) session.score(r, buf);
+            long[] t = new long[500];
+            for (int k = 0; k < t.length; k++) {
+                long s0 = System.nanoTime();
+                session.score(r, buf);
+                t[k] = System.nanoTime() - s0;
+            }
+            Arrays.sort(t);
+            out.printf("   latency (%d candidates, %d history events, backend %s): p50 %.3f ms, p99 %.3f ms over %d requests%n",
+                    n, events, model.backendName(), t[t.length / 2] / 1e6, t[(int) (t.length * 0.99)] / 1e6, t.length);
+        }
+    }
+
+    private static String category(long item, long[] itemCat, List<String> names) {
+        if (itemCat == null || item < 0 || item >= itemCat.length) return "item " + item;
+        int c = (int) itemCat[(int) item];
+        return names != null && c >= 0 && c < names.size() ? names.get(c) : "category " + c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    }
+
+    private static long[] longs(Object o) {
+        if (!(o instanceof List<?> l)) return null;
+        long[] a = new long[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = ((Number) l.get(i)).longValue();
+        return a;
+    }
+
+    private static List<String> strings(Object o) {
+        if (!(o instanceof List<?> l)) return null;
+        return l.stream().map(String::valueOf).toList();
+    }
+}
