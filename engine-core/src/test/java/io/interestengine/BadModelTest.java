@@ -130,6 +130,12 @@ class BadModelTest {
     }
 
     @Test
+    void paddingIdOutsideAHistoryTable() {
+        // cat has 3 rows: padding id 5 would be looked up at every padded position of hist_cat.
+        expect(model(TinyModel.JSON.replace("\"max_length\": 4,", "\"max_length\": 4, \"padding_id\": 5,")), "padding_id", "5", "table 'cat'", "hist_cat");
+    }
+
+    @Test
     void badOptionValue() {
         expect(model(TinyModel.JSON.replace("\"normalization\": \"softmax\"", "\"normalization\": \"sparsemax\"")), "normalization", "\"sparsemax\"");
     }

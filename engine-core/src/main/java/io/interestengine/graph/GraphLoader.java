@@ -125,7 +125,6 @@ public final class GraphLoader {
             md.update(json);
             md.update(st.headerBytes().toArray(ValueLayout.JAVA_BYTE));
             // The data block is hashed too: two exports with the same shapes but different weights must differ.
-            var data = st.headerBytes();
             for (SafeTensors.Entry e : st.entries().values()) {
                 md.update(st.bytes(e).asByteBuffer());
             }
@@ -186,8 +185,16 @@ public final class GraphLoader {
             historyLength = h.get("max_length").intIn(1, 1 << 16);
             String pad = h.str("padding", "right");
             if (!pad.equals("right") && !pad.equals("left")) throw h.get("padding").fail("expected \"right\" or \"left\", found \"" + pad + "\"");
-            h.opt("padding_id");
             for (Node n : h.get("fields").list()) addField(n, Field.Group.HISTORY);
+            if (h.has("padding_id")) {
+                // Padded positions are looked up like real ids, so the padding id must be a row of every history table.
+                int padId = h.get("padding_id").intIn(0, Integer.MAX_VALUE);
+                for (Field x : fields(Field.Group.HISTORY)) {
+                    if (!x.isDense() && padId >= x.table().rows()) {
+                        throw h.get("padding_id").fail(padId + " is outside table '" + x.table().name() + "' of " + x.table().rows() + " rows (history field '" + x.name() + "')");
+                    }
+                }
+            }
         }
         if (f.has("candidate")) for (Node n : f.get("candidate").list()) addField(n, Field.Group.CANDIDATE);
         if (fields(Field.Group.CANDIDATE).isEmpty()) throw f.fail("at least one candidate field is required");
