@@ -1,0 +1,147 @@
+package io.interestengine.bench.peer;
+
+import io.interestengine.BackendUnavailableException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./engine bench}: every model under {@code models/} that has a {@code model.onnx}, on the engine's backends
+ * and on ONNX Runtime, over the ranking workload (one user, T = the model's history length, N candidates) and the
+ * batch workload (B independent samples), in one process. Each runtime's scores are checked against the scalar
+ * reference before it is timed; a runtime that disagrees is reported as failed, not timed.
+ *
+ * <pre>
+ * ./engine bench [--quick] [--models DIR] [--out DIR] [--threads K] [--n 200] [--batch 256] [--backends scalar,simd,cuda]
+ * </pre>
+ */
+public final class PeerBench {
+    /**
+     * Agreement bar against the scalar reference. Every runtime computes the same fp32 function in another order
+     * (blocked sums, fused multiply-adds, other exp implementations): that moves a probability by ~1e-6 relative.
+     * A semantic difference (a mask, a normalisation, a layout) moves it by 1e-3 or more.
+     */
+    static final double MAX_REL_ERR = 1e-4;
+
+    private PeerBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = parse(argv);
+        // Backend selection is logged at INFO for services; here it would drown the table.
+        java.util.logging.Logger.getLogger("io.interestengine").setLevel(java.util.logging.Level.WARNING);
+        boolean quick = a.containsKey("quick");
+        Path models = Path.of(a.getOrDefault("models", "models"));
+        Path outDir = Path.of(a.getOrDefault("out", "bench/results"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+        int n = Integer.parseInt(a.getOrDefault("n", "200"));
+        int b = Integer.parseInt(a.getOrDefault("batch", quick ? "64" : "256"));
+        List<String> backends = Arrays.asList(a.getOrDefault("backends", "scalar,simd,cuda").split(","));
+        // Per runtime and workload: warm-up and measuring budgets in milliseconds.
+        long warmMs = quick ? 300 : 2000, measureMs = quick ? 700 : 5000;
+
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(models)) {
+            dirs = s.filter(d -> Files.exists(d.resolve("model.json")) && Files.exists(d.resolve("model.onnx"))).sorted().toList();
+        }
+        if (dirs.isEmpty()) {
+            System.err.println("no model with a model.onnx under " + models.toAbsolutePath()
+                    + " (make them with: /usr/bin/python3 tools/reference/export_onnx.py models/*)");
+            System.exit(1);
+        }
+        Report report = new Report(threads, quick);
+        for (Path dir : dirs) {
+            String model = dir.getFileName().toString();
+            for (boolean ranking : new boolean[]{true, false}) {
+                Workload w;
+                try (var probe = io.interestengine.Model.load(dir, io.interestengine.LoadOptions.defaults().withBackend("scalar"))) {
+                    w = ranking ? Workload.ranking(probe.graph(), n) : Workload.batch(probe.graph(), b);
+                }
+                float[] ref = null;
+                Path inputs = Path.of(a.getOrDefault("inputs", "bench/target/peer-inputs"));
+                List<Runner> runners = new ArrayList<>();
+                for (String backend : backends) {
+                    try {
+                        runners.add(new EngineRunner(dir, backend, w));
+                    } catch (BackendUnavailableException e) {
+                        report.skipped(model, w, "engine-" + backend, e.getMessage());
+                    }
+                }
+                runners.add(new OrtRunner(dir.resolve("model.onnx"), w, threads));
+                for (Runner r : runners) {
+                    try (r) {
+                        r.run();
+                        if (ref == null) {
+                            ref = r.scores().clone();
+                            // The same inputs and reference scores for the PyTorch script (tools/reference/bench_torch.py).
+                            Files.createDirectories(inputs);
+                            Files.writeString(inputs.resolve(model + "-" + w.name + ".json"), w.json(ref, r.runtime()));
+                        }
+                        double err = maxRelErr(ref, r.scores());
+                        if (!(err <= MAX_REL_ERR)) {
+                            report.failed(model, w, r.runtime(), err);
+                            continue;
+                        }
+                        long[] ns = time(r, warmMs, measureMs);
+                        report.timed(model, w, r.runtime(), ns, err);
+                    }
+                }
+            }
+        }
+        report.print(System.out);
+        Files.createDirectories(outDir);
+        String date = LocalDate.now().toString();
+        for (String wl : List.of("ranking", "batch")) {
+            Path p = outDir.resolve(date + "-" + wl + (quick ? "-quick" : "") + ".json");
+            Files.writeString(p, report.json(wl));
+            System.out.println("wrote " + p);
+        }
+        Path svg = outDir.resolve(date + "-peer" + (quick ? "-quick" : "") + ".svg");
+        Files.writeString(svg, report.svg(date));
+        System.out.println("wrote " + svg);
+    }
+
+    /** Largest {@code |a − ref| / max(|ref|, 1e-6)}: scores are probabilities, so the floor only guards exact zeros. */
+    static double maxRelErr(float[] ref, float[] a) {
+        double m = 0;
+        for (int k = 0; k < ref.length; k++) {
+            double e = Math.abs((double) a[k] - ref[k]) / Math.max(Math.abs(ref[k]), 1e-6);
+            if (!(e <= m)) m = e;
+        }
+        return m;
+    }
+
+    private static long[] time(Runner r, long warmMs, long measureMs) throws Exception {
+        long end = System.nanoTime() + warmMs * 1_000_000;
+        while (System.nanoTime() < end) r.run();
+        long[] ns = new long[1 << 16];
+        int k = 0;
+        end = System.nanoTime() + measureMs * 1_000_000;
+        while (k < ns.length && (k < 10 || System.nanoTime() < end)) {
+            long t0 = System.nanoTime();
+            r.run();
+            ns[k++] = System.nanoTime() - t0;
+        }
+        return Arrays.copyOf(ns, k);
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int k = 0; k < argv.length; k++) {
+            String s = argv[k];
+            if (!s.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + s + "'");
+            String key = s.substring(2);
+            if (key.equals("quick")) m.put(key, "true");
+            else if (k + 1 < argv.length) m.put(key, argv[++k]);
+            else throw new IllegalArgumentException("--" + key + " needs a value");
+        }
+        return m;
+    }
+}
