@@ -473,7 +473,8 @@ def _row_parts(desc, x, r):
     def val(e):
         v = np.asarray(x[e["field"]])[r]
         if e["deepctr"] == "DenseFeat":
-            return [float(np.float32(t)) for t in np.asarray(v, dtype=np.float32).reshape(-1)]
+            # The shortest decimal that reads back as the same float32 (what the engine parses it to).
+            return [float(str(t)) for t in np.asarray(v, dtype=np.float32).reshape(-1)]
         return int(np.asarray(v).reshape(-1)[0])
     h = desc["history"]
     n = int(np.asarray(x[h["length_column"]])[r].reshape(-1)[0])
