@@ -517,13 +517,98 @@ def to_ranking_request(desc, x, rows=None):
     return {"user": user, "history": hist, "candidates": cands}
 
 
+class _Callback:
+    def __init__(self, *a, **k):
+        self.model = None
+
+    def set_model(self, model):
+        self.model = model
+
+    def __getattr__(self, name):
+        if name.startswith("on_"):
+            return lambda *a, **k: None
+        raise AttributeError(name)
+
+
+class _History(_Callback):
+    def on_train_begin(self, logs=None):
+        self.epoch, self.history = [], {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(v)
+
+
+class _CallbackList:
+    def __init__(self, callbacks):
+        self.callbacks = list(callbacks)
+
+    def set_model(self, model):
+        self.model = model
+        for c in self.callbacks:
+            c.set_model(model)
+
+    def __getattr__(self, name):
+        if name.startswith("on_"):
+            def call(*a, **k):
+                for c in self.callbacks:
+                    getattr(c, name)(*a, **k)
+            return call
+        raise AttributeError(name)
+
+
+class _EarlyStopping(_Callback):
+    pass
+
+
+class _ModelCheckpoint(_Callback):
+    pass
+
+
+def _stub_tensorflow():
+    """DeepCTR-Torch imports Keras callback classes from TensorFlow for its training loop only (fit's
+    History/CallbackList); when TensorFlow is absent, minimal stand-ins let `fit` run. The model's
+    arithmetic never touches them. They live under TensorFlow's module name so that a model holding its
+    History pickles and unpickles (torch.save / torch.load) the same way."""
+    try:
+        import tensorflow.python.keras.callbacks  # noqa: F401
+        return
+    except ImportError:
+        pass
+    import types
+    name = "tensorflow.python.keras.callbacks"
+    mod = types.ModuleType(name)
+    for cls, n in ((_Callback, "Callback"), (_History, "History"), (_CallbackList, "CallbackList"),
+                   (_EarlyStopping, "EarlyStopping"), (_ModelCheckpoint, "ModelCheckpoint")):
+        cls.__module__, cls.__qualname__, cls.__name__ = name, n, n
+        setattr(mod, n, cls)
+    for parent in ("tensorflow", "tensorflow.python", "tensorflow.python.keras"):
+        sys.modules[parent] = types.ModuleType(parent)
+    sys.modules[name] = mod
+
+
+def import_deepctr_torch(path=None):
+    """Imports deepctr_torch (from `path`, a checkout holding deepctr_torch/, when given), with stand-ins for
+    TensorFlow's Keras callbacks where TensorFlow is absent. Needed to torch.load a whole saved model."""
+    if path:
+        sys.path.insert(0, path)
+    _stub_tensorflow()
+    import deepctr_torch
+    return deepctr_torch
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Export a DeepCTR-Torch DIN/DIEN model saved with torch.save(model, path).")
     p.add_argument("model", help="file written by torch.save(model, path); deepctr_torch must be importable")
     p.add_argument("out_dir")
     p.add_argument("--candidate-features", default="", help="comma-separated features that vary per candidate")
     p.add_argument("--name")
+    p.add_argument("--deepctr-torch", default=os.environ.get("DEEPCTR_TORCH"),
+                   help="DeepCTR-Torch checkout to import the model's classes from (default: $DEEPCTR_TORCH, "
+                        "else the installed package)")
     a = p.parse_args(argv)
+    import_deepctr_torch(a.deepctr_torch)
     model = torch.load(a.model, map_location="cpu")
     cand = [s for s in a.candidate_features.split(",") if s]
     try:

@@ -23,69 +23,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def _stub_tensorflow():
-    """DeepCTR-Torch imports Keras callback classes from TensorFlow for its training loop only (fit's
-    History/CallbackList); when TensorFlow is absent, minimal stand-ins let `fit` run. The model's
-    arithmetic never touches them."""
-    try:
-        import tensorflow.python.keras.callbacks  # noqa: F401
-        return
-    except ImportError:
-        pass
-    import types
-
-    class Callback:
-        def __init__(self, *a, **k):
-            self.model = None
-
-        def set_model(self, model):
-            self.model = model
-
-        def __getattr__(self, name):
-            if name.startswith("on_"):
-                return lambda *a, **k: None
-            raise AttributeError(name)
-
-    class History(Callback):
-        def on_train_begin(self, logs=None):
-            self.epoch, self.history = [], {}
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.epoch.append(epoch)
-            for k, v in (logs or {}).items():
-                self.history.setdefault(k, []).append(v)
-
-    class CallbackList:
-        def __init__(self, callbacks):
-            self.callbacks = list(callbacks)
-
-        def set_model(self, model):
-            self.model = model
-            for c in self.callbacks:
-                c.set_model(model)
-
-        def __getattr__(self, name):
-            if name.startswith("on_"):
-                return lambda *a, **k: [getattr(c, name)(*a, **k) for c in self.callbacks] and None
-            raise AttributeError(name)
-
-    mod = types.ModuleType("tensorflow.python.keras.callbacks")
-    mod.Callback, mod.History, mod.CallbackList = Callback, History, CallbackList
-    mod.EarlyStopping = type("EarlyStopping", (Callback,), {})
-    mod.ModelCheckpoint = type("ModelCheckpoint", (Callback,), {})
-    for name in ("tensorflow", "tensorflow.python", "tensorflow.python.keras"):
-        sys.modules[name] = types.ModuleType(name)
-    sys.modules["tensorflow.python.keras.callbacks"] = mod
-
-
 def _import_deepctr(path):
+    sys.path.insert(0, HERE)
+    import deepctr_export
     if not path or not os.path.isdir(os.path.join(path, "deepctr_torch")):
         sys.exit("set DEEPCTR_TORCH (or --deepctr-torch) to a DeepCTR-Torch checkout (the directory holding "
                  "deepctr_torch/), e.g. v0.2.9")
-    sys.path.insert(0, path)
-    _stub_tensorflow()
-    import deepctr_torch  # noqa: F401
-    return deepctr_torch
+    return deepctr_export.import_deepctr_torch(path)
 
 
 # --------------------------------------------------------------------------------------------------
