@@ -243,6 +243,7 @@ class _Columns:
         hist_names = ["hist_" + x for x in items]
         neg_names = ["neg_hist_" + x for x in items] if kind == "DIEN" else []
         self.items = items
+        self.ignored = []
         self.query = [c for c in self.sparse if c.name in items]
         self.history = [c for c in self.varlen if c.name in hist_names]
         self.negative = [c for c in self.varlen if c.name in neg_names]
@@ -261,6 +262,10 @@ class _Columns:
             raise UnsupportedModelError("no VarLenSparseFeat has a length_name: DeepCTR-Torch's %s needs the history "
                                         "length column" % kind)
         self.length_name = lengths[0]
+        for other in dict.fromkeys(lengths[1:]):
+            if other != self.length_name:
+                self.ignored.append({"feature": other, "why": "only the first length column, '%s', is read"
+                                                              % self.length_name})
         tl = sorted({c.maxlen for c in self.history})
         if len(tl) != 1:
             raise UnsupportedModelError("history features %s have different maxlen %s; they are concatenated "
@@ -269,8 +274,8 @@ class _Columns:
 
         # Non-history varlen features: DIN pools them into the DNN input, DIEN ignores them.
         self.pooled = []
-        self.ignored = [{"feature": c.name, "why": "negative samples feed only DIEN's auxiliary training loss"}
-                        for c in self.negative]
+        self.ignored += [{"feature": c.name, "why": "negative samples feed only DIEN's auxiliary training loss"}
+                         for c in self.negative]
         for c in self.other_varlen:
             if kind == "DIEN":
                 self.ignored.append({"feature": c.name, "why": "DeepCTR-Torch DIEN does not read non-history "

@@ -94,6 +94,16 @@ class Refusals(unittest.TestCase):
         self.refused(m, "differ", feature_columns=base_cols()[:2])
 
 
+class Accepted(unittest.TestCase):
+    def test_second_length_column_is_not_sent(self):
+        cols = [SparseFeat("item", 9, 4), SparseFeat("cate", 3, 4), hist("hist_item", 9, 4, "item", length="n1"),
+                hist("hist_cate", 3, 4, "cate", length="n2")]
+        with tempfile.TemporaryDirectory() as d:
+            desc = ex.export(DIN(cols, ["item", "cate"], dnn_hidden_units=(4,)), d)
+        self.assertEqual(desc["history"]["length_column"], "n1")
+        self.assertIn("n2", [e["feature"] for e in desc["not_sent"]])
+
+
 class Requests(unittest.TestCase):
     def setUp(self):
         self.d = tempfile.TemporaryDirectory()
