@@ -48,6 +48,10 @@ final class Executor implements AutoCloseable {
                     case Op.Pool p -> ds.pool(p, plan.off(p.in()), plan.off(p.out()), plan.lengthsOff);
                     case Op.Dense d -> ds.dense(d, plan.off(d.in()), plan.off(d.out()));
                     case Op.Attention a -> ds.attention(a, plan.off(a.query()), plan.off(a.keys()), plan.off(a.out()), plan.lengthsOff, plan.rowMapOff);
+                    case Op.Gru r -> ds.gru(r, plan.off(r.in()), r.attention() == null ? -1 : plan.off(r.attention()), plan.off(r.out()), plan.lengthsOff, plan.rowMapOff);
+                    case Op.Mimn m -> ds.mimn(m, plan.off(m.in()), plan.off(m.out()), plan.off(m.meanMemory()),
+                            m.induction() == null ? -1 : plan.off(m.induction()), plan.lengthsOff);
+                    case Op.MimnRead m -> ds.mimnRead(m, plan.off(m.state()), plan.off(m.query()), plan.off(m.out()), plan.rowMapOff);
                 };
                 if (s != null) (op.out().scope() == Scope.USER ? us : cs).add(s);
             }
