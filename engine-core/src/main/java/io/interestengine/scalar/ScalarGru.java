@@ -63,6 +63,13 @@ final class ScalarGru implements Step {
                 cell.step(f, inOff + (inRow * T + t) * W, scale, h, 0, op.form(), a, h, 0);
                 if (op.returnSequence()) System.arraycopy(h, 0, f, outOff + (r * T + t) * H, H);
             }
+            // A non-finite state never recovers (h' mixes h in), so the last state tells for the whole row.
+            for (int j = 0; j < H; j++) {
+                if (!Float.isFinite(h[j])) {
+                    throw new NumericException("state of gru '" + op.out().name() + "' is " + h[j] + " at row " + r + ", unit " + j
+                            + ": the request's values drive the model out of range");
+                }
+            }
             if (!op.returnSequence()) System.arraycopy(h, 0, f, outOff + r * H, H);
         }
     }
