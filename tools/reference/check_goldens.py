@@ -162,7 +162,7 @@ class Model:
                 for spec in op["layers"]:
                     x = self.layer(spec, x)
                 s = x[..., 0]
-                m = mask if op.get("mask", True) else np.ones_like(mask)
+                m = mask if op.get("mask", True) else np.ones(s.shape, dtype=bool)  # unmasked keys may be shorter than T (MIMN slots)
                 if op["normalization"] == "softmax":
                     s = np.where(m, s, PAD) * op.get("scale", 1.0)
                     s = np.exp(s - s.max(-1, keepdims=True))
@@ -170,6 +170,9 @@ class Model:
                 else:
                     w = np.where(m, s, 0.0)
                 v[out] = w[:, :, None] if op.get("return") == "weights" else (w[:, :, None] * keys).sum(1)
+            elif k in ("gru", "mimn", "mimn_read"):
+                import check_seq  # the recurrent ops (DIEN, MIMN)
+                check_seq.run_op(self, op, v, mask)
             else:
                 raise ValueError("op %s not supported by the checker" % k)
         o = self.j["output"]
