@@ -2,12 +2,16 @@ package io.interestengine.simd;
 
 import io.interestengine.graph.Activation;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
+import static io.interestengine.simd.Vec.L;
+import static io.interestengine.simd.Vec.S;
+
 /**
- * A layer's activation in vector form, applied in the GEMM epilogue while the tile is still in registers.
- * Per-channel parameters are padded with zeros to whole vectors so that the epilogue never needs a mask.
- * The kind is an int switched on per tile: an interface call per tile would turn megamorphic across layers.
+ * A layer's activation in vector form, applied over the rows a GEMM has just written (still in L1) and
+ * copying them to their destination at the same time. Per-channel parameters are padded with zeros to whole
+ * vectors. One loop per kind, each self-contained: no vector crosses a method boundary (see {@link Gemm}).
  */
 final class Act {
     static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, PRELU = 4, DICE = 5;
@@ -31,35 +35,89 @@ final class Act {
             case Activation.Relu r -> new Act(RELU, null, null, null);
             case Activation.Sigmoid s -> new Act(SIGMOID, null, null, null);
             case Activation.Tanh t -> new Act(TANH, null, null, null);
-            case Activation.PRelu p -> new Act(PRELU, padded(p.alpha(), n), null, null);
-            case Activation.Dice d -> new Act(DICE, padded(d.alpha(), n), padded(d.a(), n), padded(d.c(), n));
+            case Activation.PRelu p -> new Act(PRELU, java.util.Arrays.copyOf(p.alpha(), n), null, null);
+            case Activation.Dice d -> new Act(DICE, java.util.Arrays.copyOf(d.alpha(), n), java.util.Arrays.copyOf(d.a(), n), java.util.Arrays.copyOf(d.c(), n));
         };
     }
 
-    private static float[] padded(float[] v, int n) {
-        return java.util.Arrays.copyOf(v, n);
-    }
-
-    /** The activation of channels {@code [col, col + L)}. */
-    FloatVector apply(FloatVector x, int col) {
-        return switch (kind) {
-            case LINEAR -> x;
-            case RELU -> x.max(0f);
-            case SIGMOID -> sigmoid(x);
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case PRELU -> x.max(0f).add(x.min(0f).mul(FloatVector.fromArray(Vec.S, alpha, col)));
-            case DICE -> {
-                FloatVector p = sigmoid(FloatVector.fromArray(Vec.S, a, col).fma(x, FloatVector.fromArray(Vec.S, c, col)));
-                // α·(1−p)·x + p·x, in the reference's order of operations
-                FloatVector al = FloatVector.fromArray(Vec.S, alpha, col);
-                yield al.mul(p.neg().add(1f)).mul(x).add(p.mul(x));
+    /**
+     * {@code dst[m, 0..n) = act(src[m, 0..n))} for {@code m < rows}; {@code src} rows padded to whole vectors.
+     * When {@code dstPadded}, whole vectors are written (pad lanes included); otherwise the row's last
+     * vector is masked to {@code n}. {@code src} and {@code dst} may be the same rows.
+     */
+    void apply(float[] src, int so, int lds, int rows, int n, float[] dst, int dOff, int ldd, boolean dstPadded) {
+        int full = dstPadded ? Vec.pad(n) : n - n % L;
+        for (int m = 0; m < rows; m++) {
+            int s = so + m * lds, d = dOff + m * ldd;
+            switch (kind) {
+                case LINEAR -> linear(src, s, dst, d, full, n);
+                case RELU -> relu(src, s, dst, d, full, n);
+                case SIGMOID -> sigmoid(src, s, dst, d, full, n);
+                case TANH -> tanh(src, s, dst, d, full, n);
+                case PRELU -> prelu(src, s, dst, d, full, n);
+                case DICE -> dice(src, s, dst, d, full, n);
+                default -> throw new IllegalStateException("activation kind " + kind);
             }
-            default -> throw new IllegalStateException("activation kind " + kind);
-        };
+        }
     }
 
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(Vec.S, 1f);
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+    private static void linear(float[] src, int s, float[] dst, int d, int full, int n) {
+        if (src != dst || s != d) System.arraycopy(src, s, dst, d, Math.max(full, n));
+    }
+
+    private static void relu(float[] src, int s, float[] dst, int d, int full, int n) {
+        int j = 0;
+        for (; j < full; j += L) FloatVector.fromArray(S, src, s + j).max(0f).intoArray(dst, d + j);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector.fromArray(S, src, s + j).max(0f).intoArray(dst, d + j, m);
+        }
+    }
+
+    private static void sigmoid(float[] src, int s, float[] dst, int d, int full, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int j = 0;
+        for (; j < full; j += L) one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j, m);
+        }
+    }
+
+    private static void tanh(float[] src, int s, float[] dst, int d, int full, int n) {
+        int j = 0;
+        for (; j < full; j += L) FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j, m);
+        }
+    }
+
+    private void prelu(float[] src, int s, float[] dst, int d, int full, int n) {
+        float[] al = alpha;
+        int j = 0;
+        for (; j < full; j += L) {
+            FloatVector x = FloatVector.fromArray(S, src, s + j);
+            x.max(0f).add(x.min(0f).mul(FloatVector.fromArray(S, al, j))).intoArray(dst, d + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector x = FloatVector.fromArray(S, src, s + j);
+            x.max(0f).add(x.min(0f).mul(FloatVector.fromArray(S, al, j))).intoArray(dst, d + j, m);
+        }
+    }
+
+    /** {@code α·(1−p)·x + p·x} with {@code p = sigmoid(a·x + c)}, in the reference's order of operations. */
+    private void dice(float[] src, int s, float[] dst, int d, int full, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int end = Math.max(full, n);
+        for (int j = 0; j < end; j += L) {
+            FloatVector x = FloatVector.fromArray(S, src, s + j);
+            FloatVector z = FloatVector.fromArray(S, a, j).mul(x).add(FloatVector.fromArray(S, c, j));
+            FloatVector p = one.div(z.neg().lanewise(VectorOperators.EXP).add(one));
+            FloatVector y = FloatVector.fromArray(S, alpha, j).mul(one.sub(p)).mul(x).add(p.mul(x));
+            if (j < full) y.intoArray(dst, d + j);
+            else y.intoArray(dst, d + j, S.indexInRange(j, n));
+        }
     }
 }

@@ -6,11 +6,14 @@ import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
 
 /**
- * {@code C[m, 0..n) = act(bias + Cin[m] + A[m, 0..k) · B)} for {@code m < M}, B packed {@code [k][npad]}.
- * Register tiles of 4 rows × 2 vectors: per step of k, two loads of B and four broadcasts of A feed eight
- * FMAs, so the FMA units and not the load ports bound the loop; 8 accumulators plus 2 B vectors and a
- * broadcast fit the 16 registers of AVX2 without spilling. Bias, the optional per-row addend and the
- * activation are applied to the accumulators before the single store, so C is written once.
+ * {@code C[m, 0..npad) = bias + Cin[m] + A[m, 0..k) · B} for {@code m < M}, B packed {@code [k][npad]}, C rows
+ * padded to whole vectors. Register tiles of 4 rows × 2 vectors: per step of k, two loads of B and four
+ * broadcasts of A feed eight FMAs, so the FMA units and not the load ports bound the loop; 8 accumulators,
+ * 2 B vectors and a broadcast fit the 16 registers of AVX2 without spilling. The activation is a separate
+ * pass ({@link Act#apply}) over the rows just written, still in L1.
+ *
+ * <p>No method here takes or returns a vector: a vector crossing a call that C2 does not inline is boxed
+ * (an allocation per call), so each tile is written out in full.
  */
 final class Gemm {
     private Gemm() {
@@ -21,26 +24,19 @@ final class Gemm {
         float[] a;
         int aOff, lda, m, k;
         float[] b;
-        int npad, n;
+        int npad;
         float[] bias;
-        int biasOff;
         /** Optional per-row addend {@code cin[cinOff + m·ldcin + col]}, or null. */
         float[] cin;
         int cinOff, ldcin;
         float[] c;
         int cOff, ldc;
-        /** When C rows are padded to npad, full vectors are stored; otherwise the last one is masked. */
-        boolean cPadded;
-        Act act = Act.NONE;
 
         Call weights(Packed p) {
             b = p.w;
             npad = p.npad;
-            n = p.n;
             k = p.k;
             bias = p.bias;
-            biasOff = 0;
-            act = p.act;
             cin = null;
             return this;
         }
@@ -53,11 +49,11 @@ final class Gemm {
             return this;
         }
 
-        Call c(float[] c, int off, int ldc, boolean padded) {
+        /** {@code ldc} must be at least {@code npad} and a multiple of the vector length. */
+        Call c(float[] c, int off, int ldc) {
             this.c = c;
             this.cOff = off;
             this.ldc = ldc;
-            this.cPadded = padded;
             return this;
         }
 
@@ -67,6 +63,7 @@ final class Gemm {
     }
 
     static void run(Call g) {
+        init(g);
         int nv = g.npad / L, M = g.m;
         int r = 0;
         for (; r + 4 <= M; r += 4) {
@@ -81,26 +78,31 @@ final class Gemm {
         }
     }
 
-    private static FloatVector init(Call g, int row, int col) {
-        FloatVector v = FloatVector.fromArray(S, g.bias, g.biasOff + col);
-        return g.cin == null ? v : v.add(FloatVector.fromArray(S, g.cin, g.cinOff + row * g.ldcin + col));
-    }
-
-    private static void store(Call g, FloatVector acc, int row, int col) {
-        FloatVector y = g.act.apply(acc, col);
-        int off = g.cOff + row * g.ldc + col;
-        if (g.cPadded || col + L <= g.n) y.intoArray(g.c, off);
-        else y.intoArray(g.c, off, S.indexInRange(col, g.n));
+    private static void init(Call g) {
+        float[] c = g.c, bias = g.bias, cin = g.cin;
+        int npad = g.npad;
+        for (int r = 0; r < g.m; r++) {
+            int o = g.cOff + r * g.ldc;
+            if (cin == null) {
+                System.arraycopy(bias, 0, c, o, npad);
+            } else {
+                int i = g.cinOff + r * g.ldcin;
+                for (int col = 0; col < npad; col += L) {
+                    FloatVector.fromArray(S, bias, col).add(FloatVector.fromArray(S, cin, i + col)).intoArray(c, o + col);
+                }
+            }
+        }
     }
 
     private static void tile4x2(Call g, int r, int col) {
-        float[] a = g.a, b = g.b;
-        int lda = g.lda, npad = g.npad, K = g.k;
+        float[] a = g.a, b = g.b, c = g.c;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        FloatVector c00 = init(g, r, col), c01 = init(g, r, col + L);
-        FloatVector c10 = init(g, r + 1, col), c11 = init(g, r + 1, col + L);
-        FloatVector c20 = init(g, r + 2, col), c21 = init(g, r + 2, col + L);
-        FloatVector c30 = init(g, r + 3, col), c31 = init(g, r + 3, col + L);
+        int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L);
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
@@ -117,21 +119,23 @@ final class Gemm {
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
         }
-        store(g, c00, r, col);
-        store(g, c01, r, col + L);
-        store(g, c10, r + 1, col);
-        store(g, c11, r + 1, col + L);
-        store(g, c20, r + 2, col);
-        store(g, c21, r + 2, col + L);
-        store(g, c30, r + 3, col);
-        store(g, c31, r + 3, col + L);
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
     }
 
     private static void tile4x1(Call g, int r, int col) {
-        float[] a = g.a, b = g.b;
-        int lda = g.lda, npad = g.npad, K = g.k;
+        float[] a = g.a, b = g.b, c = g.c;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        FloatVector c0 = init(g, r, col), c1 = init(g, r + 1, col), c2 = init(g, r + 2, col), c3 = init(g, r + 3, col);
+        int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        FloatVector c0 = FloatVector.fromArray(S, c, o0), c1 = FloatVector.fromArray(S, c, o1);
+        FloatVector c2 = FloatVector.fromArray(S, c, o2), c3 = FloatVector.fromArray(S, c, o3);
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
@@ -140,32 +144,32 @@ final class Gemm {
             c2 = b0.fma(FloatVector.broadcast(S, a[a2 + k]), c2);
             c3 = b0.fma(FloatVector.broadcast(S, a[a3 + k]), c3);
         }
-        store(g, c0, r, col);
-        store(g, c1, r + 1, col);
-        store(g, c2, r + 2, col);
-        store(g, c3, r + 3, col);
+        c0.intoArray(c, o0);
+        c1.intoArray(c, o1);
+        c2.intoArray(c, o2);
+        c3.intoArray(c, o3);
     }
 
     private static void tile1x2(Call g, int r, int col) {
-        float[] a = g.a, b = g.b;
-        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda;
-        FloatVector c0 = init(g, r, col), c1 = init(g, r, col + L);
+        float[] a = g.a, b = g.b, c = g.c;
+        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda, o0 = g.cOff + r * g.ldc + col;
+        FloatVector c0 = FloatVector.fromArray(S, c, o0), c1 = FloatVector.fromArray(S, c, o0 + L);
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
             c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
         }
-        store(g, c0, r, col);
-        store(g, c1, r, col + L);
+        c0.intoArray(c, o0);
+        c1.intoArray(c, o0 + L);
     }
 
     private static void tile1x1(Call g, int r, int col) {
-        float[] a = g.a, b = g.b;
-        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda;
-        FloatVector c0 = init(g, r, col);
+        float[] a = g.a, b = g.b, c = g.c;
+        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda, o0 = g.cOff + r * g.ldc + col;
+        FloatVector c0 = FloatVector.fromArray(S, c, o0);
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) c0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[a0 + k]), c0);
-        store(g, c0, r, col);
+        c0.intoArray(c, o0);
     }
 }

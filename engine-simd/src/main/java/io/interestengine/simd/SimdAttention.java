@@ -91,7 +91,7 @@ final class SimdAttention implements Step {
         for (int kr = 0; kr < keyRows; kr++) {
             int len = length(kr), t0 = first(len);
             if (len == 0) continue;
-            c.a(f, kOff + (kr * T + t0) * d, d, len).c(k1, (kr * T + t0) * h1pad, h1pad, true).run();
+            c.a(f, kOff + (kr * T + t0) * d, d, len).c(k1, (kr * T + t0) * h1pad, h1pad).run();
         }
         par.run(CpuSession.rows(op.out(), users, cands), body);
     }
@@ -114,25 +114,26 @@ final class SimdAttention implements Step {
     private void mlp(Scratch s, int q, int ku, int len, int t0) {
         Gemm.Call c = s.call;
         // (Wq+Wd)·q: one row through the packed query block
-        c.weights(w.query).a(f, q, d, 1).c(s.q1, 0, h1pad, true).run();
+        c.weights(w.query).a(f, q, d, 1).c(s.q1, 0, h1pad).run();
         // Wp·diag(q): the product block scaled by this query, so that Wp·(q⊙k) becomes a plain GEMM over k
         float[] wp = w.product.w, wpc = s.wpc;
         for (int j = 0; j < d; j++) {
             FloatVector qj = FloatVector.broadcast(S, f[q + j]);
             for (int o = j * h1pad, end = o + h1pad; o < end; o += L) FloatVector.fromArray(S, wp, o).mul(qj).intoArray(wpc, o);
         }
-        c.weights(w.product).a(f, kOff + (ku * T + t0) * d, d, len).c(s.ha, 0, h1pad, true);
+        c.weights(w.product).a(f, kOff + (ku * T + t0) * d, d, len).c(s.ha, 0, h1pad);
         c.b = wpc;
         c.bias = s.q1;
         c.cin = k1;
         c.cinOff = (ku * T + t0) * h1pad;
         c.ldcin = h1pad;
-        c.act = w.act1;
         c.run();
+        w.act1.apply(s.ha, 0, h1pad, len, w.h1, s.ha, 0, h1pad, true);
         float[] in = s.ha, out = s.hb;
         int ld = h1pad;
         for (Packed p : w.mid) {
-            c.weights(p).a(in, 0, ld, len).c(out, 0, p.npad, true).run();
+            c.weights(p).a(in, 0, ld, len).c(out, 0, p.npad).run();
+            p.act.apply(out, 0, p.npad, len, p.n, out, 0, p.npad, true);
             float[] t = in;
             in = out;
             out = t;

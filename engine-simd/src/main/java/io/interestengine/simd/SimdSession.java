@@ -1,6 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.graph.Op;
+import io.interestengine.graph.Scope;
 import io.interestengine.scalar.ScalarSession;
 import io.interestengine.spi.PlanLayout;
 import io.interestengine.spi.Step;
@@ -42,7 +43,8 @@ final class SimdSession extends ScalarSession {
 
     @Override
     public Step dense(Op.Dense op, int inOff, int outOff) {
-        return new SimdDense(op, model.dense(op.layer()), f, inOff, outOff, par);
+        int maxRows = op.out().scope() == Scope.USER ? layout.maxUsers() : layout.maxCandidates();
+        return new SimdDense(op, model.dense(op.layer()), f, inOff, outOff, maxRows, par);
     }
 
     @Override
