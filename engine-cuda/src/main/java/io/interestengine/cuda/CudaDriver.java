@@ -28,6 +28,17 @@ final class CudaDriver {
         return UNAVAILABLE;
     }
 
+    /**
+     * JCuda's message lists every load attempt with its stack trace; keep its first line and the line naming
+     * the missing shared object (usually libcuda.so.1).
+     */
+    static String summary(LinkageError e) {
+        String m = String.valueOf(e.getMessage());
+        String first = e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("").strip();
+        java.util.regex.Matcher so = java.util.regex.Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file").matcher(m);
+        return so.find() ? first + "; " + so.group(1) + " not found" : first;
+    }
+
     private static String probeOnce() {
         try {
             JCudaDriver.setExceptionsEnabled(false);
@@ -48,7 +59,7 @@ final class CudaDriver {
             if (major[0] < 8) return "GPU " + DEVICE + " has compute capability " + major[0] + ".x; the kernels need 8.0 (A100) or newer: " + FIX;
             return null;
         } catch (LinkageError e) {
-            return "JCuda's CUDA driver binding could not load (" + e + "); libcuda.so.1 is missing, so this machine has no NVIDIA driver: " + FIX;
+            return "JCuda's CUDA driver binding could not load (" + summary(e) + "): this machine has no usable NVIDIA driver: " + FIX;
         } catch (CudaException e) {
             return e.getMessage() + ": " + FIX;
         }
