@@ -67,7 +67,12 @@ class KernelAbiTest {
 
     @Test
     void everyCudaSourceHasCommittedPtx() throws IOException {
-        Path src = Path.of("").toAbsolutePath().resolveSibling("kernels").resolve("src/main/cuda");
+        // Run from engine-cuda (Maven) or from the repository root (bench/gpu/run-gpu.sh).
+        Path src = null;
+        for (Path d = Path.of("").toAbsolutePath(); d != null && src == null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("kernels/src/main/cuda"))) src = d.resolve("kernels/src/main/cuda");
+        }
+        assertNotNull(src, "kernels/src/main/cuda not found above " + Path.of("").toAbsolutePath());
         List<String> missing = new ArrayList<>();
         try (Stream<Path> s = Files.list(src)) {
             for (Path cu : s.filter(p -> p.toString().endsWith(".cu")).toList()) {
