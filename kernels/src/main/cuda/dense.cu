@@ -1,7 +1,9 @@
 // Dense layers: y[r, o] = act(sum_k x[r, k] * W[o, k] + b[o]) with W row-major [out, in] (batch norm already
 // folded in at load). Bias and activation are fused into the GEMM's epilogue, so a layer is one launch.
 #include "common.cuh"
+#ifndef IE_EMU
 #include <mma.h>
+#endif
 
 #define DN_BM 64
 #define DN_BN 64
@@ -55,6 +57,7 @@ extern "C" __global__ void __launch_bounds__(256) ie_dense(
     }
 }
 
+#ifndef IE_EMU  // tensor cores have no CPU emulation (kernels/emu)
 // The same layer on tensor cores in TF32 (10-bit mantissa inputs, fp32 accumulation): an option for large
 // batches where throughput matters more than the last bits (it is checked against the scalar backend with a
 // looser tolerance). 128 threads = 4 warps, a 64x64 tile, each warp 32x32 as 2x2 fragments of m16n16k8.
@@ -109,3 +112,4 @@ extern "C" __global__ void __launch_bounds__(128) ie_dense_tf32(
         }
     }
 }
+#endif
