@@ -21,7 +21,7 @@ final class AttentionWeights implements AutoCloseable {
     final DeviceBuffer blob, desc;
     final int hidden, layers;
 
-    AttentionWeights(Op.Attention op, String what) {
+    AttentionWeights(Driver drv, Op.Attention op, String what) {
         List<Layer> ls = op.layers();
         Layer first = ls.getFirst();
         int d = op.keys().width(), h1 = first.out();
@@ -53,10 +53,10 @@ final class AttentionWeights implements AutoCloseable {
         DeviceLayer q = null, k = null;
         DeviceBuffer bl = null;
         try {
-            q = new DeviceLayer(new Layer(first.name() + ".q", d, h1, wq, first.bias(), io.interestengine.graph.Activation.LINEAR), wq, true, what + " query projection");
-            k = new DeviceLayer(new Layer(first.name() + ".k", d, h1, wk, first.bias(), io.interestengine.graph.Activation.LINEAR), wk, false, what + " key projection");
-            bl = DeviceBuffer.of(blobHost, what + " layers");
-            desc = DeviceBuffer.of(ds, what + " layer table");
+            q = new DeviceLayer(drv, new Layer(first.name() + ".q", d, h1, wq, first.bias(), io.interestengine.graph.Activation.LINEAR), wq, true, what + " query projection");
+            k = new DeviceLayer(drv, new Layer(first.name() + ".k", d, h1, wk, first.bias(), io.interestengine.graph.Activation.LINEAR), wk, false, what + " key projection");
+            bl = DeviceBuffer.of(drv, blobHost, what + " layers");
+            desc = DeviceBuffer.of(drv, ds, what + " layer table");
         } catch (RuntimeException e) {
             if (q != null) q.close();
             if (k != null) k.close();

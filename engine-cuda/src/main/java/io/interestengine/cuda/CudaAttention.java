@@ -30,9 +30,9 @@ final class CudaAttention implements Step {
         int maxU = s.layout.maxUsers(), maxC = s.layout.maxCandidates();
         DeviceBuffer kp = s.scratch((long) (k.scope() == Scope.USER ? maxU : maxC) * T * hidden, name + " key projection");
         DeviceBuffer qp = s.scratch((long) (q.scope() == Scope.USER ? maxU : maxC) * hidden, name + " query projection");
-        keyProj = CudaDense.bind(s, w.key, s.f(keysOff), kp.ptr, keyRows, false, name + " key projection");
-        queryProj = CudaDense.bind(s, w.query, s.f(queryOff), qp.ptr, queryRows, false, name + " query projection");
-        fused = new Launch(s.km, KernelAbi.ATTENTION, name, s.f(queryOff), s.f(keysOff), qp.ptr, kp.ptr, w.blob.ptr, w.desc.ptr, w.layers,
+        keyProj = CudaDense.bind(s, w.key, s.f(keysOff), kp.ptr(), keyRows, false, name + " key projection");
+        queryProj = CudaDense.bind(s, w.query, s.f(queryOff), qp.ptr(), queryRows, false, name + " query projection");
+        fused = new Launch(s.driver, KernelAbi.ATTENTION, name, s.f(queryOff), s.f(keysOff), qp.ptr(), kp.ptr(), w.blob.ptr(), w.desc.ptr(), w.layers,
                 s.f(outOff), s.i(lengthsOff), s.map(q, out), s.map(k, out), out.scope() == Scope.CANDIDATE ? s.i(s.rowMapOff) : null,
                 rows, T, d, op.normalization() == Op.Normalization.SOFTMAX ? 1 : 0, op.scale(), op.mask() ? 1 : 0,
                 s.layout.graph().leftPadding() ? 1 : 0, op.returnWeights() ? 1 : 0);

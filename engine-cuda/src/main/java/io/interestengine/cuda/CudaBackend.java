@@ -16,24 +16,64 @@ import io.interestengine.spi.DeviceModel;
  * layers on TF32 tensor cores), {@code .graphs=false} (no CUDA-graph capture), {@code .sync} (synchronise and
  * check after every launch, to find a faulting kernel).
  */
-public final class CudaBackend implements Backend {
+public class CudaBackend implements Backend {
     /** Device memory kept free beyond the weights (sessions' workspaces, the driver's own use). */
     static final long HEADROOM = 256L << 20;
 
+    /** Why the backend's driver cannot run here (null when it can), and how it opens the device. */
+    interface DriverFactory {
+        String unavailableReason();
+
+        Driver open();
+    }
+
+    private static final DriverFactory NATIVE = new DriverFactory() {
+        @Override
+        public String unavailableReason() {
+            return CudaDriver.unavailableReason();
+        }
+
+        @Override
+        public Driver open() {
+            return new NativeDriver(CudaDriver.DEVICE);
+        }
+    };
+
+    private final String name;
+    private final int rank;
+    private final DriverFactory drivers;
+
+    /** The backend on the GPU (service entry). */
+    public CudaBackend() {
+        this("cuda", 20, NATIVE);
+    }
+
+    /** The same backend over another driver (the tests' CPU emulation of the kernels). */
+    CudaBackend(String name, int rank, DriverFactory drivers) {
+        this.name = name;
+        this.rank = rank;
+        this.drivers = drivers;
+    }
+
     @Override
     public String name() {
-        return "cuda";
+        return name;
     }
 
     @Override
     public int rank() {
-        return 20;
+        return rank;
     }
 
     @Override
     public void probe() {
-        String why = CudaDriver.unavailableReason();
+        String why = drivers.unavailableReason();
         if (why != null) throw new BackendUnavailableException(why);
+    }
+
+    /** This backend's reason not to run here, or null (tests). */
+    String unavailableReasonForTests() {
+        return drivers.unavailableReason();
     }
 
     /** Whether a GPU can be used here (for tests that skip visibly without one). Never throws. */
@@ -46,20 +86,20 @@ public final class CudaBackend implements Backend {
         probe();
         String unsupported = unsupported(graph);
         if (unsupported != null) throw new BackendUnavailableException(unsupported);
-        CudaContext ctx = new CudaContext(CudaDriver.DEVICE);
+        Driver drv = drivers.open();
         try {
-            long[] mem = ctx.memInfo();
+            long[] mem = drv.memInfo();
             long need = graph.weightBytes() + HEADROOM;
             if (need > mem[0]) {
                 throw new BackendUnavailableException("model '" + graph.name() + "' needs about " + (need >> 20) + " MiB of device memory (weights "
-                        + (graph.weightBytes() >> 20) + " MiB + " + (HEADROOM >> 20) + " MiB headroom) but " + ctx.name + " has " + (mem[0] >> 20)
+                        + (graph.weightBytes() >> 20) + " MiB + " + (HEADROOM >> 20) + " MiB headroom) but " + drv.deviceName() + " has " + (mem[0] >> 20)
                         + " MiB free of " + (mem[1] >> 20) + " MiB: free the GPU, store tables as fp16/int8, or use the simd backend");
             }
-            return new CudaDeviceModel(graph, ctx);
         } catch (RuntimeException | Error e) {
-            ctx.close();
+            drv.close();
             throw e;
         }
+        return new CudaDeviceModel(graph, drv);
     }
 
     /**

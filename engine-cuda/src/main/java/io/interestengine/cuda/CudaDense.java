@@ -21,9 +21,9 @@ final class CudaDense {
     }
 
     /** A launch of layer {@code L} from x to y; {@code rows} is the per-request row holder. */
-    static Launch bind(CudaSession s, DeviceLayer L, jcuda.driver.CUdeviceptr x, jcuda.driver.CUdeviceptr y, int[] rows, boolean withAct, String what) {
+    static Launch bind(CudaSession s, DeviceLayer L, Long x, Long y, int[] rows, boolean withAct, String what) {
         KernelAbi k = s.model.tf32 ? KernelAbi.DENSE_TF32 : KernelAbi.DENSE;
-        Launch l = new Launch(s.km, k, what, x, L.w.ptr, DeviceLayer.ptr(L.b), y, rows, L.in, L.out, withAct ? L.act : DeviceLayer.LINEAR,
+        Launch l = new Launch(s.driver, k, what, x, L.w.ptr(), DeviceLayer.ptr(L.b), y, rows, L.in, L.out, withAct ? L.act : DeviceLayer.LINEAR,
                 DeviceLayer.ptr(L.p0), DeviceLayer.ptr(L.p1), DeviceLayer.ptr(L.p2));
         l.block = k == KernelAbi.DENSE_TF32 ? 128 : 256;
         return l;

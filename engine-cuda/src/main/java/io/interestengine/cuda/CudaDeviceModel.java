@@ -11,14 +11,13 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * A model resident on one GPU: the primary context, the loaded kernels, every embedding table and layer in
+ * A model resident on one GPU: the driver (context and loaded kernels), every embedding table and layer in
  * device memory. Shared by all sessions (each has its own stream and workspace); closed by the model after
  * its sessions. Loading is all or nothing: a failure frees what was already resident.
  */
 final class CudaDeviceModel implements DeviceModel {
     final ModelGraph graph;
-    final CudaContext ctx;
-    final KernelModule kernels;
+    final Driver driver;
     final boolean tf32 = Boolean.getBoolean("interestengine.cuda.tf32");
     final boolean debugSync = Boolean.getBoolean("interestengine.cuda.sync");
     final boolean graphs = !"false".equalsIgnoreCase(System.getProperty("interestengine.cuda.graphs"));
@@ -27,24 +26,25 @@ final class CudaDeviceModel implements DeviceModel {
     private final Map<Op, AttentionWeights> attention = new IdentityHashMap<>();
     private boolean closed;
 
-    CudaDeviceModel(ModelGraph graph, CudaContext ctx) {
+    /** Takes ownership of {@code driver}: closing the model (or a failed load) closes it. */
+    CudaDeviceModel(ModelGraph graph, Driver driver) {
         this.graph = graph;
-        this.ctx = ctx;
-        KernelModule km = null;
+        this.driver = driver;
         try {
-            ctx.makeCurrent();
-            km = new KernelModule();
-            for (Table t : graph.tables().values()) tables.put(t, DeviceBuffer.of(t.data().data(), "table '" + t.name() + "'"));
+            driver.makeCurrent();
+            for (Table t : graph.tables().values()) tables.put(t, DeviceBuffer.of(driver, t.data().data(), "table '" + t.name() + "'"));
             for (Op op : graph.ops()) {
-                if (op instanceof Op.Dense d) dense.put(op, new DeviceLayer(d.layer(), d.layer().weight(), true, "dense '" + d.out().name() + "'"));
-                if (op instanceof Op.Attention a) attention.put(op, new AttentionWeights(a, "attention '" + a.out().name() + "'"));
+                if (op instanceof Op.Dense d) dense.put(op, new DeviceLayer(driver, d.layer(), d.layer().weight(), true, "dense '" + d.out().name() + "'"));
+                if (op instanceof Op.Attention a) attention.put(op, new AttentionWeights(driver, a, "attention '" + a.out().name() + "'"));
             }
         } catch (RuntimeException | Error e) {
-            freeWeights();
-            if (km != null) km.close();
+            try {
+                freeWeights();
+            } finally {
+                driver.close();
+            }
             throw e;
         }
-        this.kernels = km;
     }
 
     DeviceBuffer table(Table t) {
@@ -79,11 +79,10 @@ final class CudaDeviceModel implements DeviceModel {
         if (closed) return;
         closed = true;
         try {
-            ctx.makeCurrent();
+            driver.makeCurrent();
             freeWeights();
-            kernels.close();
         } finally {
-            ctx.close();
+            driver.close();
         }
     }
 }

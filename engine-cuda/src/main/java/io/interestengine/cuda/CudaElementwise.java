@@ -17,7 +17,7 @@ final class CudaElementwise {
         int col = 0;
         for (int k = 0; k < parts.length; k++) {
             Value in = op.in().get(k);
-            parts[k] = new Launch(s.km, KernelAbi.CONCAT_PART, "concat '" + out.name() + "' input '" + in.name() + "'",
+            parts[k] = new Launch(s.driver, KernelAbi.CONCAT_PART, "concat '" + out.name() + "' input '" + in.name() + "'",
                     s.f(inOffs[k]), s.f(outOff), s.map(in, out), rows, T, in.width(), W, col);
             col += in.width();
         }
@@ -33,7 +33,7 @@ final class CudaElementwise {
         Value out = op.out();
         int w = out.width();
         int[] rows = {0};
-        Launch l = new Launch(s.km, KernelAbi.BINARY, op.kind().name().toLowerCase() + " '" + out.name() + "'",
+        Launch l = new Launch(s.driver, KernelAbi.BINARY, op.kind().name().toLowerCase() + " '" + out.name() + "'",
                 s.f(aOff), s.f(bOff), s.f(outOff), s.map(op.a(), out), s.map(op.b(), out), rows, w, op.kind() == Op.BinaryKind.MUL ? 1 : 0);
         return (users, cands) -> {
             rows[0] = CudaSession.rows(out, users, cands);

@@ -12,7 +12,7 @@ final class CudaEmbedding {
         DeviceBuffer table = s.model.table(op.field().table());
         int dim = op.field().table().dim(), perRow = op.out().length();
         int[] n = {0};
-        Launch l = new Launch(s.km, KernelAbi.GATHER, "embedding '" + op.out().name() + "'", table.ptr, s.i(idsOff), s.f(outOff), n, dim);
+        Launch l = new Launch(s.driver, KernelAbi.GATHER, "embedding '" + op.out().name() + "'", table.ptr(), s.i(idsOff), s.f(outOff), n, dim);
         return (users, cands) -> {
             n[0] = CudaSession.rows(op.out(), users, cands) * perRow;
             s.enqueue(l.cover((long) n[0] * dim, 256), users, cands);

@@ -17,7 +17,7 @@ final class CudaOutput {
             case IDENTITY -> 2;
         };
         int[] cands = {0};
-        Launch l = new Launch(s.km, KernelAbi.OUTPUT, "output of '" + in.name() + "'", s.f(inOff), s.f(scoresOff),
+        Launch l = new Launch(s.driver, KernelAbi.OUTPUT, "output of '" + in.name() + "'", s.f(inOff), s.f(scoresOff),
                 in.scope() == io.interestengine.graph.Scope.USER ? s.i(s.rowMapOff) : null, cands, in.width(), kind, o.index(), o.epsilon());
         return (users, c) -> {
             cands[0] = c;

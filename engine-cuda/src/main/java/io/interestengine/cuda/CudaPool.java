@@ -18,7 +18,7 @@ final class CudaPool {
         int T = op.in().length(), w = op.in().width();
         boolean masked = op.masked() && op.in().masked();
         int[] rows = {0};
-        Launch l = new Launch(s.km, KernelAbi.POOL, "pool '" + op.out().name() + "'",
+        Launch l = new Launch(s.driver, KernelAbi.POOL, "pool '" + op.out().name() + "'",
                 s.f(inOff), s.f(outOff), s.i(lengthsOff), op.in().scope() == Scope.CANDIDATE ? s.i(s.rowMapOff) : null,
                 rows, T, w, masked ? 1 : 0, op.mean() ? 1 : 0, op.meanEps(), g.leftPadding() ? 1 : 0);
         return (users, cands) -> {

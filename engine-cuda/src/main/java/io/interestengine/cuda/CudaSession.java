@@ -7,11 +7,6 @@ import io.interestengine.graph.Value;
 import io.interestengine.spi.DeviceSession;
 import io.interestengine.spi.PlanLayout;
 import io.interestengine.spi.Step;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUstream;
-import jcuda.driver.CUstream_flags;
-import jcuda.driver.JCudaDriver;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,11 +26,11 @@ final class CudaSession implements DeviceSession {
     private static final int ALIGN = 64;
 
     final CudaDeviceModel model;
-    final KernelModule km;
+    final Driver driver;
     final PlanLayout layout;
     final int rowMapOff;
     private final int intFloats, denseCap, downloadAt, downloadCap;
-    private final CUstream stream = new CUstream();
+    private final Object stream;
     private final DeviceBuffer arena;
     private final PinnedBuffer pinned;
     private final int[] stagingInts;
@@ -48,7 +43,7 @@ final class CudaSession implements DeviceSession {
 
     CudaSession(CudaDeviceModel model, PlanLayout layout) {
         this.model = model;
-        this.km = model.kernels;
+        this.driver = model.driver;
         this.layout = layout;
         // The planner puts the row map right after the history lengths (Plan: lengths[maxUsers], rowMap).
         this.rowMapOff = layout.inputInts() - layout.maxCandidates();
@@ -62,21 +57,21 @@ final class CudaSession implements DeviceSession {
         downloadCap = Math.max(layout.maxCandidates(), 4096);
         stagingInts = new int[layout.ints()];
         stagingFloats = new float[denseCap];
-        model.ctx.makeCurrent();
+        driver.makeCurrent();
+        stream = driver.createStream();
         DeviceBuffer a = null;
         PinnedBuffer p = null;
         try {
-            Cuda.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate", "opening a session");
-            a = new DeviceBuffer(4L * (intFloats + (long) layout.floats()), "session workspace (" + layout.floats() + " floats)");
-            p = new PinnedBuffer(4L * (downloadAt + (long) downloadCap), "session staging");
+            a = new DeviceBuffer(driver, 4L * (intFloats + (long) layout.floats()), "session workspace (" + layout.floats() + " floats)");
+            p = new PinnedBuffer(driver, 4L * (downloadAt + (long) downloadCap), "session staging");
         } catch (RuntimeException e) {
             if (a != null) a.close();
-            JCudaDriver.cuStreamDestroy(stream);
+            driver.destroyStream(stream);
             throw e;
         }
         arena = a;
         pinned = p;
-        graphs = new RequestGraphs(stream, model.graphs && !model.debugSync);
+        graphs = new RequestGraphs(driver, stream, model.graphs && !model.debugSync && driver.graphs());
     }
 
     /** Rows of a value for a request of this shape. */
@@ -85,23 +80,23 @@ final class CudaSession implements DeviceSession {
     }
 
     /** Device address of float arena offset {@code off}. */
-    CUdeviceptr f(int off) {
+    Long f(int off) {
         return arena.at(intFloats + (long) off);
     }
 
     /** Device address of int arena offset {@code off}. */
-    CUdeviceptr i(int off) {
+    Long i(int off) {
         return arena.at(off);
     }
 
     /** The row map when {@code in} (user scope) feeds an op whose output has candidate scope, else null (identity). */
-    CUdeviceptr map(Value in, Value out) {
+    Long map(Value in, Value out) {
         return in.scope() == Scope.USER && out.scope() == Scope.CANDIDATE ? i(rowMapOff) : null;
     }
 
     /** Scratch device memory owned by this session (bound once per step). */
     DeviceBuffer scratch(long floats, String what) {
-        DeviceBuffer b = new DeviceBuffer(4L * floats, what);
+        DeviceBuffer b = new DeviceBuffer(driver, 4L * floats, what);
         owned.add(b);
         return b;
     }
@@ -128,7 +123,7 @@ final class CudaSession implements DeviceSession {
     public void upload(int ints, int floatOff, int floats) {
         check();
         if (floatOff + floats > denseCap) throw new IllegalArgumentException("upload of floats [" + floatOff + ", " + (floatOff + floats) + ") beyond the dense input region of " + denseCap);
-        model.ctx.makeCurrent();
+        driver.makeCurrent();
         nPending = 0;
         pinned.ints.put(0, stagingInts, 0, ints);
         long bytes = 4L * ints;
@@ -136,18 +131,18 @@ final class CudaSession implements DeviceSession {
             pinned.floats.put(intFloats + floatOff, stagingFloats, floatOff, floats);
             bytes = 4L * (intFloats + floatOff + floats);
         }
-        Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(arena.ptr, pinned.ptr, bytes, stream), "cuMemcpyHtoDAsync", "uploading a request");
+        driver.copyIn(arena.mem, 0, pinned.host, 0, bytes, stream);
     }
 
     @Override
     public void download(int off, float[] dst, int n) {
         check();
-        model.ctx.makeCurrent();
+        driver.makeCurrent();
         flush();
         for (int done = 0; done < n; done += downloadCap) {
             int k = Math.min(downloadCap, n - done);
-            Cuda.check(JCudaDriver.cuMemcpyDtoHAsync(pinned.at(downloadAt), f(off + done), 4L * k, stream), "cuMemcpyDtoHAsync", "downloading scores");
-            Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize", "running the request's kernels (set -Dinterestengine.cuda.sync=true to find the kernel at fault)");
+            driver.copyOut(pinned.host, 4L * downloadAt, arena.mem, 4L * (intFloats + (long) off + done), 4L * k, stream);
+            driver.sync(stream, "running the request's kernels (set -Dinterestengine.cuda.sync=true to find the kernel at fault)");
             pinned.floats.get(downloadAt, dst, done, k);
         }
     }
@@ -165,7 +160,7 @@ final class CudaSession implements DeviceSession {
         for (int k = 0; k < n; k++) {
             pending[k].launch(stream);
             if (model.debugSync) {
-                Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize", "running " + pending[k].abi.entry + " for " + pending[k].what);
+                driver.sync(stream, "running " + pending[k].abi.entry + " for " + pending[k].what);
             }
         }
     }
@@ -221,9 +216,9 @@ final class CudaSession implements DeviceSession {
     public void close() {
         if (closed) return;
         closed = true;
-        model.ctx.makeCurrent();
+        driver.makeCurrent();
         try {
-            JCudaDriver.cuStreamSynchronize(stream);
+            driver.sync(stream, "closing a session");
             graphs.close();
             for (AutoCloseable c : owned) {
                 try {
@@ -235,7 +230,7 @@ final class CudaSession implements DeviceSession {
         } finally {
             arena.close();
             pinned.close();
-            JCudaDriver.cuStreamDestroy(stream);
+            driver.destroyStream(stream);
         }
     }
 }

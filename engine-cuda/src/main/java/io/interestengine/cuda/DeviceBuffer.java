@@ -1,45 +1,46 @@
 package io.interestengine.cuda;
 
-import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
-
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** One device allocation with one owner; {@link #close()} frees it once. */
 final class DeviceBuffer implements AutoCloseable {
-    final CUdeviceptr ptr = new CUdeviceptr();
+    final Driver driver;
+    final Driver.Mem mem;
     final long bytes;
     private final String what;
     private boolean closed;
 
-    DeviceBuffer(long bytes, String what) {
+    DeviceBuffer(Driver driver, long bytes, String what) {
+        this.driver = driver;
         this.bytes = Math.max(bytes, 4);
         this.what = what;
-        Cuda.check(JCudaDriver.cuMemAlloc(ptr, this.bytes), "cuMemAlloc", "allocating " + this.bytes + " bytes for " + what);
+        this.mem = driver.alloc(this.bytes, what);
     }
 
-    /** A buffer holding {@code data} (synchronous copy: load time only). */
-    static DeviceBuffer of(float[] data, String what) {
-        DeviceBuffer b = new DeviceBuffer(4L * data.length, what);
-        try {
-            if (data.length > 0) Cuda.check(JCudaDriver.cuMemcpyHtoD(b.ptr, Pointer.to(data), 4L * data.length), "cuMemcpyHtoD", "uploading " + what);
-        } catch (RuntimeException e) {
-            b.close();
-            throw e;
-        }
-        return b;
+    static DeviceBuffer of(Driver d, float[] data, String what) {
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * Math.max(data.length, 1)).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(data);
+        return of(d, b, 4L * data.length, what);
+    }
+
+    static DeviceBuffer of(Driver d, int[] data, String what) {
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * Math.max(data.length, 1)).order(ByteOrder.nativeOrder());
+        b.asIntBuffer().put(data);
+        return of(d, b, 4L * data.length, what);
     }
 
     /** A buffer holding a little-endian float tensor's bytes, copied in chunks (tables may exceed 2 GiB). */
-    static DeviceBuffer of(MemorySegment data, String what) {
-        DeviceBuffer b = new DeviceBuffer(data.byteSize(), what);
+    static DeviceBuffer of(Driver d, MemorySegment data, String what) {
+        DeviceBuffer b = new DeviceBuffer(d, data.byteSize(), what);
         try {
             long chunk = 1L << 30;
             for (long off = 0; off < data.byteSize(); off += chunk) {
                 long n = Math.min(chunk, data.byteSize() - off);
-                Cuda.check(JCudaDriver.cuMemcpyHtoD(b.ptr.withByteOffset(off), Pointer.to(data.asSlice(off, n).asByteBuffer()), n),
-                        "cuMemcpyHtoD", "uploading " + what);
+                ByteBuffer src = ByteBuffer.allocateDirect((int) n).order(ByteOrder.LITTLE_ENDIAN);
+                MemorySegment.ofBuffer(src).copyFrom(data.asSlice(off, n));
+                d.upload(b.mem, off, src, n, what);
             }
         } catch (RuntimeException e) {
             b.close();
@@ -48,10 +49,10 @@ final class DeviceBuffer implements AutoCloseable {
         return b;
     }
 
-    static DeviceBuffer of(int[] data, String what) {
-        DeviceBuffer b = new DeviceBuffer(4L * data.length, what);
+    private static DeviceBuffer of(Driver d, ByteBuffer src, long bytes, String what) {
+        DeviceBuffer b = new DeviceBuffer(d, bytes, what);
         try {
-            if (data.length > 0) Cuda.check(JCudaDriver.cuMemcpyHtoD(b.ptr, Pointer.to(data), 4L * data.length), "cuMemcpyHtoD", "uploading " + what);
+            if (bytes > 0) d.upload(b.mem, 0, src, bytes, what);
         } catch (RuntimeException e) {
             b.close();
             throw e;
@@ -59,16 +60,21 @@ final class DeviceBuffer implements AutoCloseable {
         return b;
     }
 
-    /** The address {@code floats} 4-byte elements in. */
-    CUdeviceptr at(long elements) {
+    /** The device address {@code elements} 4-byte elements in (a kernel argument). */
+    Long at(long elements) {
         if (closed) throw new IllegalStateException(what + " is freed");
-        return ptr.withByteOffset(4L * elements);
+        return mem.address() + 4L * elements;
+    }
+
+    /** The base address. */
+    Long ptr() {
+        return at(0);
     }
 
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        JCudaDriver.cuMemFree(ptr);
+        driver.free(mem);
     }
 }

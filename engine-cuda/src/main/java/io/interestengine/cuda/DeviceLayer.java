@@ -13,16 +13,16 @@ final class DeviceLayer implements AutoCloseable {
     final int in, out, act;
     final DeviceBuffer w, b, p0, p1, p2;
 
-    DeviceLayer(Layer l, float[] weight, boolean withBias, String what) {
+    DeviceLayer(Driver d, Layer l, float[] weight, boolean withBias, String what) {
         in = weight.length / l.out();
         out = l.out();
         act = code(l.activation());
         DeviceBuffer[] bs = new DeviceBuffer[5];
         try {
-            bs[0] = DeviceBuffer.of(weight, what + " weight");
-            if (withBias) bs[1] = DeviceBuffer.of(l.bias(), what + " bias");
+            bs[0] = DeviceBuffer.of(d, weight, what + " weight");
+            if (withBias) bs[1] = DeviceBuffer.of(d, l.bias(), what + " bias");
             float[][] p = params(l.activation());
-            for (int k = 0; k < 3; k++) if (p[k] != null) bs[2 + k] = DeviceBuffer.of(p[k], what + " activation parameter " + k);
+            for (int k = 0; k < 3; k++) if (p[k] != null) bs[2 + k] = DeviceBuffer.of(d, p[k], what + " activation parameter " + k);
         } catch (RuntimeException e) {
             for (DeviceBuffer x : bs) if (x != null) x.close();
             throw e;
@@ -54,8 +54,9 @@ final class DeviceLayer implements AutoCloseable {
         };
     }
 
-    static jcuda.driver.CUdeviceptr ptr(DeviceBuffer b) {
-        return b == null ? null : b.ptr;
+    /** The buffer's address, or null (a null pointer argument) when absent. */
+    static Long ptr(DeviceBuffer b) {
+        return b == null ? null : b.ptr();
     }
 
     @Override

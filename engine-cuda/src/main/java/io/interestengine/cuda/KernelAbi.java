@@ -34,4 +34,15 @@ enum KernelAbi {
     String resource() {
         return RESOURCE_DIR + module + ".ptx";
     }
+
+    /** The PTX text of a resource, NUL-terminated as cuModuleLoadData expects. */
+    static byte[] ptx(String resource) {
+        try (java.io.InputStream in = KernelAbi.class.getResourceAsStream(resource)) {
+            if (in == null) throw new CudaModuleException("PTX resource " + resource + " is not on the class path: add the kernels jar", 0);
+            byte[] b = in.readAllBytes();
+            return java.util.Arrays.copyOf(b, b.length + 1);
+        } catch (java.io.IOException e) {
+            throw new CudaModuleException("reading PTX resource " + resource + ": " + e, 0);
+        }
+    }
 }

@@ -1,11 +1,5 @@
 package io.interestengine.cuda;
 
-import jcuda.driver.CUgraph;
-import jcuda.driver.CUgraphExec;
-import jcuda.driver.CUstream;
-import jcuda.driver.CUstreamCaptureMode;
-import jcuda.driver.JCudaDriver;
-
 /**
  * A session's CUDA graphs, one per request shape (users, candidates): a shape is captured the second time it
  * is seen (a one-off shape is not worth the instantiation), and at most {@link #MAX} shapes are kept, which
@@ -15,15 +9,17 @@ final class RequestGraphs implements AutoCloseable {
     static final int MAX = 32;
     private static final int SEEN = 256;
 
-    private final CUstream stream;
+    private final Driver driver;
+    private final Object stream;
     private final boolean enabled;
     private final long[] keys = new long[MAX];
-    private final CUgraphExec[] execs = new CUgraphExec[MAX];
+    private final Object[] execs = new Object[MAX];
     private int n;
     private final long[] seen = new long[SEEN];
     private int nSeen, cursor;
 
-    RequestGraphs(CUstream stream, boolean enabled) {
+    RequestGraphs(Driver driver, Object stream, boolean enabled) {
+        this.driver = driver;
         this.stream = stream;
         this.enabled = enabled;
     }
@@ -37,7 +33,7 @@ final class RequestGraphs implements AutoCloseable {
         long k = key(users, cands);
         for (int i = 0; i < n; i++) {
             if (keys[i] == k) {
-                Cuda.check(JCudaDriver.cuGraphLaunch(execs[i], stream), "cuGraphLaunch", "replaying the request graph of " + users + " users x " + cands + " candidates");
+                driver.launchGraph(execs[i], stream, "the request graph of " + users + " users x " + cands + " candidates");
                 return true;
             }
         }
@@ -57,30 +53,23 @@ final class RequestGraphs implements AutoCloseable {
 
     /** Captures the launches into a graph, keeps it for this shape and launches it. */
     void capture(int users, int cands, Launch[] launches, int count) {
-        CUgraph graph = new CUgraph();
-        Cuda.check(JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture", "capturing a request graph");
+        String what = "the request graph of " + users + " users x " + cands + " candidates";
+        driver.beginCapture(stream);
         try {
             for (int k = 0; k < count; k++) launches[k].launch(stream);
         } catch (RuntimeException e) {
-            JCudaDriver.cuStreamEndCapture(stream, graph);
-            JCudaDriver.cuGraphDestroy(graph);
+            driver.abortCapture(stream);
             throw e;
         }
-        Cuda.check(JCudaDriver.cuStreamEndCapture(stream, graph), "cuStreamEndCapture", "capturing a request graph");
-        CUgraphExec exec = new CUgraphExec();
-        try {
-            Cuda.check(JCudaDriver.cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate", "instantiating the request graph of " + users + " x " + cands);
-        } finally {
-            JCudaDriver.cuGraphDestroy(graph);
-        }
+        Object exec = driver.endCapture(stream, what);
         keys[n] = key(users, cands);
         execs[n++] = exec;
-        Cuda.check(JCudaDriver.cuGraphLaunch(exec, stream), "cuGraphLaunch", "launching a request graph");
+        driver.launchGraph(exec, stream, what);
     }
 
     @Override
     public void close() {
-        for (int i = 0; i < n; i++) JCudaDriver.cuGraphExecDestroy(execs[i]);
+        for (int i = 0; i < n; i++) driver.destroyGraph(execs[i]);
         n = 0;
     }
 }

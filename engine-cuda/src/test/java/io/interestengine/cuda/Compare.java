@@ -29,12 +29,17 @@ public final class Compare {
 
     /** Ranking requests of every size (history lengths 0, 1, T/2, T) and batches of every size, backend vs scalar. */
     public static void model(Path dir, RandomModels.Spec spec, String backend, double rtol, double atol) {
+        model(dir, spec, backend, rtol, atol, SIZES);
+    }
+
+    /** As above over the given candidate counts and batch sizes. */
+    public static void model(Path dir, RandomModels.Spec spec, String backend, double rtol, double atol, int[] sizes) {
         try (Model ref = Model.load(dir, LoadOptions.defaults().withBackend("scalar"));
              Model got = Model.load(dir, LoadOptions.defaults().withBackend(backend));
              Session rs = ref.newSession(); Session gs = got.newSession()) {
             int[] lens = {0, 1, spec.T() / 2, spec.T()};
             long seed = 1;
-            for (int n : SIZES) {
+            for (int n : sizes) {
                 for (int len : lens) {
                     RankingRequest a = RandomModels.ranking(ref, spec, n, len, seed), b = RandomModels.ranking(got, spec, n, len, seed);
                     seed++;

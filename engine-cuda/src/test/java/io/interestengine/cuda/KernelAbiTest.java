@@ -49,7 +49,7 @@ class KernelAbiTest {
     @Test
     void everyKernelIsInItsPtxWithTheLaunchersSignature() {
         for (KernelAbi k : KernelAbi.values()) {
-            String ptx = new String(KernelModule.ptx(k.resource()), StandardCharsets.UTF_8);
+            String ptx = new String(KernelAbi.ptx(k.resource()), StandardCharsets.UTF_8);
             Map<String, String> e = entries(ptx);
             assertNotNull(e.get(k.entry), k.entry + " missing from " + k.resource() + " (has " + e.keySet() + ")");
             assertEquals(k.signature, e.get(k.entry), k.entry + " parameter list in " + k.resource());
@@ -59,7 +59,7 @@ class KernelAbiTest {
     @Test
     void ptxTargetsComputeCapability80AndIsa80() {
         for (KernelAbi k : KernelAbi.values()) {
-            String ptx = new String(KernelModule.ptx(k.resource()), StandardCharsets.UTF_8);
+            String ptx = new String(KernelAbi.ptx(k.resource()), StandardCharsets.UTF_8);
             assertTrue(ptx.contains("\n.version 8.0\n"), k.resource() + ": PTX ISA must be 8.0 (loadable by CUDA 12 drivers)");
             assertTrue(ptx.contains("\n.target sm_80\n"), k.resource() + ": must target sm_80 (JIT to newer GPUs)");
         }
@@ -77,7 +77,7 @@ class KernelAbiTest {
         try (Stream<Path> s = Files.list(src)) {
             for (Path cu : s.filter(p -> p.toString().endsWith(".cu")).toList()) {
                 String name = cu.getFileName().toString().replace(".cu", ".ptx");
-                if (KernelModule.class.getResource(KernelAbi.RESOURCE_DIR + name) == null) missing.add(name);
+                if (KernelAbi.class.getResource(KernelAbi.RESOURCE_DIR + name) == null) missing.add(name);
             }
         }
         assertTrue(missing.isEmpty(), "no PTX for " + missing + ": run kernels/build-ptx.sh");
@@ -86,7 +86,7 @@ class KernelAbiTest {
     @Test
     void launchSignatureOfArguments() {
         // The argument kinds Launch accepts map to the ABI letters (null is a null device pointer).
-        assertEquals("pif", Launch.signature(new jcuda.driver.CUdeviceptr(), new int[1], 1f));
+        assertEquals("pif", Launch.signature(0x7f00_0000_0000L, new int[1], 1f));
         assertEquals("pi?", Launch.signature(null, 3, new int[2]));
     }
 }

@@ -73,8 +73,8 @@ public final class KernelHarness {
     }
 
     static String deviceName() {
-        try (CudaContext c = new CudaContext(CudaDriver.DEVICE)) {
-            return c.name;
+        try (Driver d = new NativeDriver(CudaDriver.DEVICE)) {
+            return d.deviceName();
         }
     }
 
