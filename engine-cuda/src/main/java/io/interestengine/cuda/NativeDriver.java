@@ -203,9 +203,9 @@ final class NativeDriver implements Driver {
             };
         }
         Pointer params = Pointer.to(ps);
+        String doing = "launching " + abi.entry + " for " + what;   // built once: launches allocate nothing
         return (gx, gy, block, shared, stream) -> Cuda.check(
-                JCudaDriver.cuLaunchKernel(fn, gx, gy, 1, block, 1, 1, shared, (CUstream) stream, params, null),
-                "cuLaunchKernel", "launching " + abi.entry + " for " + what);
+                JCudaDriver.cuLaunchKernel(fn, gx, gy, 1, block, 1, 1, shared, (CUstream) stream, params, null), "cuLaunchKernel", doing);
     }
 
     @Override

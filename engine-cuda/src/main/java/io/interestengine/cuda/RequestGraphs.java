@@ -33,7 +33,7 @@ final class RequestGraphs implements AutoCloseable {
         long k = key(users, cands);
         for (int i = 0; i < n; i++) {
             if (keys[i] == k) {
-                driver.launchGraph(execs[i], stream, "the request graph of " + users + " users x " + cands + " candidates");
+                driver.launchGraph(execs[i], stream, "a captured request graph");
                 return true;
             }
         }

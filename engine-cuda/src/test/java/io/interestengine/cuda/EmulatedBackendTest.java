@@ -60,6 +60,15 @@ class EmulatedBackendTest {
         })).toList();
     }
 
+    @TestFactory
+    List<DynamicTest> emulatedBackendMatchesEveryGolden() {
+        return io.interestengine.GoldenCases.caseDirs().stream()
+                .map(d -> DynamicTest.dynamicTest(d.getFileName() + " (" + io.interestengine.GoldenCases.reference(d) + ")", () -> {
+                    assumeEmulator();
+                    io.interestengine.GoldenCases.check(d, "cuda-emu");
+                })).toList();
+    }
+
     @Test
     void sessionsAreIndependentAndReusable() {
         assumeEmulator();
