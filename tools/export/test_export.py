@@ -157,83 +157,12 @@ class Requests(unittest.TestCase):
             ex.to_batch_request(self.desc, x, [0])
 
 
-def gru_module():
-    """graph_torch's interpreter plus the `gru` op of docs/FORMAT.md (PyTorch-style cells with the attention
-    forms DeepCTR-Torch uses), written from the format's text, for the DIEN fixtures."""
-    from graph_torch import GraphModule
-
-    class WithGru(GraphModule):
-        def forward(self, *inputs):
-            if not any(op["op"] == "gru" for op in self.cfg["graph"]):
-                return super().forward(*inputs)
-            named = {n: x for (n, _, _), x in zip(self.input_spec(), inputs)}
-            lengths = named["history_length"]
-            mask = self._mask(lengths)
-            tables = self.cfg["tables"]
-            v = {}
-            for op in self.cfg["graph"]:
-                kind = op["op"]
-                if kind == "embedding":
-                    fd = self.fields[op["field"]][1]
-                    v[op["out"]] = self._w[tables[fd["table"]]["tensor"]][named[op["field"]]]
-                elif kind == "dense_input":
-                    v[op["out"]] = named[op["field"]]
-                elif kind == "concat":
-                    v[op["out"]] = torch.cat([v[i] for i in op["in"]], dim=-1)
-                elif kind == "dense":
-                    v[op["out"]] = self._layer(op, v[op["in"]])
-                elif kind == "attention":
-                    v[op["out"]] = self._attention(op, v[op["query"]], v[op["keys"]], mask)
-                elif kind == "gru":
-                    v[op["out"]] = self._gru(op, v[op["in"]], lengths, v.get(op.get("attention")))
-                else:
-                    raise NotImplementedError(kind)
-            o = self.cfg["output"]
-            x = v[o["in"]][:, 0]
-            return torch.sigmoid(x) if o["type"] == "sigmoid" else x
-
-        def _gru(self, op, x, lengths, att):
-            c, w, H = op["cell"], self._w, op["hidden"]
-            wih, whh = w[c["weight_ih"]], w[c["weight_hh"]]
-            bih = w[c["bias_ih"]] if "bias_ih" in c else torch.zeros(3 * H)
-            bhh = w[c["bias_hh"]] if "bias_hh" in c else torch.zeros(3 * H)
-            form = op.get("attention_form", "none")
-            B, T, _ = x.shape
-            h = torch.zeros(B, H)
-            outs = torch.zeros(B, T, H)
-            for t in range(T):
-                xt = x[:, t]
-                a = att[:, t] if att is not None else None
-                if form == "aigru":
-                    xt = xt * a
-                gi = xt @ wih.T + bih
-                gh = h @ whh.T + bhh
-                r = torch.sigmoid(gi[:, :H] + gh[:, :H])
-                z = torch.sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
-                n = torch.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
-                if form in ("none", "aigru"):
-                    hn = (1 - z) * n + z * h
-                elif form == "agru":
-                    hn = (1 - a) * h + a * n
-                elif form == "augru_update":
-                    hn = (1 - a * z) * h + a * z * n
-                else:
-                    raise ValueError(form)
-                real = (t < lengths).unsqueeze(1)
-                h = torch.where(real, hn, h)
-                outs[:, t] = torch.where(real, hn, torch.zeros_like(hn))
-            return outs if op.get("return", "sequence") == "sequence" else h
-
-    return WithGru
-
-
 class Interpreter(unittest.TestCase):
-    """Exported fixtures through an independent interpreter of the format (tools/reference/graph_torch.py,
-    plus the gru op for DIEN)."""
+    """Exported fixtures through an independent interpreter of the format (tools/reference/graph_torch.py)."""
 
     def test_every_case(self):
         import deepctr_torch as dc
-        GraphModule = gru_module()
+        from graph_torch import GraphModule
         for i, (name, build, weights, gain) in enumerate(make_fixtures.cases(dc)):
             with self.subTest(name), tempfile.TemporaryDirectory() as d:
                 _, model, x, scores = make_fixtures.make(dc, name, build, weights, gain, d, 1000 + i)
