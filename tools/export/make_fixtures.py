@@ -156,6 +156,16 @@ def cases(dc):
                  seed=26)
         return m, cols, {}, "gru_type AGRU, att relu (6,3) raw, DNN nn.Tanh with batch norm"
 
+    def din_two_length_columns():
+        # Each history feature names its own length column; DIN reads only the first one, 'len_item'.
+        T = 6
+        cols = [SparseFeat("user", 12, 3), SparseFeat("item", 20, 4), SparseFeat("cate", 7, 2),
+                hist("hist_item", 20, 4, "item", T, length="len_item"),
+                hist("hist_cate", 7, 2, "cate", T, length="len_cate")]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(8, 4), att_activation="relu", dnn_hidden_units=(10, 5),
+                seed=16)
+        return m, cols, {}, "a length column per history feature (only the first is read), att relu raw"
+
     return [
         ("din_dice_raw", din_dice_raw, "train", 1.5),
         # Three sigmoid layers squash the spread of the scores: larger weights keep them apart.
@@ -169,6 +179,7 @@ def cases(dc):
         ("dien_augru", dien_augru, "train", 1.5),
         ("dien_augru_raw_regression", dien_augru_raw_regression, "random", 1.5),
         ("dien_agru_raw_tanh", dien_agru_raw_tanh, "random", 1.5),
+        ("din_two_length_columns", din_two_length_columns, "random", 1.5),
     ]
 
 
@@ -249,8 +260,9 @@ class Inputs:
                 n = min(length, c.maxlen)
                 seq[:n] = self.rng.integers(0, min(c.vocabulary_size, self.vocab(c)), n)
                 u[c.name] = seq
-                if c.length_name:
-                    u.setdefault(c.length_name, n)
+                if c.length_name and c.length_name != self.length_name and c.length_name not in u:
+                    # Length columns after the first are not read by DIN/DIEN: give them other values.
+                    u[c.length_name] = int(self.rng.integers(0, c.maxlen + 1))
         u[self.length_name] = length
         return u
 
