@@ -124,7 +124,11 @@ public class CudaBackend implements Backend {
         return null;
     }
 
+    /** Scores of one row live in shared memory: (T + 32) floats of the 48 KiB a block gets without opt-in. */
+    static final int MAX_HISTORY = 12_000;
+
     private static String attentionLimits(Op.Attention a) {
+        if (a.keys().length() > MAX_HISTORY) return "attention over " + a.keys().length() + " positions exceeds the kernel's " + MAX_HISTORY;
         if (a.keys().width() > AttentionWeights.MAX_KEY_WIDTH) {
             return "attention key width " + a.keys().width() + " exceeds the kernel's " + AttentionWeights.MAX_KEY_WIDTH;
         }
