@@ -32,11 +32,15 @@ public final class Backends {
     }
 
     static Selection select(String requested, ModelGraph graph) {
+        return select(requested, graph, LoadOptions.defaults());
+    }
+
+    static Selection select(String requested, ModelGraph graph, LoadOptions options) {
         String name = requested == null ? "auto" : requested.trim().toLowerCase();
         if (name.equals("auto")) {
             String prop = System.getProperty(LoadOptions.BACKEND_PROPERTY);
             if (prop != null && !prop.isBlank() && !prop.equalsIgnoreCase("auto")) {
-                Selection s = select(prop, graph);
+                Selection s = select(prop, graph, options);
                 return new Selection(s.backend, s.model, s.report + " (forced by -D" + LoadOptions.BACKEND_PROPERTY + ")");
             }
         }
@@ -46,7 +50,7 @@ public final class Backends {
             for (Backend b : all) {
                 if (b.name().equals(name)) {
                     b.probe();
-                    DeviceModel dm = b.load(graph);
+                    DeviceModel dm = b.load(graph, options);
                     String r = "backend " + b.name() + " (requested)";
                     LOG.log(System.Logger.Level.INFO, r);
                     return new Selection(b, dm, r);
@@ -58,7 +62,7 @@ public final class Backends {
         for (Backend b : all) {
             try {
                 b.probe();
-                DeviceModel dm = b.load(graph);
+                DeviceModel dm = b.load(graph, options);
                 String r = "backend " + b.name() + " (auto: highest-ranked available" + (report.isEmpty() ? "" : "; " + report) + ")";
                 LOG.log(System.Logger.Level.INFO, r);
                 return new Selection(b, dm, r);

@@ -60,7 +60,7 @@ public final class Model implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             ModelGraph g = GraphLoader.load(dir, arena, options.mmapTables());
-            Backends.Selection s = Backends.select(options.backend(), g);
+            Backends.Selection s = Backends.select(options.backend(), g, options);
             return new Model(arena, g, s.model(), s.backend().name(), s.report());
         } catch (RuntimeException | Error e) {
             arena.close();

@@ -1,6 +1,7 @@
 package io.interestengine.spi;
 
 import io.interestengine.BackendUnavailableException;
+import io.interestengine.LoadOptions;
 import io.interestengine.graph.ModelGraph;
 
 /**
@@ -21,4 +22,9 @@ public interface Backend {
 
     /** Makes the model's weights resident for this backend (for example on a device). */
     DeviceModel load(ModelGraph graph) throws BackendUnavailableException;
+
+    /** As {@link #load(ModelGraph)}, with the caller's load options (backends that need none ignore them). */
+    default DeviceModel load(ModelGraph graph, LoadOptions options) throws BackendUnavailableException {
+        return load(graph);
+    }
 }

@@ -1,0 +1,161 @@
+package io.interestengine.bench.jmh;
+
+import io.interestengine.Backends;
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.bench.StandardModels;
+import io.interestengine.bench.Workloads;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Scope;
+import io.interestengine.graph.Value;
+import io.interestengine.spi.Backend;
+import io.interestengine.spi.DeviceModel;
+import io.interestengine.spi.DeviceSession;
+import io.interestengine.spi.PlanLayout;
+import io.interestengine.spi.Step;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each op of the standard DIN alone, bound through the backend SPI on a workspace of its own, on the ranking
+ * workload (one user, N = 200 candidates, T = 100) and the batch workload (B = 200 samples, lengths in
+ * [1, T]): embedding gather of a history, masked sum pooling, the MLP's first two dense layers, attention.
+ * {@link #flops} gives the floating-point work each performs, for GFLOP/s against {@link FmaPeak}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class OpBench {
+    @Param({"embedding", "pool", "fc1", "fc2", "attention"})
+    public String op;
+    @Param({"scalar", "simd"})
+    public String backend;
+    @Param({"ranking", "batch"})
+    public String workload;
+
+    private Path dir;
+    private Model model;
+    private DeviceModel dm;
+    private DeviceSession ds;
+    private Step step;
+    private int users, cands;
+
+    /** The graph value each op writes. */
+    static String outName(String op) {
+        return switch (op) {
+            case "embedding" -> "h_mid";
+            case "pool" -> "his_sum";
+            case "fc1", "fc2", "attention" -> op.equals("attention") ? "att" : op;
+            default -> throw new IllegalArgumentException("op " + op);
+        };
+    }
+
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        dir = Files.createTempDirectory("ie-opbench");
+        model = Model.load(StandardModels.write(dir, "din", 42), LoadOptions.defaults().withBackend("scalar"));
+        ModelGraph g = model.graph();
+        Op target = g.ops().stream().filter(o -> o.out().name().equals(outName(op))).findFirst().orElseThrow();
+        boolean ranking = workload.equals("ranking");
+        int T = g.historyLength();
+        users = ranking ? 1 : Workloads.B;
+        cands = ranking ? Workloads.N : Workloads.B;
+        // Workspace: every input of the op, then its output; ints: ids [users·T], lengths [users], row map [cands].
+        int off = 0;
+        int[] inOff = new int[target.inputs().size()];
+        for (int k = 0; k < inOff.length; k++) {
+            inOff[k] = off;
+            off += capacity(target.inputs().get(k));
+        }
+        int outOff = off;
+        off += capacity(target.out());
+        int idsOff = 0, lengthsOff = users * T, rowMapOff = lengthsOff + users, ints = rowMapOff + cands;
+        PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands);
+        Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
+        b.probe();
+        dm = b.load(g);
+        ds = dm.openSession(layout);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] f = ds.stagingFloats();
+        for (int k = 0; k < off; k++) f[k] = (float) (r.nextGaussian() * 0.5);
+        int[] in = ds.stagingInts();
+        int[] lens = ranking ? new int[]{T} : Workloads.batchLengths(users, T, 7);
+        for (int k = 0; k < users * T; k++) in[idsOff + k] = r.nextInt(StandardModels.ITEMS);
+        System.arraycopy(lens, 0, in, lengthsOff, users);
+        for (int c = 0; c < cands; c++) in[rowMapOff + c] = ranking ? 0 : c;
+        ds.upload(ints, 0, off);
+        step = switch (target) {
+            case Op.Embedding e -> ds.embedding(e, idsOff, outOff);
+            case Op.Pool p -> ds.pool(p, inOff[0], outOff, lengthsOff);
+            case Op.Dense d -> ds.dense(d, inOff[0], outOff);
+            case Op.Attention a -> ds.attention(a, inOff[0], inOff[1], outOff, lengthsOff, rowMapOff);
+            default -> throw new IllegalStateException("op " + op + " is not benchmarked");
+        };
+    }
+
+    private int capacity(Value v) {
+        return (v.scope() == Scope.USER ? users : cands) * v.rowSize();
+    }
+
+    @Benchmark
+    public void run() {
+        step.run(users, cands);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        ds.close();
+        dm.close();
+        model.close();
+        Cleanup.delete(dir);
+    }
+
+    /**
+     * Floating-point operations of one run (an FMA counts 2): {@code performed} as the SIMD kernels compute
+     * (attention with its first layer split and padded positions skipped), {@code definition} as the op is
+     * defined (attention's MLP over {@code [q, k, q−k, q⊙k]} at every real position). Null for the data-movement ops.
+     */
+    public static double[] flops(String op, String workload) {
+        boolean ranking = workload.equals("ranking");
+        int T = StandardModels.T, d = 2 * StandardModels.DIM, h1 = StandardModels.ATTENTION[0], h2 = StandardModels.ATTENTION[1];
+        int rows = ranking ? Workloads.N : Workloads.B;
+        int in1 = StandardModels.DIM + 4 * d;
+        return switch (op) {
+            case "fc1" -> new double[]{2.0 * rows * in1 * StandardModels.MLP[0], 2.0 * rows * in1 * StandardModels.MLP[0]};
+            case "fc2" -> new double[]{2.0 * rows * StandardModels.MLP[0] * StandardModels.MLP[1], 2.0 * rows * StandardModels.MLP[0] * StandardModels.MLP[1]};
+            case "attention" -> {
+                int[] lens = ranking ? null : Workloads.batchLengths(rows, T, 7);
+                double perf = 0, def = 0;
+                for (int r = 0; r < rows; r++) {
+                    int len = ranking ? T : lens[r];
+                    double mlpTail = 2.0 * len * (h1 * h2 + h2);
+                    double query = 2.0 * d * h1 + d * h1;
+                    double keySide = ranking ? (r == 0 ? 2.0 * T * d * h1 : 0) : 2.0 * len * d * h1;
+                    perf += keySide + query + 2.0 * len * d * h1 + mlpTail + 2.0 * T * d;
+                    def += 2.0 * len * 4 * d * h1 + mlpTail + 2.0 * T * d;
+                }
+                yield new double[]{perf, def};
+            }
+            default -> null;
+        };
+    }
+}

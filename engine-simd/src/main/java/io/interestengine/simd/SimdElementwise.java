@@ -1,0 +1,67 @@
+package io.interestengine.simd;
+
+import io.interestengine.cpu.CpuSession;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Value;
+import io.interestengine.spi.Step;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+import static io.interestengine.simd.Vec.L;
+import static io.interestengine.simd.Vec.S;
+
+/**
+ * Concatenation (row pieces copied with {@link System#arraycopy}, which the JIT turns into vector moves) and
+ * elementwise product and sum in vectors; user-scope inputs broadcast to candidate rows through the row map.
+ */
+final class SimdElementwise {
+    private SimdElementwise() {
+    }
+
+    static Step concat(Op.Concat op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+        Value out = op.out();
+        Value[] in = op.in().toArray(new Value[0]);
+        int[] offs = inOffs.clone();
+        int T = out.length(), W = out.width();
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                int col = 0;
+                for (int k = 0; k < in.length; k++) {
+                    int w = in[k].width();
+                    int sr = CpuSession.src(in[k], out.scope(), ints, rowMapOff, r);
+                    if (T == 1) {
+                        System.arraycopy(f, offs[k] + sr * w, f, outOff + r * W + col, w);
+                    } else {
+                        for (int t = 0; t < T; t++) System.arraycopy(f, offs[k] + (sr * T + t) * w, f, outOff + (r * T + t) * W + col, w);
+                    }
+                    col += w;
+                }
+            }
+        };
+    }
+
+    static Step binary(Op.Binary op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
+        Value out = op.out();
+        int w = out.width();
+        boolean mul = op.kind() == Op.BinaryKind.MUL;
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                int a = aOff + CpuSession.src(op.a(), out.scope(), ints, rowMapOff, r) * w;
+                int b = bOff + CpuSession.src(op.b(), out.scope(), ints, rowMapOff, r) * w;
+                int o = outOff + r * w;
+                for (int j = 0; j < w; j += L) {
+                    if (j + L <= w) {
+                        FloatVector x = FloatVector.fromArray(S, f, a + j), y = FloatVector.fromArray(S, f, b + j);
+                        (mul ? x.mul(y) : x.add(y)).intoArray(f, o + j);
+                    } else {
+                        VectorMask<Float> m = S.indexInRange(j, w);
+                        FloatVector x = FloatVector.fromArray(S, f, a + j, m), y = FloatVector.fromArray(S, f, b + j, m);
+                        (mul ? x.mul(y) : x.add(y)).intoArray(f, o + j, m);
+                    }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package io.interestengine.simd;
+
+import io.interestengine.cpu.CpuSession;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
+import io.interestengine.spi.Step;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+import static io.interestengine.simd.Vec.L;
+import static io.interestengine.simd.Vec.S;
+
+/**
+ * Sum or mean over a sequence with the scalar backend's masking rules, vectors across the width and the
+ * positions summed in order inside each lane (the same order as the reference, so sums agree to the bit
+ * before the mean's division).
+ */
+final class SimdPool implements Step {
+    private final ModelGraph g;
+    private final Op.Pool op;
+    private final float[] f;
+    private final int[] ints;
+    private final int inOff, outOff, lengthsOff, T, w;
+    private final boolean masked;
+
+    SimdPool(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff) {
+        this.g = g;
+        this.op = op;
+        this.f = f;
+        this.ints = ints;
+        this.inOff = inOff;
+        this.outOff = outOff;
+        this.lengthsOff = lengthsOff;
+        T = op.in().length();
+        w = op.in().width();
+        masked = op.masked() && op.in().masked();
+    }
+
+    @Override
+    public void run(int users, int cands) {
+        int rows = CpuSession.rows(op.out(), users, cands);
+        for (int r = 0; r < rows; r++) {
+            int len = masked ? ints[lengthsOff + r] : T;
+            int t0 = masked ? CpuSession.first(g, len) : 0;
+            float div = 1f;
+            boolean zero = false;
+            if (op.mean()) {
+                div = masked ? len + op.meanEps() : T;
+                zero = div == 0f;
+            }
+            int base = inOff + (r * T + t0) * w, out = outOff + r * w;
+            for (int j = 0; j < w; j += L) {
+                boolean full = j + L <= w;
+                VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, w);
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = 0, o = base + j; t < len; t++, o += w) acc = acc.add(full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m));
+                if (op.mean()) acc = zero ? FloatVector.zero(S) : acc.div(div);
+                if (full) acc.intoArray(f, out + j);
+                else acc.intoArray(f, out + j, m);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.interestengine.simd;
+
+import io.interestengine.BatchRequest;
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RankingRequest;
+import io.interestengine.Session;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * After warm-up, scoring allocates nothing: bytes allocated by this thread across many score calls, read
+ * from the JVM's per-thread allocation counter, for ranking and batch requests on both CPU backends.
+ */
+class AllocationTest {
+    @TempDir
+    static Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simd", "scalar"})
+    void scoreAllocatesNothingAfterWarmUp(String backend) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(), "per-thread allocation counter unavailable");
+        Path dir = TestModels.write(tmp.resolve("din_" + backend), TestModels.small(true), 5);
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
+            RankingRequest rq = TestModels.ranking(m, 9, 50, 1);
+            BatchRequest bq = TestModels.batch(m, 32, 2);
+            float[] out = new float[200];
+            // Warm-up: enough calls for C2 to compile the score path (escape analysis removes iterator objects).
+            for (int k = 0; k < 1500; k++) {
+                s.score(rq, out);
+                s.score(bq, out);
+            }
+            int calls = 200;
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int k = 0; k < calls; k++) s.score(rq, out);
+            long ranking = mx.getCurrentThreadAllocatedBytes() - before;
+            before = mx.getCurrentThreadAllocatedBytes();
+            for (int k = 0; k < calls; k++) s.score(bq, out);
+            long batch = mx.getCurrentThreadAllocatedBytes() - before;
+            // The counter is exact per thread; a single allocation per call would show as ≥ 16·calls bytes.
+            assertEquals(0, ranking / calls, backend + ": ranking request allocates " + ranking + " bytes over " + calls + " calls");
+            assertEquals(0, batch / calls, backend + ": batch request allocates " + batch + " bytes over " + calls + " calls");
+        }
+    }
+}

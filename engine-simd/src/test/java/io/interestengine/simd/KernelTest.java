@@ -1,0 +1,259 @@
+package io.interestengine.simd;
+
+import io.interestengine.format.Tensor;
+import io.interestengine.graph.Activation;
+import io.interestengine.graph.Field;
+import io.interestengine.graph.Layer;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Scope;
+import io.interestengine.graph.Table;
+import io.interestengine.graph.Value;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Every SIMD kernel against the scalar reference, op by op, on sizes that hit every loop tail (1, 3, 13, 17,
+ * 100, 207, 1000: below, at and across one vector of 4, 8 and 16 lanes and the 4-row register tile). Run by
+ * the build once per vector width (the surefire executions set -XX:MaxVectorSize and
+ * -Dinterestengine.simd.bits), so each run checks one species.
+ */
+class KernelTest {
+    static final int[] SIZES = {1, 3, 13, 17, 100, 207, 1000};
+    /** fp32 unit roundoff. */
+    static final double U = 0x1p-24;
+
+    @BeforeAll
+    static void species() {
+        System.out.println("KernelTest: " + Vec.bits() + "-bit float vectors (" + Vec.L + " lanes)");
+    }
+
+    static Activation[] activations(int width, Random r) {
+        float[] al = vec(width, r), a = vec(width, r), c = vec(width, r);
+        return new Activation[]{Activation.LINEAR, new Activation.Relu(), new Activation.Sigmoid(), new Activation.Tanh(),
+                new Activation.PRelu(al), new Activation.Dice(al, a, c)};
+    }
+
+    static float[] vec(int n, Random r) {
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) v[k] = (float) r.nextGaussian();
+        return v;
+    }
+
+    /** Weights ~ N(0, 1/in), so that activations stay O(1) through stacked layers as in trained models. */
+    static Layer layer(String name, int in, int out, Activation act, Random r) {
+        float[] w = new float[in * out];
+        double s = 1 / Math.sqrt(in);
+        for (int k = 0; k < w.length; k++) w[k] = (float) (r.nextGaussian() * s);
+        return new Layer(name, in, out, w, vec(out, r), act);
+    }
+
+    @Test
+    void denseMatchesScalarOnEveryTail() {
+        Random r = new Random(1);
+        int[][] shapes = {{1, 1}, {3, 13}, {13, 3}, {17, 17}, {100, 207}, {207, 100}, {1000, 3}, {3, 1000}, {144, 80}, {36, 1}};
+        int k = 0;
+        for (int[] sh : shapes) {
+            for (int rows : new int[]{1, 3, 13, 17, 100}) {
+                if ((long) rows * sh[0] * sh[1] > 3_000_000) continue;
+                Activation act = activations(sh[1], r)[k++ % 6];
+                dense(sh[0], sh[1], rows, act, r.nextLong());
+            }
+        }
+    }
+
+    private void dense(int in, int out, int rows, Activation act, long seed) {
+        Random r = new Random(seed);
+        Layer l = layer("fc", in, out, act, r);
+        Value x = Value.vector("x", Scope.CANDIDATE, in), y = Value.vector("y", Scope.CANDIDATE, out);
+        Op.Dense op = new Op.Dense(y, x, l);
+        int xOff = 5, yOff = xOff + rows * in;
+        try (Arenas a = new Arenas(0, false, yOff + rows * out + 7, 1, 1, rows, seed, 1, op)) {
+            // Per output, Σ|w·x| + |b|: the scale of the rounding error of a fp32 dot product in any order.
+            float[] f = a.scalarF();
+            double[] mag = new double[rows * out];
+            for (int i = 0; i < rows; i++) {
+                for (int o = 0; o < out; o++) {
+                    double m = Math.abs(l.bias()[o]);
+                    for (int j = 0; j < in; j++) m += Math.abs(l.weight()[o * in + j] * f[xOff + i * in + j]);
+                    mag[i * out + o] = m;
+                }
+            }
+            a.scalar.dense(op, xOff, yOff).run(1, rows);
+            a.simd.dense(op, xOff, yOff).run(1, rows);
+            // Two summation orders of `in` products differ by at most ~2·in·u·Σ|w·x| (rigorous) and in practice
+            // by a few √in·u·Σ|w·x|; 8·√in·u·Σ|w·x| keeps a wide margin while a wrong weight or a lost term
+            // (an error of order |w·x|) fails. The activations are 1-Lipschitz or less except Dice (≤ ~1.1)
+            // and PReLU with |α| ≤ 4, hence the factor 4 more; plus a few ulps of the vector exp/tanh.
+            String what = "dense " + in + "→" + out + " × " + rows + " rows, " + act.getClass().getSimpleName();
+            a.assertClose(what, (i, e) -> {
+                if (i < yOff || i >= yOff + rows * out) return 0.0;
+                return 32 * Math.sqrt(in) * U * mag[i - yOff] + 4 * U * Math.abs(e) + 1e-7;
+            });
+        }
+    }
+
+    @Test
+    void attentionMatchesScalarRankingAndBatch() {
+        Random r = new Random(2);
+        int[][] dims = {{1, 1}, {3, 3}, {13, 17}, {17, 13}, {36, 100}, {18, 207}, {4, 1000}};
+        int k = 0;
+        for (int[] dt : dims) {
+            int d = dt[0], T = dt[1];
+            for (int variant = 0; variant < 4; variant++) {
+                List<Layer> layers = new ArrayList<>();
+                int[] hidden = switch (variant) {
+                    case 0 -> new int[]{80, 40};
+                    case 1 -> new int[]{};
+                    case 2 -> new int[]{17};
+                    default -> new int[]{13, 3, 100};
+                };
+                int in = 4 * d;
+                for (int h : hidden) {
+                    layers.add(layer("att" + layers.size(), in, h, activations(h, r)[(k++ % 5) + 1], r));
+                    in = h;
+                }
+                layers.add(layer("att_out", in, 1, Activation.LINEAR, r));
+                Op.Normalization norm = variant % 2 == 0 ? Op.Normalization.SOFTMAX : Op.Normalization.RAW;
+                boolean mask = variant != 3, weights = variant == 2, left = variant == 1;
+                float scale = variant == 0 ? (float) (1 / Math.sqrt(d)) : 1f;
+                int n = T >= 207 ? 3 : 17;
+                attention(d, T, layers, norm, scale, mask, weights, left, true, n, r.nextLong());
+                attention(d, T, layers, norm, scale, mask, weights, left, false, n, r.nextLong());
+            }
+        }
+    }
+
+    private void attention(int d, int T, List<Layer> layers, Op.Normalization norm, float scale, boolean mask, boolean weights,
+                           boolean left, boolean ranking, int n, long seed) {
+        Scope ks = ranking ? Scope.USER : Scope.CANDIDATE;
+        Value q = Value.vector("q", Scope.CANDIDATE, d), k = Value.sequence("k", ks, T, d, mask);
+        Value out = weights ? Value.sequence("w", Scope.CANDIDATE, T, 1, false) : Value.vector("o", Scope.CANDIDATE, d);
+        Op.Attention op = new Op.Attention(out, q, k, layers, norm, scale, mask, weights);
+        int users = ranking ? 1 : n;
+        int qOff = 3, kOff = qOff + n * d, oOff = kOff + users * T * d, end = oOff + n * out.rowSize() + 5;
+        int lengthsOff = 0, rowMapOff = n;
+        Random r = new Random(seed);
+        try (Arenas a = new Arenas(T, left, end, 2 * n, n, n, seed, 1, op)) {
+            int[] lens = new int[n], map = new int[n];
+            for (int u = 0; u < users; u++) lens[u] = switch (u % 4) { case 0 -> T; case 1 -> 0; default -> r.nextInt(T + 1); };
+            if (ranking) lens[0] = r.nextInt(T + 1);
+            for (int c = 0; c < n; c++) map[c] = ranking ? 0 : c;
+            a.ints(lengthsOff, lens);
+            a.ints(rowMapOff, map);
+            a.scalar.attention(op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
+            a.simd.attention(op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
+            // fp32 through up to four stacked layers of width ≤ 144 (each a differently ordered sum, see the
+            // dense test, ~1e-6 relative with O(1) activations), the split first layer (regrouped sums), vector
+            // exp, then softmax over ≤ 1000 positions: 1e-4 relative plus 2e-5 absolute holds them with room;
+            // a wrong position, mask or weight moves outputs by O(1/T) or more.
+            String what = "attention d=" + d + " T=" + T + " layers=" + layers.size() + " " + norm + " mask=" + mask + " weights=" + weights
+                    + " left=" + left + (ranking ? " ranking" : " batch") + " n=" + n;
+            a.assertClose(what, Arenas.rel(1e-4, 2e-5));
+        }
+    }
+
+    @Test
+    void embeddingGatherIsExact() {
+        Random r = new Random(3);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int dim : SIZES) {
+                int rows = 37, n = 13, T = 3;
+                MemorySegment seg = arena.allocate((long) rows * dim * 4);
+                for (long i = 0; i < (long) rows * dim; i++) seg.setAtIndex(Tensor.F32, i, (float) r.nextGaussian());
+                Table t = new Table("t", rows, dim, new Tensor("emb", new long[]{rows, dim}, true, seg), -1);
+                Field fc = new Field("c", Field.Group.CANDIDATE, t, 0, null, null, 0);
+                Field fh = new Field("h", Field.Group.HISTORY, t, 0, null, null, 1);
+                Op.Embedding ec = new Op.Embedding(Value.vector("ec", Scope.CANDIDATE, dim), fc);
+                Op.Embedding eh = new Op.Embedding(Value.sequence("eh", Scope.USER, T, dim, true), fh);
+                int users = 2, cOff = 1, hOff = cOff + n * dim, end = hOff + users * T * dim + 3;
+                try (Arenas a = new Arenas(T, false, end, n + users * T, users, n, r.nextLong(), 1, ec, eh)) {
+                    int[] ids = new int[n + users * T];
+                    for (int k = 0; k < ids.length; k++) ids[k] = k == 0 ? rows - 1 : r.nextInt(rows);
+                    a.ints(0, ids);
+                    for (var s : List.of(a.scalar, a.simd)) {
+                        s.embedding(ec, 0, cOff).run(users, n);
+                        s.embedding(eh, n, hOff).run(users, n);
+                    }
+                    // A gather is a copy: bit-identical.
+                    a.assertClose("embedding dim " + dim, Arenas.exact());
+                }
+            }
+        }
+    }
+
+    @Test
+    void poolIsExact() {
+        Random r = new Random(4);
+        for (int w : SIZES) {
+            for (int T : new int[]{1, 3, 17, 100}) {
+                if (w * T > 30_000) continue;
+                for (int mode = 0; mode < 4; mode++) {
+                    boolean mean = mode % 2 == 1, masked = mode >= 2;
+                    Value in = Value.sequence("h", Scope.USER, T, w, true), out = Value.vector("p", Scope.USER, w);
+                    Op.Pool op = new Op.Pool(out, in, mean, masked, mode == 3 ? 1e-8f : 0f);
+                    int users = 5, inOff = users, outOff = inOff + users * T * w;
+                    try (Arenas a = new Arenas(T, mode == 2, outOff + users * w + 2, users, users, users, r.nextLong(), 1, op)) {
+                        int[] lens = {T, 0, 1, r.nextInt(T + 1), T / 2};
+                        a.ints(0, lens);
+                        a.scalar.pool(op, inOff, outOff, 0).run(users, users);
+                        a.simd.pool(op, inOff, outOff, 0).run(users, users);
+                        // Each lane sums the positions in the reference's order and divides once: bit-identical.
+                        a.assertClose("pool w=" + w + " T=" + T + " mean=" + mean + " masked=" + masked, Arenas.exact());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void elementwiseAndConcatAreExact() {
+        Random r = new Random(5);
+        for (int w : SIZES) {
+            int n = 13;
+            Value u = Value.vector("u", Scope.USER, w), c = Value.vector("c", Scope.CANDIDATE, w);
+            Value s1 = Value.sequence("s1", Scope.USER, 3, w, true), s2 = Value.sequence("s2", Scope.USER, 3, 3, true);
+            Op.Binary mul = new Op.Binary(Value.vector("m", Scope.CANDIDATE, w), Op.BinaryKind.MUL, c, u);
+            Op.Binary add = new Op.Binary(Value.vector("a", Scope.CANDIDATE, w), Op.BinaryKind.ADD, u, c);
+            Op.Concat cat = new Op.Concat(Value.vector("cat", Scope.CANDIDATE, 2 * w), List.of(u, c));
+            Op.Concat seq = new Op.Concat(Value.sequence("sq", Scope.USER, 3, w + 3, true), List.of(s1, s2));
+            int uOff = 0, cOff = 2 * w, s1Off = cOff + n * w, s2Off = s1Off + 2 * 3 * w, mOff = s2Off + 2 * 9, aOff = mOff + n * w,
+                    catOff = aOff + n * w, sqOff = catOff + n * 2 * w, end = sqOff + 2 * 3 * (w + 3) + 1;
+            try (Arenas a = new Arenas(3, false, end, 2 * n, 2, n, r.nextLong(), 1, mul, add, cat, seq)) {
+                int[] map = new int[n];
+                for (int k = 0; k < n; k++) map[k] = k % 2;
+                a.ints(0, map);
+                for (var s : List.of(a.scalar, a.simd)) {
+                    s.binary(mul, cOff, uOff, mOff, 0).run(2, n);
+                    s.binary(add, uOff, cOff, aOff, 0).run(2, n);
+                    s.concat(cat, new int[]{uOff, cOff}, catOff, 0).run(2, n);
+                    s.concat(seq, new int[]{s1Off, s2Off}, sqOff, 0).run(2, n);
+                }
+                // One rounding per element in both backends, and copies: bit-identical.
+                a.assertClose("elementwise/concat w=" + w, Arenas.exact());
+            }
+        }
+    }
+
+    @Test
+    void parallelRowsEqualSequential() {
+        Random r = new Random(6);
+        Layer l = layer("fc", 36, 80, new Activation.Sigmoid(), r);
+        Value x = Value.vector("x", Scope.CANDIDATE, 36), y = Value.vector("y", Scope.CANDIDATE, 80);
+        Op.Dense op = new Op.Dense(y, x, l);
+        int rows = 207;
+        try (Arenas one = new Arenas(0, false, rows * 116, 1, 1, rows, 9, 1, op);
+             Arenas four = new Arenas(0, false, rows * 116, 1, 1, rows, 9, 4, op)) {
+            one.simd.dense(op, 0, rows * 36).run(1, rows);
+            four.simd.dense(op, 0, rows * 36).run(1, rows);
+            // Rows are independent and each is computed by the same code whichever thread runs it: bit-identical.
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one.simdF(), four.simdF());
+        }
+    }
+
+}
