@@ -225,6 +225,23 @@ final class CudaSession implements DeviceSession {
     }
 
     @Override
+    public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return new CudaRecurrent(this, op, inOff, attOff, outOff, lengthsOff);
+    }
+
+    @Override
+    public Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+        return CudaMemory.sequence(this, op, inOff, stateOff, meanOff, inductionOff, lengthsOff);
+    }
+
+    @Override
+    public Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return CudaMemory.read(this, op, stateOff, queryOff, outOff);
+    }
+
+    @Override
     public Step output(Output output, int inOff, int scoresOff, int rowMapOff) {
         checkRowMap(rowMapOff);
         return CudaOutput.step(this, output, inOff, scoresOff);

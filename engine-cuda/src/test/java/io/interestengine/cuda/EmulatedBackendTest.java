@@ -53,7 +53,9 @@ class EmulatedBackendTest {
 
     @TestFactory
     List<DynamicTest> emulatedBackendMatchesScalar() {
-        return RandomModels.variants().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+        // T ≤ 17 variants: the options the golden fixtures do not cover (raw weights, left padding, Dice with batch
+        // norm, identity output, a dense user field); T = 100 costs minutes on the emulator and runs on the GPU.
+        return RandomModels.variants().stream().filter(v -> v.T() <= 17).map(s -> DynamicTest.dynamicTest(s.name(), () -> {
             assumeEmulator();
             Path dir = RandomModels.write(tmp.resolve(s.name()), s, 42);
             Compare.model(dir, s, "cuda-emu", Compare.RTOL, Compare.ATOL, SIZES);
