@@ -83,6 +83,20 @@ def check(d):
     return n, worst
 
 
+def self_test(d):
+    """The checker must be able to fail: a 1% change of the first dense layer's weight must be caught."""
+    m = Model(d)
+    first = next(op for op in m.j["graph"] if op["op"] == "dense")
+    m.w[first["weight"]] = m.w[first["weight"]] * 1.01
+    with open(os.path.join(d, "cases.jsonl")) as f:
+        for line in f:
+            c = json.loads(line)
+            want = np.asarray(c["scores"])
+            if (np.abs(m.run(samples_of(c["request"])) - want) > ATOL + RTOL * np.abs(want)).any():
+                return
+    raise AssertionError("%s: a perturbed weight went unnoticed" % d)
+
+
 def main(argv):
     torch.set_default_dtype(torch.float64)
     dirs = argv[1:] or sorted(p for p in glob.glob(os.path.join(ROOT, "fixtures", "*", "*"))
@@ -91,6 +105,7 @@ def main(argv):
         raise SystemExit("no golden directories found")
     for d in dirs:
         n, worst = check(d)
+        self_test(d)
         print("ok %-45s %3d scores, worst |diff| = %.2f of the tolerance" % (os.path.relpath(d, ROOT), n, worst))
 
 
