@@ -22,6 +22,8 @@ final class Executor implements AutoCloseable {
     final Plan plan;
     private final DeviceSession ds;
     private final Step[] userSteps, candSteps;
+    /** Per user step: whether it is a stateful op (its outputs can come from a {@link UserState} instead). */
+    private final boolean[] userStateful;
     private final Step outStep;
     private final Op.DenseInput[] denseInputs;
 
@@ -31,6 +33,7 @@ final class Executor implements AutoCloseable {
         this.ds = dm.openSession(plan.layout());
         try {
             List<Step> us = new ArrayList<>(), cs = new ArrayList<>();
+            List<Boolean> stf = new ArrayList<>();
             List<Op.DenseInput> dis = new ArrayList<>();
             for (Op op : g.ops()) {
                 Step s = switch (op) {
@@ -48,10 +51,21 @@ final class Executor implements AutoCloseable {
                     case Op.Pool p -> ds.pool(p, plan.off(p.in()), plan.off(p.out()), plan.lengthsOff);
                     case Op.Dense d -> ds.dense(d, plan.off(d.in()), plan.off(d.out()));
                     case Op.Attention a -> ds.attention(a, plan.off(a.query()), plan.off(a.keys()), plan.off(a.out()), plan.lengthsOff, plan.rowMapOff);
+                    case Op.Gru r -> ds.gru(r, plan.off(r.in()), r.attention() == null ? -1 : plan.off(r.attention()), plan.off(r.out()), plan.lengthsOff, plan.rowMapOff);
+                    case Op.Mimn m -> ds.mimn(m, plan.off(m.in()), plan.off(m.out()), plan.off(m.meanMemory()),
+                            m.induction() == null ? -1 : plan.off(m.induction()), plan.lengthsOff);
+                    case Op.MimnRead m -> ds.mimnRead(m, plan.off(m.state()), plan.off(m.query()), plan.off(m.out()), plan.rowMapOff);
                 };
-                if (s != null) (op.out().scope() == Scope.USER ? us : cs).add(s);
+                if (s != null && op.out().scope() == Scope.USER) {
+                    us.add(s);
+                    stf.add(StateOps.isStateful(op));
+                } else if (s != null) {
+                    cs.add(s);
+                }
             }
             userSteps = us.toArray(new Step[0]);
+            userStateful = new boolean[stf.size()];
+            for (int k = 0; k < userStateful.length; k++) userStateful[k] = stf.get(k);
             candSteps = cs.toArray(new Step[0]);
             denseInputs = dis.toArray(new Op.DenseInput[0]);
             outStep = ds.output(g.output(), plan.off(g.output().in()), plan.scoresOff, plan.rowMapOff);
@@ -63,6 +77,50 @@ final class Executor implements AutoCloseable {
 
     /** Scores a validated request; {@code out} receives one score per candidate row. */
     void run(RequestData r, boolean ranking, float[] out) {
+        run(r, ranking, out, null);
+    }
+
+    /**
+     * Scores a ranking request whose history and stateful op outputs come from {@code st} (when non-null):
+     * the request's own history is ignored and the stateful ops do not run.
+     */
+    void run(RequestData r, boolean ranking, float[] out, UserState st) {
+        stage(r, ranking, st);
+        if (st != null) inject(st);
+        for (int k = 0; k < userSteps.length; k++) if (st == null || !userStateful[k]) userSteps[k].run(r.users, r.candidates);
+        int cands = r.candidates;
+        for (Step s : candSteps) s.run(r.users, cands);
+        outStep.run(r.users, cands);
+        ds.download(plan.scoresOff, out, cands);
+        for (int c = 0; c < cands; c++) {
+            if (!Float.isFinite(out[c])) {
+                throw new NumericException("score of " + (ranking ? "candidate " : "sample ") + c + " is " + out[c] + " (output '" + g.output().in().name() + "'): the request's values drive the model out of range");
+            }
+        }
+    }
+
+    /** Runs the user-scope steps of a one-user request; the stateful ones only when {@code stateful}. */
+    void runUser(RequestData r, UserState historyFrom, boolean stateful) {
+        stage(r, true, historyFrom);
+        for (int k = 0; k < userSteps.length; k++) if (stateful || !userStateful[k]) userSteps[k].run(1, 0);
+    }
+
+    /** Copies {@code n} floats of value {@code v} starting {@code at} floats into its first row. */
+    void read(io.interestengine.graph.Value v, int at, float[] dst, int n) {
+        ds.download(plan.off(v) + at, dst, n);
+    }
+
+    private void inject(UserState st) {
+        float[] sf = ds.stagingFloats();
+        for (int k = 0; k < st.values.length; k++) {
+            io.interestengine.graph.Value v = st.valueDefs[k];
+            int off = plan.off(v);
+            StateOps.toPositions(g, v, st.values[k], st.length, sf, off);
+            ds.upload(0, off, v.rowSize());
+        }
+    }
+
+    private void stage(RequestData r, boolean ranking, UserState st) {
         int users = r.users, cands = r.candidates;
         int[] si = ds.stagingInts();
         float[] sf = ds.stagingFloats();
@@ -83,15 +141,16 @@ final class Executor implements AutoCloseable {
                 case CANDIDATE -> { for (int c = 0; c < cands; c++) si[off + c] = checkId(f, t, ids[c], c, -1, ranking); }
                 case HISTORY -> {
                     int pad = g.paddingId();
+                    if (st != null) ids = st.ids[f.index()];
                     for (int u = 0; u < users; u++) {
-                        int len = r.lengths[u], base = off + u * T, first = g.leftPadding() ? T - len : 0;
+                        int len = st != null ? st.length : r.lengths[u], base = off + u * T, first = g.leftPadding() ? T - len : 0;
                         for (int p = 0; p < T; p++) si[base + p] = pad;
                         for (int p = 0; p < len; p++) si[base + first + p] = checkId(f, t, ids[u * T + p], u, p, ranking);
                     }
                 }
             }
         }
-        for (int u = 0; u < users; u++) si[plan.lengthsOff + u] = r.lengths[u];
+        for (int u = 0; u < users; u++) si[plan.lengthsOff + u] = st != null ? st.length : r.lengths[u];
         for (int c = 0; c < cands; c++) si[plan.rowMapOff + c] = ranking ? 0 : c;
         for (Op.DenseInput d : denseInputs) {
             Field f = d.field();
@@ -107,15 +166,6 @@ final class Executor implements AutoCloseable {
             }
         }
         ds.upload(plan.inputInts, 0, plan.denseFloats);
-        for (Step s : userSteps) s.run(users, cands);
-        for (Step s : candSteps) s.run(users, cands);
-        outStep.run(users, cands);
-        ds.download(plan.scoresOff, out, cands);
-        for (int c = 0; c < cands; c++) {
-            if (!Float.isFinite(out[c])) {
-                throw new NumericException("score of " + (ranking ? "candidate " : "sample ") + c + " is " + out[c] + " (output '" + g.output().in().name() + "'): the request's values drive the model out of range");
-            }
-        }
     }
 
     private static String where(Field f, int row, boolean ranking) {

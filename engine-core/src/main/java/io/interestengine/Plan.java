@@ -48,7 +48,7 @@ final class Plan {
         long fl = 0;
         for (Op op : g.ops()) if (op instanceof Op.DenseInput) fl = place(op.out(), fl);
         denseFloats = (int) fl;
-        for (Op op : g.ops()) if (!(op instanceof Op.DenseInput)) fl = place(op.out(), fl);
+        for (Op op : g.ops()) if (!(op instanceof Op.DenseInput)) for (Value v : op.outputs()) fl = place(v, fl);
         scoresOff = (int) fl;
         fl += maxCandidates;
         if (fl > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("session workspace of " + fl + " floats is too large: lower max candidates or batch size");

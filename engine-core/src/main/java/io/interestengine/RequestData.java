@@ -113,16 +113,21 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
 
     /** Throws naming the first field and row that was not set. */
     void checkComplete() {
+        checkComplete(true);
+    }
+
+    /** As {@link #checkComplete()}; history fields are not required when {@code history} is false. */
+    void checkComplete(boolean history) {
         if (candidates < 1) throw new InvalidRequestException("the request has no candidates");
         for (Field f : fields) {
-            if (f.isDerived()) continue;
+            if (f.isDerived() || (!history && f.group() == Field.Group.HISTORY)) continue;
             int rows = f.group() == Field.Group.CANDIDATE ? candidates : users;
             int[] s = stamp[f.index()];
             for (int r = 0; r < rows; r++) {
                 if (s[r] != generation) throw new InvalidRequestException(describeMissing(f, r));
             }
         }
-        if (historyLength > 0) {
+        if (history && historyLength > 0) {
             for (int r = 0; r < users; r++) if (lengthStamp[r] != generation) throw new InvalidRequestException("no history set" + rowName(r));
         }
     }

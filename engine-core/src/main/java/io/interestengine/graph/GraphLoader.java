@@ -46,7 +46,7 @@ public final class GraphLoader {
     private final Map<String, Field> fieldByName = new LinkedHashMap<>();
     private final Map<String, Value> values = new LinkedHashMap<>();
     private final List<Op> ops = new ArrayList<>();
-    private int historyLength;
+    int historyLength;
 
     private GraphLoader(Path dir, Arena arena, boolean mmapTables) {
         this.dir = dir;
@@ -134,13 +134,13 @@ public final class GraphLoader {
         }
     }
 
-    private static String checkName(Node n) {
+    static String checkName(Node n) {
         String s = n.str();
         if (!NAME.matcher(s).matches()) throw n.fail("invalid name \"" + s + "\"");
         return s;
     }
 
-    private SafeTensors.Entry entry(Node ref, long... shape) {
+    SafeTensors.Entry entry(Node ref, long... shape) {
         String name = ref.str();
         SafeTensors.Entry e = st.entries().get(name);
         if (e == null) throw new ModelFormatException("model.json: " + ref.path() + ": tensor '" + name + "' is missing from weights.safetensors");
@@ -151,7 +151,7 @@ public final class GraphLoader {
         return e;
     }
 
-    private float[] floats(Node ref, long... shape) {
+    float[] floats(Node ref, long... shape) {
         return st.floats(entry(ref, shape), arena, false, false).toFloatArray();
     }
 
@@ -242,16 +242,21 @@ public final class GraphLoader {
         fieldByName.put(name, f);
     }
 
-    private Value value(Node ref) {
+    Value value(Node ref) {
         String n = ref.str();
         Value v = values.get(n);
         if (v == null) throw ref.fail("unknown value \"" + n + "\" (it must be written by an earlier op)");
         return v;
     }
 
-    private String outName(Node op) {
-        String n = checkName(op.get("out"));
-        if (values.containsKey(n) || fieldByName.containsKey(n)) throw op.get("out").fail("\"" + n + "\" is already defined");
+    String outName(Node op) {
+        return newName(op.get("out"));
+    }
+
+    /** A name for a value this op writes: valid and not yet defined. */
+    String newName(Node ref) {
+        String n = checkName(ref);
+        if (values.containsKey(n) || fieldByName.containsKey(n)) throw ref.fail("\"" + n + "\" is already defined");
         return n;
     }
 
@@ -362,17 +367,20 @@ public final class GraphLoader {
                 Value o = ret.equals("pooled") ? Value.vector(out, s, k.width()) : Value.sequence(out, s, k.length(), 1, k.masked());
                 add(new Op.Attention(o, q, k, List.copyOf(layers), nz, scale, mask && k.masked(), ret.equals("weights")));
             }
-            default -> throw op.get("op").fail("unknown op \"" + kind + "\" (known: embedding, dense_input, concat, mul, add, pool, dense, attention)");
+            case "gru" -> add(SeqOps.gru(this, op, outName(op)));
+            case "mimn" -> add(SeqOps.mimn(this, op, outName(op)));
+            case "mimn_read" -> add(SeqOps.mimnRead(this, op, outName(op), ops));
+            default -> throw op.get("op").fail("unknown op \"" + kind + "\" (known: embedding, dense_input, concat, mul, add, pool, dense, attention, gru, mimn, mimn_read)");
         }
     }
 
     private void add(Op op) {
-        values.put(op.out().name(), op.out());
+        for (Value v : op.outputs()) values.put(v.name(), v);
         ops.add(op);
     }
 
     /** One dense layer with its batch norms folded: BN before scales W's columns, BN after its rows. */
-    private Layer parseLayer(Node n, String name, int in) {
+    Layer parseLayer(Node n, String name, int in) {
         Node wref = n.get("weight");
         SafeTensors.Entry we = entry(wref, (long[]) null);
         if (we.shape().length != 2 || we.shape()[1] != in) {

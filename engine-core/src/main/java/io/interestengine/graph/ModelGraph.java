@@ -28,7 +28,16 @@ public record ModelGraph(String name, String reference, String fingerprint,
         for (Op op : ops) {
             if (op instanceof Op.Dense d) b += 4L * d.layer().weight().length;
             if (op instanceof Op.Attention a) for (Layer l : a.layers()) b += 4L * l.weight().length;
+            if (op instanceof Op.Gru r) b += cellBytes(r.cell());
+            if (op instanceof Op.Mimn m) {
+                b += cellBytes(m.controller()) + (m.miu() == null ? 0 : cellBytes(m.miu()));
+                b += 4L * (m.o2pWeight().length + m.o2oWeight().length + m.initM().length + m.keyM().length);
+            }
         }
         return b;
+    }
+
+    private static long cellBytes(Op.GruWeights w) {
+        return w.tf() ? 4L * (w.gate().length + w.cand().length) : 4L * (w.ih().length + w.hh().length);
     }
 }

@@ -43,6 +43,21 @@ public class ScalarSession extends CpuSession {
     }
 
     @Override
+    public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+        return new ScalarGru(graph, op, f, i, inOff, attOff, outOff, lengthsOff, rowMapOff);
+    }
+
+    @Override
+    public Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+        return ScalarMimn.step(graph, op, f, i, inOff, stateOff, meanOff, inductionOff, lengthsOff);
+    }
+
+    @Override
+    public Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
+        return ScalarMimn.read(op, f, i, stateOff, queryOff, outOff, rowMapOff);
+    }
+
+    @Override
     public Step output(Output output, int inOff, int scoresOff, int rowMapOff) {
         return ScalarOutput.step(output, f, i, inOff, scoresOff, rowMapOff);
     }

@@ -35,6 +35,24 @@ public interface DeviceSession extends AutoCloseable {
 
     Step attention(Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff, int rowMapOff);
 
+    /**
+     * GRU over a (user- or candidate-scope) sequence, with DIEN's attention forms; {@code attOff} is −1 without
+     * attention. Padded positions of a sequence output are zero.
+     */
+    default Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement op gru ('" + op.out().name() + "')");
+    }
+
+    /** MIMN memory network over the user's history: packed state, mean memory and (−1 when absent) MIU outputs. */
+    default Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement op mimn ('" + op.out().name() + "')");
+    }
+
+    /** MIMN's read step with the candidate as input, from the user's packed state. */
+    default Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement op mimn_read ('" + op.out().name() + "')");
+    }
+
     /** Writes one score per candidate row at {@code scoresOff}. */
     Step output(Output output, int inOff, int scoresOff, int rowMapOff);
 

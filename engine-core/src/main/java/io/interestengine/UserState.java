@@ -1,0 +1,170 @@
+package io.interestengine;
+
+import io.interestengine.graph.Field;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Value;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One user's interest state: the behavior window (the last events, at most the model's {@code max_length})
+ * and the outputs of the model's stateful ops computed from it — the DIEN interest extractor's states (the
+ * user-scope {@code gru} ops: every step's state and so the final one) and the MIMN memory network (memory,
+ * controller, read vector, w_aggre, sum_aggre, MIU states and outputs, mean memory). Candidate-dependent
+ * parts (DIEN's attention and interest evolution, MIMN's read with the candidate) are computed at scoring.
+ *
+ * <p>Built from a full history with {@link Session#buildState}, advanced one behavior event at a time with
+ * {@link Session#advance} (write on event), used with {@link Session#score(UserState, RankingRequest, float[])}
+ * (read on request). Immutable: advancing returns a new state and no two states share mutable memory, so a
+ * state may be read by many threads. Serialise with {@link #toBytes()}; {@link #fromBytes} checks that the
+ * bytes were made by the same model (configuration and weights fingerprint).
+ *
+ * <p>Which models can be advanced event by event (the result equals building from the full history):
+ * plain user-scope GRUs over a masked history (the DIEN extractor, in either cell style and padding), and
+ * MIMN with {@code "steps": "events"}. MIMN with {@code "steps": "padded"} cannot: the original scripts run
+ * T − len padding steps before the real events, and these move the read vector and w_aggre, so the state
+ * depends on how many padding steps precede the events, which changes with every new event; such a state
+ * can only be built from the full history. A model with no stateful ops (Base, DIN) keeps only the window.
+ */
+public final class UserState {
+    private static final int MAGIC = 0x49455553; // "IEUS"
+    private static final int VERSION = 1;
+
+    /** What {@link Session#advance} does when the window already holds {@code max_length} events. */
+    public enum Overflow {
+        /** Reject the event with an {@link IllegalStateException}. */
+        ERROR,
+        /**
+         * Drop the oldest event and recompute the stateful ops over the remaining window (cost of one full build):
+         * the state then equals one built from the last {@code max_length} events, what a request carrying them scores.
+         */
+        SLIDE
+    }
+
+    final ModelGraph graph;
+    final int length;
+    /** Per field index: the window's ids in event order ({@code max_length} each; null for non-history or derived fields). */
+    final int[][] ids;
+    /** The stateful values, in graph order, and their floats in event order (sequences: row k is event k). */
+    final Value[] valueDefs;
+    final float[][] values;
+
+    UserState(ModelGraph graph, int length, int[][] ids, Value[] defs, float[][] values) {
+        this.graph = graph;
+        this.length = length;
+        this.ids = ids;
+        this.valueDefs = defs;
+        this.values = values;
+    }
+
+    /** Number of events in the window (0 … max_length). */
+    public int length() {
+        return length;
+    }
+
+    /** The fingerprint of the model that made this state. */
+    public String modelFingerprint() {
+        return graph.fingerprint();
+    }
+
+    /** The ids of one history field in event order (a copy). @throws IllegalArgumentException if there is no such field */
+    public int[] history(String field) {
+        Field f = graph.field(field);
+        if (f == null || f.group() != Field.Group.HISTORY || f.isDerived()) throw new IllegalArgumentException("no history field '" + field + "' sent to model '" + graph.name() + "'");
+        return Arrays.copyOf(ids[f.index()], length);
+    }
+
+    /** The floats of one stateful value in event order (a copy), e.g. the extractor's states {@code [length, H]}. */
+    public float[] value(String name) {
+        for (int k = 0; k < valueDefs.length; k++) {
+            if (valueDefs[k].name().equals(name)) {
+                Value v = valueDefs[k];
+                int n = v.sequence() && v.masked() ? length * v.width() : v.rowSize();
+                return Arrays.copyOf(values[k], n);
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not a stateful value of model '" + graph.name() + "' (stateful: "
+                + String.join(", ", Arrays.stream(valueDefs).map(Value::name).toList()) + ")");
+    }
+
+    /** Serialises the state with the model's fingerprint. */
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bo = new ByteArrayOutputStream();
+            DataOutputStream o = new DataOutputStream(bo);
+            o.writeInt(MAGIC);
+            o.writeInt(VERSION);
+            o.writeUTF(graph.fingerprint());
+            o.writeInt(graph.historyLength());
+            o.writeInt(length);
+            for (int[] a : ids) {
+                if (a == null) continue;
+                for (int k = 0; k < length; k++) o.writeInt(a[k]);
+            }
+            o.writeInt(values.length);
+            for (int k = 0; k < values.length; k++) {
+                o.writeUTF(valueDefs[k].name());
+                o.writeInt(values[k].length);
+                for (float x : values[k]) o.writeFloat(x);
+            }
+            o.flush();
+            return bo.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Restores a state saved by {@link #toBytes()}.
+     *
+     * @throws IllegalArgumentException if the bytes are not a state, were made by another model (fingerprint
+     *                                  differs) or do not fit this model's stateful values
+     * @throws NumericException         if a stored value is NaN or infinite
+     */
+    public static UserState fromBytes(Model model, byte[] bytes) {
+        ModelGraph g = model.graph();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (bytes.length < 8 || in.readInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
+            int ver = in.readInt();
+            if (ver != VERSION) throw new IllegalArgumentException("user state version " + ver + " (this engine reads " + VERSION + ")");
+            String fp = in.readUTF();
+            if (!fp.equals(g.fingerprint())) {
+                throw new IllegalArgumentException("user state was made by model fingerprint " + fp + ", not by model '" + g.name() + "' (fingerprint " + g.fingerprint() + ")");
+            }
+            int T = in.readInt(), len = in.readInt();
+            if (T != g.historyLength() || len < 0 || len > T) throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length " + g.historyLength());
+            int[][] ids = StateOps.emptyIds(g);
+            for (int[] a : ids) {
+                if (a == null) continue;
+                for (int k = 0; k < len; k++) a[k] = in.readInt();
+            }
+            List<Value> defs = StateOps.statefulValues(g);
+            int n = in.readInt();
+            if (n != defs.size()) throw new IllegalArgumentException("user state holds " + n + " values, the model has " + defs.size());
+            float[][] vals = new float[n][];
+            for (int k = 0; k < n; k++) {
+                String name = in.readUTF();
+                Value v = defs.get(k);
+                int cnt = in.readInt();
+                if (!name.equals(v.name()) || cnt != v.rowSize()) throw new IllegalArgumentException("user state value '" + name + "' (" + cnt + " floats) does not match '" + v.name() + "' (" + v.rowSize() + ")");
+                vals[k] = new float[cnt];
+                for (int i = 0; i < cnt; i++) {
+                    float x = in.readFloat();
+                    if (!Float.isFinite(x)) throw new NumericException("user state value '" + name + "' holds " + x + " at index " + i);
+                    vals[k][i] = x;
+                }
+            }
+            if (in.available() != 0) throw new IllegalArgumentException("user state has " + in.available() + " trailing bytes");
+            return new UserState(g, len, ids, defs.toArray(new Value[0]), vals);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("user state is truncated: " + e);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.interestengine.scalar;
+
+import io.interestengine.graph.MimnLayout;
+import io.interestengine.graph.Op;
+
+import java.util.Arrays;
+
+/**
+ * One step of MIMN's memory network on a packed state (layout {@link MimnLayout}), following UIC-Paper
+ * script/mimn.py MIMNCell line by line: controller GRU on {@code [x, r]}, read and write heads addressed
+ * by content against tanh(key_M) and the memory, the write head shifted and sharpened when util_reg is on
+ * (and w_aggre fed the capacity function applied twice, as the script does), read before write, erase/add
+ * write, and the Memory Induction Unit's top-1 slot GRU. Holds scratch: one instance per thread.
+ */
+public final class ScalarMimnCell {
+    private final Op.Mimn op;
+    private final MimnLayout L;
+    private final int E, H, m, D, per, P;
+    private final ScalarGruCell ctrl, miu;
+    private final float[] ctrlIn, hNew, parIn, params, wr, ww, wTmp, sFull, sharpened, rNew, zeros;
+
+    public ScalarMimnCell(Op.Mimn op) {
+        this.op = op;
+        this.L = op.layout();
+        E = L.input();
+        H = L.controller();
+        m = L.slots();
+        D = L.memoryDim();
+        per = MimnLayout.perHead(D, op.shiftRange());
+        P = 2 * per + 2 * D;
+        ctrl = new ScalarGruCell(op.controller());
+        miu = op.miu() == null ? null : new ScalarGruCell(op.miu());
+        ctrlIn = new float[E + D];
+        hNew = new float[H];
+        parIn = new float[H + m];
+        params = new float[P];
+        wr = new float[m];
+        ww = new float[m];
+        wTmp = new float[m];
+        sFull = new float[m];
+        sharpened = new float[m];
+        rNew = new float[D];
+        zeros = new float[E];
+    }
+
+    public MimnLayout layout() {
+        return L;
+    }
+
+    /** The initial state: controller 0, read vector tanh(init_read), M = tanh(init_M), aggregates and MIU 0. */
+    public void init(float[] s, int so) {
+        Arrays.fill(s, so, so + L.size(), 0f);
+        System.arraycopy(op.initRead(), 0, s, so + L.readOff(), D);
+        System.arraycopy(op.initM(), 0, s, so + L.memOff(), m * D);
+    }
+
+    /**
+     * The reset of a padding step with mask_flag: controller, M, sum_aggre and the MIU states return to their
+     * initial values; the read vector, w_aggre and the last MIU outputs are kept, as the script does.
+     */
+    public void resetPadded(float[] s, int so) {
+        Arrays.fill(s, so + L.ctrlOff(), so + L.ctrlOff() + H, 0f);
+        System.arraycopy(op.initM(), 0, s, so + L.memOff(), m * D);
+        Arrays.fill(s, so + L.sumAggreOff(), so + L.sumAggreOff() + m * D, 0f);
+        if (L.induction()) Arrays.fill(s, so + L.miuStateOff(), so + L.miuStateOff() + m * D, 0f);
+    }
+
+    /** One behavior step with input {@code x} (null: a padding step, input zero). */
+    public void step(float[] x, int xo, float[] s, int so) {
+        if (x == null) {
+            x = zeros;
+            xo = 0;
+        }
+        controller(x, xo, s, so);
+        int mem = so + L.memOff();
+        // read head
+        address(params, 0, s, mem, wr);
+        // write head
+        address(params, per, s, mem, ww);
+        if (op.utilReg()) {
+            shiftSharpen(ww, params, per);
+        }
+        for (int c = 0; c < D; c++) {
+            float acc = 0f;
+            for (int j = 0; j < m; j++) acc += wr[j] * s[mem + j * D + c];
+            rNew[c] = acc;
+        }
+        if (L.induction()) {
+            int slot = 0;
+            for (int j = 1; j < m; j++) if (wr[j] > wr[slot]) slot = j; // ties: lowest index, as tf.nn.top_k
+            int st = so + L.miuStateOff() + slot * D;
+            // input [x, M_{t-1}[slot]]: the memory before this step's write
+            miu.step2(x, xo, E, s, mem + slot * D, s, st, s, st);
+            int out = so + L.miuOutOff();
+            Arrays.fill(s, out, out + m * D, 0f);
+            System.arraycopy(s, st, s, out + slot * D, D);
+        }
+        int eOff = 2 * per, aOff = 2 * per + D;
+        int sum = so + L.sumAggreOff();
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < D; c++) {
+                float e = ScalarGruCell.sigmoid(params[eOff + c]);
+                float a = (float) Math.tanh(params[aOff + c]);
+                int k = mem + j * D + c;
+                s[k] = s[k] * (1f - ww[j] * e) + ww[j] * a;
+                s[sum + j * D + c] += ww[j] * a;
+            }
+        }
+        int wa = so + L.wAggreOff();
+        if (op.utilReg()) {
+            // w_aggre takes the capacity function applied a second time to the already shifted weights.
+            System.arraycopy(ww, 0, wTmp, 0, m);
+            shiftSharpen(wTmp, params, per);
+            for (int j = 0; j < m; j++) s[wa + j] += wTmp[j];
+        } else {
+            for (int j = 0; j < m; j++) s[wa + j] += ww[j];
+        }
+        System.arraycopy(rNew, 0, s, so + L.readOff(), D);
+        System.arraycopy(hNew, 0, s, so + L.ctrlOff(), H);
+    }
+
+    /** The read at prediction time: controller and read head with the candidate as input; writes the clipped output. */
+    public void read(float[] q, int qo, float[] s, int so, float[] out, int oo) {
+        controller(q, qo, s, so);
+        int mem = so + L.memOff();
+        address(params, 0, s, mem, wr);
+        for (int c = 0; c < D; c++) {
+            float acc = 0f;
+            for (int j = 0; j < m; j++) acc += wr[j] * s[mem + j * D + c];
+            rNew[c] = acc;
+        }
+        int O = L.outputDim();
+        float[] w = op.o2oWeight();
+        for (int o = 0; o < O; o++) {
+            float acc = op.o2oBias()[o];
+            for (int k = 0; k < H; k++) acc += w[o * (H + D) + k] * hNew[k];
+            for (int k = 0; k < D; k++) acc += w[o * (H + D) + H + k] * rNew[k];
+            out[oo + o] = clip(acc);
+        }
+    }
+
+    /** Mean over slots of sum_aggre. */
+    public void meanMemory(float[] s, int so, float[] out, int oo) {
+        int sum = so + L.sumAggreOff();
+        for (int c = 0; c < D; c++) {
+            float acc = 0f;
+            for (int j = 0; j < m; j++) acc += s[sum + j * D + c];
+            out[oo + c] = acc / m;
+        }
+    }
+
+    /** Controller GRU on [x, r] then the head parameters (clipped) into {@code params}. */
+    private void controller(float[] x, int xo, float[] s, int so) {
+        System.arraycopy(x, xo, ctrlIn, 0, E);
+        System.arraycopy(s, so + L.readOff(), ctrlIn, E, D);
+        ctrl.step2(ctrlIn, 0, E + D, ctrlIn, E + D, s, so + L.ctrlOff(), hNew, 0);
+        System.arraycopy(hNew, 0, parIn, 0, H);
+        int in = H;
+        if (op.utilReg()) {
+            for (int j = 0; j < m; j++) parIn[H + j] = s[so + L.wAggreOff() + j] / op.utilScale();
+            in += m;
+        }
+        float[] w = op.o2pWeight();
+        for (int o = 0; o < P; o++) {
+            float acc = op.o2pBias()[o];
+            for (int k = 0; k < in; k++) acc += w[o * in + k] * parIn[k];
+            params[o] = clip(acc);
+        }
+    }
+
+    private float clip(float v) {
+        return Math.max(-op.clip(), Math.min(op.clip(), v));
+    }
+
+    /** Content addressing: softmax over slots of β·½[cos(k, keyM_j) + cos(k, M_j)], k = tanh(raw key). */
+    private void address(float[] p, int h, float[] s, int mem, float[] w) {
+        float kn = 0f;
+        for (int c = 0; c < D; c++) {
+            float k = (float) Math.tanh(p[h + c]);
+            kn += k * k;
+        }
+        kn = (float) Math.sqrt(kn);
+        float beta = (softplus(p[h + D]) + 1f) * op.sharpen();
+        float[] keyM = op.keyM();
+        float sum = 0f;
+        for (int j = 0; j < m; j++) {
+            float d1 = 0f, n1 = 0f, d2 = 0f, n2 = 0f;
+            for (int c = 0; c < D; c++) {
+                float k = (float) Math.tanh(p[h + c]);
+                float a = keyM[j * D + c], b = s[mem + j * D + c];
+                d1 += a * k;
+                n1 += a * a;
+                d2 += b * k;
+                n2 += b * b;
+            }
+            float K = 0.5f * (d1 / ((float) Math.sqrt(n1) * kn + 1e-8f) + d2 / ((float) Math.sqrt(n2) * kn + 1e-8f));
+            // exp without max-subtraction, as the script: β ≤ 2·(softplus(20)+1)·sharpen keeps it finite.
+            w[j] = (float) Math.exp(beta * K);
+            sum += w[j];
+        }
+        for (int j = 0; j < m; j++) w[j] /= sum;
+    }
+
+    /** The write head's capacity function: circular shift by softmax(s), then sharpen by γ. */
+    private void shiftSharpen(float[] w, float[] p, int h) {
+        int sr = op.shiftRange(), ns = 2 * sr + 1;
+        float mx = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < ns; i++) mx = Math.max(mx, p[h + D + 2 + i]);
+        float z = 0f;
+        Arrays.fill(sFull, 0f);
+        for (int i = 0; i < ns; i++) z += (float) Math.exp(p[h + D + 2 + i] - mx);
+        // s_full = [s_0 .. s_sr, 0 ..., s_{sr+1} .. s_{2sr}]
+        for (int i = 0; i <= sr; i++) sFull[i] = (float) Math.exp(p[h + D + 2 + i] - mx) / z;
+        for (int i = 0; i < sr; i++) sFull[m - sr + i] = (float) Math.exp(p[h + D + 2 + sr + 1 + i] - mx) / z;
+        float gamma = 2f * (softplus(p[h + per - 1]) + 1f) * op.sharpen();
+        float tot = 0f;
+        for (int i = 0; i < m; i++) {
+            float acc = 0f;
+            for (int j = 0; j < m; j++) acc += w[j] * sFull[Math.floorMod(i - j, m)];
+            sharpened[i] = (float) Math.pow(acc, gamma);
+        }
+        for (int i = 0; i < m; i++) tot += sharpened[i];
+        for (int i = 0; i < m; i++) w[i] = sharpened[i] / tot;
+    }
+
+    private static float softplus(float x) {
+        return (float) (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+    }
+}

@@ -1,0 +1,236 @@
+package io.interestengine.cuda;
+
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Output;
+import io.interestengine.graph.Scope;
+import io.interestengine.graph.Value;
+import io.interestengine.spi.DeviceSession;
+import io.interestengine.spi.PlanLayout;
+import io.interestengine.spi.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One session's workspace on the device and its stream. Device memory is one arena: the int arena (request
+ * inputs) then the float arena (dense inputs first, then every op's output, then the scores), mirrored by a
+ * pinned staging buffer so that a request is one host-to-device copy of the ints and dense inputs and one
+ * device-to-host copy of the scores.
+ *
+ * <p>Steps do not launch when the executor runs them: they queue their {@link Launch}es, and
+ * {@link #download} issues the request's whole plan. A request shape (users, candidates) seen a second time is
+ * captured into a CUDA graph and replayed from then on (one driver call per request instead of one per
+ * kernel); the addresses never change during a session, and every per-request size is fixed by the shape.
+ */
+final class CudaSession implements DeviceSession {
+    /** Int arena padding, so that the float arena starts 256-byte aligned. */
+    private static final int ALIGN = 64;
+
+    final CudaDeviceModel model;
+    final Driver driver;
+    final PlanLayout layout;
+    final int rowMapOff;
+    private final int intFloats, denseCap, downloadAt, downloadCap;
+    private final Object stream;
+    private final DeviceBuffer arena;
+    private final PinnedBuffer pinned;
+    private final int[] stagingInts;
+    private final float[] stagingFloats;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final RequestGraphs graphs;
+    private Launch[] pending = new Launch[16];
+    private int nPending, pendingUsers, pendingCands;
+    private boolean closed;
+
+    CudaSession(CudaDeviceModel model, PlanLayout layout) {
+        this.model = model;
+        this.driver = model.driver;
+        this.layout = layout;
+        // The planner puts the row map right after the history lengths (Plan: lengths[maxUsers], rowMap).
+        this.rowMapOff = layout.inputInts() - layout.maxCandidates();
+        intFloats = (layout.ints() + ALIGN - 1) / ALIGN * ALIGN;
+        int dense = 0;
+        for (Op op : layout.graph().ops()) {
+            if (op instanceof Op.DenseInput d) dense += rows(d.out(), layout.maxUsers(), layout.maxCandidates()) * d.out().width();
+        }
+        denseCap = dense;
+        downloadAt = intFloats + denseCap;
+        downloadCap = Math.max(layout.maxCandidates(), 4096);
+        stagingInts = new int[layout.ints()];
+        stagingFloats = new float[denseCap];
+        driver.makeCurrent();
+        stream = driver.createStream();
+        DeviceBuffer a = null;
+        PinnedBuffer p = null;
+        try {
+            a = new DeviceBuffer(driver, 4L * (intFloats + (long) layout.floats()), "session workspace (" + layout.floats() + " floats)");
+            p = new PinnedBuffer(driver, 4L * (downloadAt + (long) downloadCap), "session staging");
+        } catch (RuntimeException e) {
+            if (a != null) a.close();
+            driver.destroyStream(stream);
+            throw e;
+        }
+        arena = a;
+        pinned = p;
+        graphs = new RequestGraphs(driver, stream, model.graphs && !model.debugSync && driver.graphs());
+    }
+
+    /** Rows of a value for a request of this shape. */
+    static int rows(Value v, int users, int cands) {
+        return v.scope() == Scope.USER ? users : cands;
+    }
+
+    /** Device address of float arena offset {@code off}. */
+    Long f(int off) {
+        return arena.at(intFloats + (long) off);
+    }
+
+    /** Device address of int arena offset {@code off}. */
+    Long i(int off) {
+        return arena.at(off);
+    }
+
+    /** The row map when {@code in} (user scope) feeds an op whose output has candidate scope, else null (identity). */
+    Long map(Value in, Value out) {
+        return in.scope() == Scope.USER && out.scope() == Scope.CANDIDATE ? i(rowMapOff) : null;
+    }
+
+    /** Scratch device memory owned by this session (bound once per step). */
+    DeviceBuffer scratch(long floats, String what) {
+        DeviceBuffer b = new DeviceBuffer(driver, 4L * floats, what);
+        owned.add(b);
+        return b;
+    }
+
+    /** Queues a launch of the current request (issued at {@link #download}). */
+    void enqueue(Launch l, int users, int cands) {
+        if (nPending == pending.length) pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
+        pending[nPending++] = l;
+        pendingUsers = users;
+        pendingCands = cands;
+    }
+
+    @Override
+    public int[] stagingInts() {
+        return stagingInts;
+    }
+
+    @Override
+    public float[] stagingFloats() {
+        return stagingFloats;
+    }
+
+    @Override
+    public void upload(int ints, int floatOff, int floats) {
+        check();
+        if (floatOff + floats > denseCap) throw new IllegalArgumentException("upload of floats [" + floatOff + ", " + (floatOff + floats) + ") beyond the dense input region of " + denseCap);
+        driver.makeCurrent();
+        nPending = 0;
+        pinned.ints.put(0, stagingInts, 0, ints);
+        long bytes = 4L * ints;
+        if (floats > 0) {
+            pinned.floats.put(intFloats + floatOff, stagingFloats, floatOff, floats);
+            bytes = 4L * (intFloats + floatOff + floats);
+        }
+        driver.copyIn(arena.mem, 0, pinned.host, 0, bytes, stream);
+    }
+
+    @Override
+    public void download(int off, float[] dst, int n) {
+        check();
+        driver.makeCurrent();
+        flush();
+        for (int done = 0; done < n; done += downloadCap) {
+            int k = Math.min(downloadCap, n - done);
+            driver.copyOut(pinned.host, 4L * downloadAt, arena.mem, 4L * (intFloats + (long) off + done), 4L * k, stream);
+            driver.sync(stream, "running the request's kernels (set -Dinterestengine.cuda.sync=true to find the kernel at fault)");
+            pinned.floats.get(downloadAt, dst, done, k);
+        }
+    }
+
+    /** Issues the queued launches: a captured graph for a known shape, else one by one (capturing the second time). */
+    private void flush() {
+        if (nPending == 0) return;
+        int n = nPending;
+        nPending = 0;
+        if (graphs.replay(pendingUsers, pendingCands)) return;
+        if (graphs.captureNext(pendingUsers, pendingCands)) {
+            graphs.capture(pendingUsers, pendingCands, pending, n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            pending[k].launch(stream);
+            if (model.debugSync) {
+                driver.sync(stream, "running " + pending[k].abi.entry + " for " + pending[k].what);
+            }
+        }
+    }
+
+    private void checkRowMap(int given) {
+        if (given != rowMapOff) throw new IllegalStateException("row map at int offset " + given + ", the session expected " + rowMapOff + " (planner layout changed?)");
+    }
+
+    private void check() {
+        if (closed) throw new IllegalStateException("CUDA session is closed");
+    }
+
+    @Override
+    public Step embedding(Op.Embedding op, int idsOff, int outOff) {
+        return CudaEmbedding.step(this, op, idsOff, outOff);
+    }
+
+    @Override
+    public Step concat(Op.Concat op, int[] inOffs, int outOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return CudaElementwise.concat(this, op, inOffs, outOff);
+    }
+
+    @Override
+    public Step binary(Op.Binary op, int aOff, int bOff, int outOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return CudaElementwise.binary(this, op, aOff, bOff, outOff);
+    }
+
+    @Override
+    public Step pool(Op.Pool op, int inOff, int outOff, int lengthsOff) {
+        return CudaPool.step(this, op, inOff, outOff, lengthsOff);
+    }
+
+    @Override
+    public Step dense(Op.Dense op, int inOff, int outOff) {
+        return CudaDense.step(this, op, inOff, outOff);
+    }
+
+    @Override
+    public Step attention(Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return new CudaAttention(this, op, queryOff, keysOff, outOff, lengthsOff);
+    }
+
+    @Override
+    public Step output(Output output, int inOff, int scoresOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return CudaOutput.step(this, output, inOff, scoresOff);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        driver.makeCurrent();
+        try {
+            driver.sync(stream, "closing a session");
+            graphs.close();
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        } finally {
+            arena.close();
+            pinned.close();
+            driver.destroyStream(stream);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.interestengine.cuda;
+
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RankingRequest;
+import io.interestengine.Session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * GPU machine harness: every random-model variant (together they launch every wired kernel: gather, pool,
+ * concat, binary, dense SIMT and TF32, attention, output) is first checked against the scalar reference at the
+ * tail sizes, and only then timed (ranking request of 200 candidates, launch by launch and graph-replayed).
+ * A variant that disagrees is reported as failed and not timed.
+ *
+ * <pre>java ... io.interestengine.cuda.KernelHarness OUT_DIR</pre>
+ */
+public final class KernelHarness {
+    private KernelHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
+        Files.createDirectories(out);
+        String why = CudaBackend.unavailableReason();
+        List<String> recs = new ArrayList<>();
+        Path tmp = Files.createTempDirectory("ie-harness");
+        for (RandomModels.Spec s : RandomModels.variants()) {
+            for (boolean tf32 : new boolean[]{false, true}) {
+                String name = s.name() + (tf32 ? "+tf32" : "");
+                if (why != null) {
+                    recs.add("{\"variant\": \"" + name + "\", \"status\": \"skipped\", \"reason\": " + q(why) + "}");
+                    continue;
+                }
+                Path dir = RandomModels.write(tmp.resolve(name), s, 42);
+                if (tf32) System.setProperty("interestengine.cuda.tf32", "true");
+                try {
+                    Compare.model(dir, s, "cuda", tf32 ? Compare.TF32_RTOL : Compare.RTOL, tf32 ? Compare.TF32_ATOL : Compare.ATOL);
+                    StringBuilder r = new StringBuilder("{\"variant\": \"" + name + "\", \"status\": \"ok\"");
+                    for (String graphs : new String[]{"false", "true"}) {
+                        System.setProperty("interestengine.cuda.graphs", graphs);
+                        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("cuda")); Session ss = m.newSession()) {
+                            RankingRequest req = RandomModels.ranking(m, s, 200, s.T(), 9);
+                            float[] o = new float[200];
+                            Timing t = Timing.of(() -> ss.score(req, o), 1.0, 2.0);
+                            r.append(", \"ranking200_").append(graphs.equals("true") ? "graph" : "launches").append("\": {").append(t.json(200)).append('}');
+                        } finally {
+                            System.clearProperty("interestengine.cuda.graphs");
+                        }
+                    }
+                    recs.add(r.append('}').toString());
+                    System.out.println("[harness] " + name + ": agrees with scalar, timed");
+                } catch (AssertionError | RuntimeException e) {
+                    recs.add("{\"variant\": \"" + name + "\", \"status\": \"failed\", \"error\": " + q(String.valueOf(e)) + "}");
+                    System.out.println("[harness] " + name + ": FAILED " + e);
+                } finally {
+                    System.clearProperty("interestengine.cuda.tf32");
+                }
+            }
+        }
+        recs.add("{\"variant\": \"gru/augru (ie_gru_seq), ntm (ie_ntm_seq, ie_ntm_read)\", \"status\": \"not wired\", \"reason\": "
+                + q("compiled and ABI-checked; launched once engine-core has the GRU/AUGRU/MIMN ops") + "}");
+        String json = "{\n\"date\": \"" + java.time.OffsetDateTime.now() + "\",\n\"device\": " + q(why == null ? deviceName() : "none: " + why)
+                + ",\n\"java\": \"" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\",\n\"records\": [\n  "
+                + String.join(",\n  ", recs) + "\n]\n}\n";
+        Files.writeString(out.resolve("kernel-harness.json"), json);
+        System.out.println("wrote " + out.resolve("kernel-harness.json"));
+        if (json.contains("\"failed\"")) System.exit(1);
+    }
+
+    static String deviceName() {
+        try (Driver d = new NativeDriver(CudaDriver.DEVICE)) {
+            return d.deviceName();
+        }
+    }
+
+    static String q(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}

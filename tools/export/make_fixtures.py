@@ -1,0 +1,302 @@
+"""Conformance fixtures for the DeepCTR-Torch exporter: fixtures/deepctr/<case>/.
+
+Each case builds a DeepCTR-Torch DIN or DIEN with the REAL DeepCTR-Torch code (imported from the path
+in $DEEPCTR_TORCH or --deepctr-torch, never copied here), gives it random weights and non-trivial batch
+norm statistics (random buffers, or a few training steps with `fit`), exports it with deepctr_export,
+and records requests with the scores of the model's own `predict` (eval mode):
+
+    DEEPCTR_TORCH=/path/to/DeepCTR-Torch /usr/bin/python3 tools/export/make_fixtures.py [--only NAME]
+
+Per case directory: model.json + weights.safetensors + request_fields.json (the exporter's output),
+cases.jsonl (`{"request": ..., "scores": [...]}` per line), reference.json (what produced it).
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def _import_deepctr(path):
+    sys.path.insert(0, HERE)
+    import deepctr_export
+    if not path or not os.path.isdir(os.path.join(path, "deepctr_torch")):
+        sys.exit("set DEEPCTR_TORCH (or --deepctr-torch) to a DeepCTR-Torch checkout (the directory holding "
+                 "deepctr_torch/), e.g. v0.2.9")
+    return deepctr_export.import_deepctr_torch(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# cases
+# --------------------------------------------------------------------------------------------------
+def cases(dc):
+    """(name, builder) pairs; a builder returns (model, feature_columns, export kwargs, description)."""
+    from deepctr_torch.inputs import SparseFeat, VarLenSparseFeat, DenseFeat
+    from deepctr_torch.models import DIN
+
+    def hist(name, vocab, dim, emb, T, length="seq_length", combiner="mean", group="default_group"):
+        return VarLenSparseFeat(SparseFeat(name, vocab, embedding_dim=dim, embedding_name=emb, group_name=group),
+                                maxlen=T, combiner=combiner, length_name=length)
+
+    def din_dice_raw():
+        # DeepCTR-Torch's DIN defaults (Dice attention, raw weights, relu DNN without batch norm), smaller.
+        T = 8
+        cols = [SparseFeat("user", 20, 4), SparseFeat("gender", 3, 4),
+                SparseFeat("item", 40, 8), SparseFeat("cate", 12, 4), DenseFeat("score", 1),
+                hist("hist_item", 40, 8, "item", T), hist("hist_cate", 12, 4, "cate", T)]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(16, 8), dnn_hidden_units=(32, 16), seed=11)
+        return m, cols, {}, "DIN defaults: att Dice (16,8) raw weights, DNN relu (32,16), trained 2 epochs"
+
+    def din_softmax_bn():
+        # Softmax attention, sigmoid units, batch norm in the DNN; groups and column orders that differ from
+        # history_feature_list order; a shared table whose vocabulary comes from the later declaration; a
+        # pooled (mean) varlen feature sharing the history length; a 3-wide dense feature.
+        T = 6
+        cols = [SparseFeat("item", 30, 4, group_name="g_item"), DenseFeat("ctx", 3),
+                SparseFeat("cate", 10, 4), SparseFeat("brand", 15, 4, group_name="g_item"),
+                SparseFeat("user", 25, 6),
+                hist("tags", 20, 5, "tags", T),
+                hist("hist_cate", 10, 4, "cate", T),
+                hist("hist_brand", 15, 4, "brand", T, group="g_item"),
+                hist("hist_item", 45, 4, "item", T, group="g_item")]
+        m = DIN(cols, ["brand", "item", "cate"], dnn_use_bn=True, dnn_hidden_units=(24, 12, 6),
+                dnn_activation="sigmoid", att_hidden_size=(10, 5), att_activation="sigmoid",
+                att_weight_normalization=True, seed=12)
+        return m, cols, {}, "att sigmoid (10,5) softmax, DNN sigmoid (24,12,6) with batch norm, groups, pooled varlen"
+
+    def din_prelu_sum():
+        # PReLU everywhere (nn.PReLU(): one scalar alpha), a summed varlen feature declared before the history
+        # (its length column is the first one), no user id feature, candidate-side price and shop.
+        T = 7
+        cols = [DenseFeat("age", 2), SparseFeat("shop", 9, 3), DenseFeat("price", 1),
+                hist("clicks", 25, 3, "clicks", T, combiner="sum"),
+                SparseFeat("item", 35, 5),
+                hist("hist_item", 35, 5, "item", T)]
+        m = DIN(cols, ["item"], att_hidden_size=(12, 6, 4), att_activation="prelu", dnn_activation="prelu",
+                dnn_hidden_units=(20, 10), seed=13)
+        return m, cols, {"candidate_features": ["shop", "price"]}, \
+            "att prelu (12,6,4) raw, DNN prelu (20,10), summed varlen, candidate dense"
+
+    def din_relu_softmax_regression():
+        T = 10
+        cols = [SparseFeat("user", 50, 4), SparseFeat("item", 50, 6), SparseFeat("cate", 8, 2),
+                hist("hist_item", 50, 6, "item", T), hist("hist_cate", 8, 2, "cate", T)]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(6,), att_activation="relu", att_weight_normalization=True,
+                dnn_use_bn=True, dnn_activation="linear", dnn_hidden_units=(16, 8, 4), task="regression", seed=14)
+        return m, cols, {}, "att relu (6,) softmax, DNN linear with batch norm (16,8,4), regression output"
+
+    def din_dice_softmax_trained():
+        T = 5
+        cols = [SparseFeat("user", 16, 4), SparseFeat("item", 24, 4), SparseFeat("cate", 6, 4),
+                DenseFeat("d1", 1), DenseFeat("d2", 2),
+                hist("hist_item", 24, 4, "item", T), hist("hist_cate", 6, 4, "cate", T),
+                hist("recent_cates", 6, 4, "cate", T, combiner="mean")]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(8, 8), att_activation="Dice", att_weight_normalization=True,
+                dnn_use_bn=True, dnn_activation=torch.nn.Tanh, dnn_hidden_units=(12, 6), seed=15)
+        return m, cols, {}, "att Dice (8,8) softmax, DNN nn.Tanh with batch norm, pooled varlen on a shared table, trained"
+
+    return [
+        ("din_dice_raw", din_dice_raw, "train", 1.5),
+        # Three sigmoid layers squash the spread of the scores: larger weights keep them apart.
+        ("din_softmax_bn", din_softmax_bn, "random", 5.0),
+        ("din_prelu_sum", din_prelu_sum, "random", 1.5),
+        ("din_relu_softmax_regression", din_relu_softmax_regression, "random", 1.5),
+        ("din_dice_softmax_trained", din_dice_softmax_trained, "train", 1.5),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# weights
+# --------------------------------------------------------------------------------------------------
+def randomize(model, g, gain):
+    """Weights large enough that every layer matters (DeepCTR-Torch initialises with std 1e-4), and batch norm
+    and Dice statistics far from 0/1 so that using the wrong ones shows."""
+    def normal(t, std):
+        with torch.no_grad():
+            t.copy_(torch.randn(t.shape, generator=g) * std)
+
+    def uniform(t, lo, hi):
+        with torch.no_grad():
+            t.copy_(torch.rand(t.shape, generator=g) * (hi - lo) + lo)
+
+    for mod in model.modules():
+        n = type(mod).__name__
+        if isinstance(mod, torch.nn.Embedding):
+            normal(mod.weight, 0.5)
+        elif isinstance(mod, torch.nn.Linear):
+            normal(mod.weight, gain / np.sqrt(mod.in_features))
+            if mod.bias is not None:
+                normal(mod.bias, 0.3)
+        elif isinstance(mod, torch.nn.BatchNorm1d):
+            uniform(mod.weight, 0.5, 1.5)
+            normal(mod.bias, 0.3)
+            normal(mod.running_mean, 0.5)
+            uniform(mod.running_var, 0.3, 2.0)
+            mod.num_batches_tracked.fill_(int(torch.randint(1, 1000, (1,), generator=g)))
+        elif isinstance(mod, torch.nn.PReLU):
+            uniform(mod.weight, -0.2, 0.5)
+        elif n == "Dice":
+            uniform(mod.alpha, -0.5, 1.0)
+        elif isinstance(mod, torch.nn.GRU):
+            for name, p in mod.named_parameters():
+                normal(p, (1.0 if "weight" in name else 0.3) / (np.sqrt(mod.hidden_size) if "weight" in name else 1))
+        elif n in ("AGRUCell", "AUGRUCell"):
+            for name, p in mod.named_parameters():
+                normal(p, (1.0 / np.sqrt(mod.hidden_size)) if "weight" in name else 0.3)
+        elif n == "PredictionLayer" and mod.use_bias:
+            normal(mod.bias, 0.3)
+
+
+# --------------------------------------------------------------------------------------------------
+# inputs
+# --------------------------------------------------------------------------------------------------
+class Inputs:
+    """Rows of a DeepCTR-Torch input dict, built request by request."""
+
+    def __init__(self, model, rng):
+        self.m = model
+        self.rng = rng
+        self.cols = list(model.dnn_feature_columns)
+        self.x = {k: [] for k in model.feature_index}
+        self.length_name = [c.length_name for c in self.cols
+                            if type(c).__name__ == "VarLenSparseFeat" and c.length_name][0]
+        self.T = max(c.maxlen for c in self.cols if type(c).__name__ == "VarLenSparseFeat")
+
+    def vocab(self, c):
+        return self.m.embedding_dict[c.embedding_name].weight.shape[0]
+
+    def _id(self, c):
+        # Ids of the DECLARED vocabulary: a feature sharing a bigger table still sends its own ids.
+        return int(self.rng.integers(0, min(c.vocabulary_size, self.vocab(c))))
+
+    def user(self, length):
+        u = {}
+        for c in self.cols:
+            k = type(c).__name__
+            if k == "SparseFeat":
+                u[c.name] = self._id(c)
+            elif k == "DenseFeat":
+                u[c.name] = self.rng.normal(0, 1, c.dimension).astype(np.float32)
+            else:
+                seq = np.zeros(c.maxlen, dtype=np.int64)
+                n = min(length, c.maxlen)
+                seq[:n] = self.rng.integers(0, min(c.vocabulary_size, self.vocab(c)), n)
+                u[c.name] = seq
+        u[self.length_name] = length
+        return u
+
+    def candidate(self, u, per_candidate):
+        r = dict(u)
+        for c in self.cols:
+            if c.name in per_candidate:
+                if type(c).__name__ == "DenseFeat":
+                    r[c.name] = self.rng.normal(0, 1, c.dimension).astype(np.float32)
+                else:
+                    r[c.name] = self._id(c)
+        return r
+
+    def add(self, row):
+        for k in self.x:
+            self.x[k].append(row[k])
+        return len(self.x[self.length_name]) - 1
+
+    def arrays(self):
+        out = {}
+        for c in self.cols:
+            k = type(c).__name__
+            a = np.array(self.x[c.name])
+            out[c.name] = a.astype(np.float32) if k == "DenseFeat" else a.astype(np.int64)
+        out[self.length_name] = np.array(self.x[self.length_name], dtype=np.int64)
+        return out
+
+
+def lengths(T, rng, n):
+    base = [0, 1, T, T - 1, 2]
+    return [base[i] if i < len(base) else int(rng.integers(0, T + 1)) for i in range(n)]
+
+
+def training_data(model, rng, rows):
+    inp = Inputs(model, rng)
+    per = [c.name for c in inp.cols if type(c).__name__ in ("SparseFeat", "DenseFeat")]
+    for L in [int(rng.integers(1, inp.T + 1)) for _ in range(rows)]:
+        inp.add(inp.candidate(inp.user(L), per))
+    return inp.arrays(), rng.integers(0, 2, rows).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------------
+def make(dc, name, build, weights, gain, out_root, seed):
+    import deepctr_export as ex
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model, cols, kw, what = build()
+    randomize(model, g, gain)
+    if weights == "train":
+        x, y = training_data(model, rng, 96)
+        model.compile("adam", "binary_crossentropy" if model.out.task == "binary" else "mse")
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    model.eval()
+
+    out = os.path.join(out_root, name)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    desc = ex.export(model, out, feature_columns=cols, name=name, **kw)
+
+    inp = Inputs(model, rng)
+    per = set(e["field"] for e in desc["candidate"])
+    requests = []  # (kind, rows)
+    for L in lengths(inp.T, rng, 6):
+        u = inp.user(L)
+        n = int(rng.integers(1, 6))
+        requests.append(("ranking", [inp.add(inp.candidate(u, per)) for _ in range(n)]))
+    batch = []
+    for L in lengths(inp.T, rng, 7):
+        batch.append(inp.add(inp.candidate(inp.user(L), per)))
+    requests.append(("batch", batch))
+    x = inp.arrays()
+    # model.predict runs eval mode, as a serving system would; rows are independent in eval mode, so one call
+    # scores them all (and DIEN, which fails on a batch of only empty histories, always sees non-empty rows).
+    scores = model.predict({k: v.copy() for k, v in x.items()}, batch_size=4096).reshape(-1)
+    with open(os.path.join(out, "cases.jsonl"), "w") as f:
+        for kind, rows in requests:
+            req = ex.to_ranking_request(desc, x, rows) if kind == "ranking" else ex.to_batch_request(desc, x, rows)
+            f.write(json.dumps({"request": req, "scores": [float(scores[r]) for r in rows]}, separators=(",", ":")))
+            f.write("\n")
+    ref = {
+        "reference": "DeepCTR-Torch %s deepctr_torch/models/%s.py %s (%s)"
+                     % (getattr(dc, "__version__", "?"), type(model).__name__.lower(), type(model).__name__, what),
+        "expected": "model.predict of the real DeepCTR-Torch code (eval mode), float32 scores",
+        "weights": "random (seed %d)%s" % (seed, ", then fit for 2 epochs on random data" if weights == "train" else ""),
+        "generator": "DEEPCTR_TORCH=/path/to/DeepCTR-Torch /usr/bin/python3 tools/export/make_fixtures.py",
+        "torch": torch.__version__,
+    }
+    with open(os.path.join(out, "reference.json"), "w") as f:
+        json.dump(ref, f, indent=1)
+        f.write("\n")
+    return out, model, x, scores
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--deepctr-torch", default=os.environ.get("DEEPCTR_TORCH"))
+    p.add_argument("--out", default=os.path.join(ROOT, "fixtures", "deepctr"))
+    p.add_argument("--only")
+    a = p.parse_args()
+    dc = _import_deepctr(a.deepctr_torch)
+    sys.path.insert(0, HERE)
+    for i, (name, build, weights, gain) in enumerate(cases(dc)):
+        if a.only and name != a.only:
+            continue
+        out, *_ = make(dc, name, build, weights, gain, a.out, 1000 + i)
+        size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
+        print("%s: %d bytes" % (out, size))
+
+
+if __name__ == "__main__":
+    main()

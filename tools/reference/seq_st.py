@@ -1,0 +1,91 @@
+"""Minimal safetensors writer and model.json builder for the DIEN/MIMN references (docs/FORMAT.md).
+
+Kept self-contained so the sequence references run on their own; numbers are written as float32.
+"""
+import json
+import os
+import struct
+
+import numpy as np
+
+
+def write_safetensors(path, tensors):
+    """tensors: name -> numpy array (float32 or int32), written in insertion order."""
+    header, blobs, off = {}, [], 0
+    for name, a in tensors.items():
+        a = np.ascontiguousarray(a)
+        dt = {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32", np.dtype(np.int64): "I64"}[a.dtype]
+        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+class Builder:
+    """Collects tensors (float32) and ops, then writes a model directory."""
+
+    def __init__(self, name, reference):
+        self.name, self.reference = name, reference
+        self.tensors, self.tables, self.graph = {}, {}, []
+        self.fields = {"user": [], "candidate": []}
+        self.history = None
+
+    def t(self, name, array):
+        """Registers a tensor (converted to float32) and returns its name."""
+        self.tensors[name] = np.asarray(array, dtype=np.float32)
+        return name
+
+    def table(self, name, array):
+        self.t("emb." + name, array)
+        self.tables[name] = {"tensor": "emb." + name, "rows": int(array.shape[0]), "dim": int(array.shape[1])}
+
+    def op(self, kind, out, **keys):
+        d = {"op": kind, "out": out}
+        d.update(keys)
+        self.graph.append(d)
+        return out
+
+    def write(self, out_dir, output, extra_reference=None):
+        os.makedirs(out_dir, exist_ok=True)
+        fields = {"user": self.fields["user"], "candidate": self.fields["candidate"]}
+        if self.history:
+            fields["history"] = self.history
+        model = {"format": "interest-engine-model", "format_version": 1, "name": self.name,
+                 "reference": self.reference, "tables": self.tables, "fields": fields,
+                 "graph": self.graph, "output": output}
+        with open(os.path.join(out_dir, "model.json"), "w") as f:
+            json.dump(model, f, indent=1)
+            f.write("\n")
+        write_safetensors(os.path.join(out_dir, "weights.safetensors"), self.tensors)
+
+
+def tf_cell(b, prefix, kernel_g, bias_g, kernel_c, bias_c):
+    """A TF GRUCell's kernels ([in+H, 2H] and [in+H, H]) stored transposed ([out, in]) as a GRU_CELL object."""
+    return {"style": "tf",
+            "gate_weight": b.t(prefix + ".gate_weight", np.asarray(kernel_g).T),
+            "gate_bias": b.t(prefix + ".gate_bias", bias_g),
+            "candidate_weight": b.t(prefix + ".candidate_weight", np.asarray(kernel_c).T),
+            "candidate_bias": b.t(prefix + ".candidate_bias", bias_c)}
+
+
+def torch_cell(b, prefix, w_ih, w_hh, b_ih, b_hh, shared_bias=None):
+    """A PyTorch GRU cell (r, z, n row blocks) as a GRU_CELL object; shared_bias names one tensor for both biases."""
+    c = {"style": "torch", "weight_ih": b.t(prefix + ".weight_ih", w_ih), "weight_hh": b.t(prefix + ".weight_hh", w_hh)}
+    if shared_bias is not None:
+        c["bias_ih"] = c["bias_hh"] = b.t(prefix + "." + shared_bias, b_hh)
+    else:
+        c["bias_ih"] = b.t(prefix + ".bias_ih", b_ih)
+        c["bias_hh"] = b.t(prefix + ".bias_hh", b_hh)
+    return c
+
+
+def f32(x):
+    """Shortest decimal that reads back as the same float32."""
+    return float(repr(np.float32(x)))
