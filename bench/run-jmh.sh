@@ -21,6 +21,9 @@ if [ "${1:-}" = "--smoke" ]; then
 fi
 
 LABEL="${1:-run}"; shift || true
+# The code measured is the working tree at start (the jars just built), not whatever HEAD is at the end.
+COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+DIRTY="$( [ -z "$(git status --porcelain -- engine-core engine-simd bench/src 2>/dev/null)" ] && echo false || echo true )"
 STAMP="$(date -u +%Y%m%dT%H%MZ)"
 OUT="bench/results/cpu-$STAMP-$LABEL"
 mkdir -p "$OUT"
@@ -32,8 +35,8 @@ mkdir -p "$OUT"
   echo "{"
   echo "  \"date_utc\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
   echo "  \"command\": $(printf '%s ' "bench/run-jmh.sh" "$LABEL" "$@" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),"
-  echo "  \"git_commit\": \"$(git rev-parse HEAD 2>/dev/null || echo unknown)\","
-  echo "  \"git_dirty\": $( [ -z "$(git status --porcelain -- engine-core engine-simd bench/src 2>/dev/null)" ] && echo false || echo true ),"
+  echo "  \"git_commit\": \"$COMMIT\","
+  echo "  \"git_dirty\": $DIRTY,"
   echo "  \"jvm\": $("$JAVA" -version 2>&1 | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),"
   echo "  \"jvm_args\": \"${JVM_ARGS[*]} (forks add them via @Fork(jvmArgsAppend))\","
   echo "  \"cpu\": \"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\","

@@ -29,6 +29,12 @@ public final class CpuTime {
         var amx = (com.sun.management.ThreadMXBean) mx;
         StringBuilder out = new StringBuilder();
         Path dir = Files.createTempDirectory("ie-cputime");
+        io.interestengine.bench.jmh.FmaPeak peak = new io.interestengine.bench.jmh.FmaPeak();
+        float[] sink = new float[1];
+        double[] p = measure(mx, amx, () -> sink[0] += peak.vectorFma(), 20_000, 20_000);
+        double gflops = 12.0 * 1000 * 2 * io.interestengine.bench.jmh.FmaPeak.LANES / p[0] / 1e3;
+        out.append(String.format(Locale.ROOT, "{\"kind\": \"fma_peak\", \"lanes\": %d, \"cpu_gflops\": %.2f, \"wall_gflops\": %.2f, \"sink\": %.1f}%n",
+                io.interestengine.bench.jmh.FmaPeak.LANES, gflops, 12.0 * 1000 * 2 * io.interestengine.bench.jmh.FmaPeak.LANES / p[1] / 1e3, sink[0]));
         for (String name : new String[]{"base", "din"}) {
             Path m = StandardModels.write(dir, name, 42);
             for (String be : new String[]{"scalar", "simd"}) {

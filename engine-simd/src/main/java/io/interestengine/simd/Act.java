@@ -76,11 +76,12 @@ final class Act {
 
     private static void sigmoid(float[] src, int s, float[] dst, int d, int full, int n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        int j = 0;
-        for (; j < full; j += L) one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j);
-        if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(dst, d + j, m);
+        int end = Math.max(full, n);
+        for (int j = 0; j < end; j += L) {
+            // The library's vector exp (SVML on x86): measured faster here than an inline Cephes polynomial.
+            FloatVector y = one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one));
+            if (j < full) y.intoArray(dst, d + j);
+            else y.intoArray(dst, d + j, S.indexInRange(j, n));
         }
     }
 

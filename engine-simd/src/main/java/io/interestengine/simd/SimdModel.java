@@ -14,11 +14,12 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * A model's weights in the SIMD kernels' layouts, prepared once at load and shared read-only by every
  * session: each dense layer packed for the GEMM, each attention unit's first layer split into its query,
- * key and product blocks. Owns the worker pool of intra-request parallelism when that is enabled.
+ * key and product blocks, each GRU's gates split into input and state sides. Owns the worker pool of intra-request parallelism when that is enabled.
  */
 final class SimdModel implements DeviceModel {
     private final Map<Layer, Packed> dense = new IdentityHashMap<>();
     private final Map<Op.Attention, SplitAttention> attention = new IdentityHashMap<>();
+    private final Map<Op.Gru, GruWeights> gru = new IdentityHashMap<>();
     private final int threads;
     private final ForkJoinPool pool;
 
@@ -28,6 +29,7 @@ final class SimdModel implements DeviceModel {
         for (Op op : graph.ops()) {
             if (op instanceof Op.Dense d) dense.put(d.layer(), Packed.of(d.layer()));
             if (op instanceof Op.Attention a) attention.put(a, new SplitAttention(a));
+            if (op instanceof Op.Gru r) gru.put(r, new GruWeights(r.cell()));
         }
         this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
     }
@@ -38,6 +40,10 @@ final class SimdModel implements DeviceModel {
 
     SplitAttention attention(Op.Attention a) {
         return attention.get(a);
+    }
+
+    GruWeights gru(Op.Gru op) {
+        return gru.get(op);
     }
 
     @Override

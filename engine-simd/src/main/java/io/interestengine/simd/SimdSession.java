@@ -8,8 +8,9 @@ import io.interestengine.spi.Step;
 
 /**
  * One session's workspace bound to the Vector API kernels, one class per op family. Ops without a SIMD
- * kernel here (the output's few floats per candidate) keep the scalar implementation inherited from
- * {@link ScalarSession}, so a new op of the core runs on this backend before it is vectorised.
+ * kernel here keep the scalar implementation inherited from {@link ScalarSession}: MIMN's memory network and
+ * read (mimn, mimn_read) and the output's few floats per candidate; so a new op of the core runs on this
+ * backend before it is vectorised.
  */
 final class SimdSession extends ScalarSession {
     private final SimdModel model;
@@ -45,6 +46,11 @@ final class SimdSession extends ScalarSession {
     public Step dense(Op.Dense op, int inOff, int outOff) {
         int maxRows = op.out().scope() == Scope.USER ? layout.maxUsers() : layout.maxCandidates();
         return new SimdDense(op, model.dense(op.layer()), f, inOff, outOff, maxRows, par);
+    }
+
+    @Override
+    public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+        return new SimdGru(graph, op, model.gru(op), f, i, inOff, attOff, outOff, lengthsOff, rowMapOff);
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.interestengine.RankingRequest;
 import io.interestengine.BatchRequest;
 import io.interestengine.Session;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -18,9 +20,9 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * One model shared by sessions on many threads gives bit-identical scores to one thread (a session's result
- * depends on its own workspace only), and intra-request parallelism gives bit-identical scores to none
- * (candidate rows are independent and computed by the same code whichever thread runs them).
+ * One model shared by sessions on many threads gives the scores of one thread (a session's result depends on
+ * its own workspace only), and intra-request parallelism gives the scores of none (candidate rows are
+ * independent and computed by the same code whichever thread runs them); see {@link #check} for "the same".
  */
 class ConcurrencyTest {
     @TempDir
@@ -37,13 +39,17 @@ class ConcurrencyTest {
         return out;
     }
 
-    @Test
-    void manySessionsOnManyThreadsMatchOneThread() throws Exception {
-        Path dir = TestModels.write(tmp.resolve("din"), TestModels.small(true), 3);
-        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("simd"))) {
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "simd"})
+    void manySessionsOnManyThreadsMatchOneThread(String backend) throws Exception {
+        Path dir = TestModels.write(tmp.resolve("din_" + backend), TestModels.small(true), 3);
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
+            // The reference is taken once the JIT has settled: the Vector API's exp and tanh are SVML intrinsics
+            // in C2 code and Math calls in the interpreter's fallback, which may differ in the last ulp, so
+            // results are bit-stable only between equally warm code (they always agree within tolerance).
             List<float[]> want;
             try (Session s = m.newSession()) {
-                want = scoreAll(s, m, 12);
+                want = settled(s, m, 12);
             }
             int threads = 6;
             try (ExecutorService ex = Executors.newFixedThreadPool(threads)) {
@@ -59,10 +65,38 @@ class ConcurrencyTest {
                 }
                 for (Future<List<float[]>> f : fs) {
                     List<float[]> got = f.get();
-                    for (int k = 0; k < want.size(); k++) assertArrayEquals(want.get(k), got.get(k), "request " + k);
+                    for (int k = 0; k < want.size(); k++) check(backend, want.get(k), got.get(k), "request " + k);
                 }
             }
         }
+    }
+
+    /**
+     * Scalar: bit-identical. SIMD: within 2e-7 absolute (a few ulps of a score below 1). Threads share only the
+     * read-only model, yet a thread can run a kernel in the interpreter or C1 for a moment (a deoptimisation
+     * by another thread, a recompilation), where the Vector API's exp, tanh and lane reductions fall back to
+     * Java code whose last ulp can differ from C2's intrinsics; a race or a shared buffer would move scores
+     * by far more.
+     */
+    private static void check(String backend, float[] want, float[] got, String what) {
+        if (backend.equals("scalar")) assertArrayEquals(want, got, what);
+        else io.interestengine.GoldenCases.assertClose(what, want, got, 0, 2e-7);
+    }
+
+    /** Scores until two passes agree bit for bit (the JIT has compiled the kernels), then returns the last. */
+    private static List<float[]> settled(Session s, Model m, int requests) {
+        List<float[]> prev = null;
+        for (int k = 0; k < 200; k++) {
+            List<float[]> next = scoreAll(s, m, requests);
+            if (prev != null && same(prev, next)) return next;
+            prev = next;
+        }
+        return prev;
+    }
+
+    private static boolean same(List<float[]> a, List<float[]> b) {
+        for (int k = 0; k < a.size(); k++) if (!java.util.Arrays.equals(a.get(k), b.get(k))) return false;
+        return true;
     }
 
     @Test
@@ -71,8 +105,8 @@ class ConcurrencyTest {
         try (Model one = Model.load(dir, LoadOptions.defaults().withBackend("simd"));
              Model par = Model.load(dir, LoadOptions.defaults().withBackend("simd").withIntraRequestThreads(3));
              Session a = one.newSession(); Session b = par.newSession()) {
-            List<float[]> want = scoreAll(a, one, 10), got = scoreAll(b, par, 10);
-            for (int k = 0; k < want.size(); k++) assertArrayEquals(want.get(k), got.get(k), "request " + k);
+            List<float[]> want = settled(a, one, 10), got = settled(b, par, 10);
+            for (int k = 0; k < want.size(); k++) check("simd", want.get(k), got.get(k), "request " + k);
         }
     }
 }

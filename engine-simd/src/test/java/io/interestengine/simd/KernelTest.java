@@ -158,6 +158,67 @@ class KernelTest {
         }
     }
 
+    static Op.GruWeights gruWeights(boolean tf, int in, int h, Random r) {
+        double s = 1 / Math.sqrt(in + h);
+        if (tf) {
+            return new Op.GruWeights(true, in, h, gauss(2 * h * (in + h), s, r), gauss(2 * h, 0.5, r), gauss(h * (in + h), s, r), gauss(h, 0.5, r),
+                    null, null, null, null);
+        }
+        return new Op.GruWeights(false, in, h, null, null, null, null, gauss(3 * h * in, s, r), gauss(3 * h, 0.5, r), gauss(3 * h * h, s, r), gauss(3 * h, 0.5, r));
+    }
+
+    static float[] gauss(int n, double s, Random r) {
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) v[k] = (float) (r.nextGaussian() * s);
+        return v;
+    }
+
+    @Test
+    void gruMatchesScalarEveryFormAndCell() {
+        Random r = new Random(7);
+        int[][] dims = {{1, 1, 3}, {3, 13, 17}, {17, 3, 1}, {36, 36, 100}, {13, 17, 13}};
+        for (int[] dim : dims) {
+            int in = dim[0], H = dim[1], T = dim[2];
+            for (boolean tf : new boolean[]{true, false}) {
+                for (Op.AttentionForm form : Op.AttentionForm.values()) {
+                    boolean seq = form.ordinal() % 2 == 0, ranking = form.ordinal() % 3 != 0;
+                    gru(in, H, T, tf, form, seq, ranking, ranking ? 13 : 17, gruWeights(tf, in, H, r), r.nextLong());
+                }
+            }
+        }
+    }
+
+    private void gru(int in, int H, int T, boolean tf, Op.AttentionForm form, boolean seq, boolean ranking, int n, Op.GruWeights w, long seed) {
+        // Ranking: DIEN's interest evolution, a candidate-scope GRU over the user's sequence with per-candidate
+        // attention; batch: one user per row.
+        Scope scope = Scope.CANDIDATE;
+        Value x = Value.sequence("x", ranking ? Scope.USER : Scope.CANDIDATE, T, in, true);
+        Value att = form == Op.AttentionForm.NONE ? null : Value.sequence("a", Scope.CANDIDATE, T, 1, false);
+        Value out = seq ? Value.sequence("h", scope, T, H, true) : Value.vector("h", scope, H);
+        Op.Gru op = new Op.Gru(out, x, att, form, w, seq);
+        int users = ranking ? 1 : n;
+        int xOff = 2, aOff = xOff + users * T * in, oOff = aOff + n * T, end = oOff + n * out.rowSize() + 3;
+        Random r = new Random(seed);
+        try (Arenas a = new Arenas(T, form == Op.AttentionForm.AGRU, end, 2 * n, n, n, seed, 1, op)) {
+            // attention weights in [0, 1], as softmax outputs are
+            for (int k = 0; k < n * T; k++) a.scalarF()[aOff + k] = a.simdF()[aOff + k] = r.nextFloat();
+            int[] lens = new int[n], map = new int[n];
+            for (int u = 0; u < users; u++) lens[u] = switch (u % 3) { case 0 -> T; case 1 -> 0; default -> r.nextInt(T + 1); };
+            if (ranking) lens[0] = 1 + r.nextInt(T);
+            for (int c = 0; c < n; c++) map[c] = ranking ? 0 : c;
+            a.ints(0, lens);
+            a.ints(n, map);
+            int attOff = att == null ? -1 : aOff;
+            a.scalar.gru(op, xOff, attOff, oOff, 0, n).run(users, n);
+            a.simd.gru(op, xOff, attOff, oOff, 0, n).run(users, n);
+            // Per step: dot products of in+H ≤ 72 terms in another order (~1e-6 relative), vector exp/tanh
+            // (a few ulps), carried through up to 100 contracting steps (gates in (0, 1) damp old errors):
+            // 1e-4 relative plus 1e-5 absolute; a wrong gate, weight block or form changes states by O(0.1).
+            a.assertClose("gru in=" + in + " H=" + H + " T=" + T + (tf ? " tf " : " torch ") + form + (seq ? " sequence" : " final")
+                    + (ranking ? " ranking" : " batch"), Arenas.rel(1e-4, 1e-5));
+        }
+    }
+
     @Test
     void embeddingGatherIsExact() {
         Random r = new Random(3);
