@@ -143,4 +143,41 @@ public final class TinyModel {
         return m.newRankingRequest().user("uid", 3).history("hist_mid", hm, len).history("hist_cat", hc, len)
                 .candidates("mid", cm, n).candidates("cat", cc, n);
     }
+
+    /**
+     * Attention weights are a candidate-scope sequence: pooling them must mask with the history length of the
+     * candidate's user, found through the row map. In a ranking request every candidate has user 0; a batch
+     * gives each sample its own user row, so the two must agree for every length (a backend that indexes the
+     * lengths by candidate row fails here). The pooled weights scale the logits, so a wrong length changes scores.
+     */
+    public static void checkCandidateScopeMasking(Path tmp, String backend) {
+        // Attention weights are a candidate-scope sequence: pooling them must mask with the history length of
+
+        // batch gives each sample its own user row, so the two must agree for every length.
+        String json = JSON
+                .replace("{\"op\": \"concat\", \"out\": \"mlp_in\",", """
+                        {"op": "attention", "out": "aw", "query": "item", "keys": "hist", "normalization": "raw", "return": "weights",
+                         "layers": [{"weight": "att.0.weight", "bias": "att.0.bias", "activation": {"type": "sigmoid"}},
+                                    {"weight": "att.1.weight", "bias": "att.1.bias"}]},
+                        {"op": "pool", "out": "aw_sum", "in": "aw", "mode": "sum", "masked": true},
+                        {"op": "concat", "out": "aw2", "in": ["aw_sum", "aw_sum"]},
+                        {"op": "concat", "out": "mlp_in",""")
+                .replace("\"eps\": 0.001}}\n", "\"eps\": 0.001}},\n{\"op\": \"mul\", \"out\": \"logits2\", \"in\": [\"logits\", \"aw2\"]}\n")
+                .replace("\"output\": {\"in\": \"logits\",", "\"output\": {\"in\": \"logits2\",");
+        Path dir = write(tmp.resolve("m"), json, tensors(1), shapes());
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
+            org.junit.jupiter.api.Assertions.assertTrue(m.graph().values().containsKey("logits2"), "the test graph pools the attention weights");
+            int n = 5;
+            int[] hm = {1, 2, 3, 4}, hc = {0, 1, 2, 1};
+            for (int len = 0; len <= 4; len++) {
+                float[] ranked = s.score(request(m, len, n));
+                BatchRequest b = m.newBatchRequest().reset(n);
+                for (int c = 0; c < n; c++) {
+                    b.user(c, "uid", 3).history(c, "hist_mid", hm, len).history(c, "hist_cat", hc, len)
+                            .candidate(c, "mid", c % 7).candidate(c, "cat", c % 3);
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(s.score(b), ranked, backend + ", history length " + len);
+            }
+        }
+    }
 }

@@ -77,7 +77,7 @@ final class SimdAttention implements Step {
     }
 
     private int length(int keyRow) {
-        return op.mask() ? ints[lengthsOff + keyRow] : T;
+        return op.mask() ? ints[lengthsOff + CpuSession.userRow(op.keys(), ints, rowMapOff, keyRow)] : T;
     }
 
     private int first(int len) {

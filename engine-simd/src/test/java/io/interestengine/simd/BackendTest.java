@@ -34,6 +34,11 @@ class BackendTest {
     }
 
     @Test
+    void candidateScopeSequencesAreMaskedByTheirUsersLength() {
+        io.interestengine.TinyModel.checkCandidateScopeMasking(tmp.resolve("cand-scope"), "simd");
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.defaults().withIntraRequestThreads(0));
     }
