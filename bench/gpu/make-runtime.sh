@@ -5,7 +5,8 @@
 #                   java.management, jdk.management
 #   .devrt/lib/     engine-core, kernels, engine-cuda (+ their test jars: tests, harness, GPU benchmark),
 #                   JCuda with its linux-x86_64 natives, JUnit
-#   .devrt/models/  din_standard: DESIGN.md's standard DIN with random weights (when models/ has no DIN)
+#   .devrt/models/  din_standard, dien_standard, mimn_standard: DESIGN.md's standard sizes, random weights
+#                   (DIEN/MIMN need /usr/bin/python3 with torch and numpy: tools/reference exporters)
 # usage: bench/gpu/make-runtime.sh      (JAVA_HOME: a JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -30,6 +31,12 @@ for m in engine-core kernels; do cp "$m"/target/"$m"-*.jar "$DEST/lib/"; done
 JAVA="$DEST/jdk/bin/java"
 "$JAVA" -version
 "$JAVA" --add-modules jdk.incubator.vector -cp "$DEST/lib/*" io.interestengine.cuda.WriteStandardModel "$DEST/models/din_standard" 2>/dev/null
+
+if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+  /usr/bin/python3 bench/gpu/make_models.py "$DEST/models"
+else
+  echo "no /usr/bin/python3 with torch: .devrt/models has the DIN model only" >&2
+fi
 
 size_kib=$(du -sk "$DEST" | cut -f1)
 echo "runtime in $DEST: $((size_kib / 1024)) MiB ($(ls "$DEST/lib" | wc -l) jars)"

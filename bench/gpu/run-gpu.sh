@@ -9,6 +9,8 @@
 #   gpu-bench.json        DIN/DIEN/MIMN: ranking request (200 candidates) and batches 256..65536 on cuda
 #   torch-gpu.json        PyTorch eager and CUDA-graph on the same model directories (if torch+CUDA exist)
 #   summary.txt           one line per step with its exit status
+# usage: bash bench/gpu/run-gpu.sh [STEP...]   steps: tests tests-sync kernel-harness gpu-bench torch-gpu check-ptx
+#        (default: all, about 6-8 minutes on an H100; name fewer to stay under one call's 10 minutes)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -27,7 +29,10 @@ MODELS=("$RT/models")
 
 { date -u; uname -a; nvidia-smi 2>&1 || echo "nvidia-smi: not found"; "$JAVA" -version 2>&1; } > "$OUT/machine.txt"
 : > "$OUT/summary.txt"
+STEPS=" ${*:-tests tests-sync kernel-harness gpu-bench torch-gpu check-ptx} "
+want() { [[ "$STEPS" == *" $1 "* ]]; }
 step() {
+  want "$1" || return 0
   local name="$1"; shift
   echo "== $name: $*"
   local t0=$SECONDS
@@ -41,7 +46,9 @@ step tests "${J[@]}" io.interestengine.cuda.GpuTestMain
 step tests-sync "${J[@]}" -Dinterestengine.cuda.sync=true io.interestengine.cuda.GpuTestMain
 step kernel-harness "${J[@]}" io.interestengine.cuda.KernelHarness "$OUT"
 step gpu-bench "${J[@]}" io.interestengine.cuda.GpuBench "$OUT" "${MODELS[@]}"
-if command -v python3 >/dev/null 2>&1 && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+if ! want torch-gpu; then
+  :
+elif command -v python3 >/dev/null 2>&1 && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   step torch-gpu python3 bench/gpu/torch_gpu.py --out "$OUT" "${MODELS[@]}"
 else
   echo "torch-gpu: skipped, no python3 with a CUDA-enabled torch on this machine" | tee -a "$OUT/summary.txt"

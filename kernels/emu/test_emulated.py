@@ -352,7 +352,7 @@ def softplus(x):
     return np.log1p(np.exp(x))
 
 
-def mimn_reference(x, lens, P, masked, left, util, miu, clip=20.0):
+def mimn_reference(x, lens, P, mode, left, util, miu, clip=20.0):
     """UIC-Paper/MIMN script/mimn.py MIMNCell (one read, one write head, shift range 1) with Model_MIMN's mask reset."""
     X, D, H, m, O = P["X"], P["D"], P["H"], P["m"], P["O"]
     rows, T, _ = x.shape
@@ -387,9 +387,9 @@ def mimn_reference(x, lens, P, masked, left, util, miu, clip=20.0):
     for row in range(rows):
         h, r, M, sumA, wAgg = np.zeros(H), r0.copy(), M0.copy(), np.zeros((m, D)), np.zeros(m)
         miuS, miuOut = np.zeros((m, D)), np.zeros((m, D))
-        L = lens[row] if masked else T
-        t0 = first(T, L, left) if masked else 0
-        for t in range(T):
+        L = lens[row]
+        t0 = first(T, L, left)
+        for t in (range(t0, t0 + L) if mode == 0 else range(T)):
             real = t0 <= t < t0 + L
             xt = x[row, t].astype(np.float64) if real else np.zeros(X)
             hn = gru(P["Wg"], P["bg"], P["Wc"], P["bc"], np.concatenate([xt, r]), h)
@@ -416,24 +416,26 @@ def mimn_reference(x, lens, P, masked, left, util, miu, clip=20.0):
                 miuOut = np.zeros((m, D))
                 miuOut[sel] = ns
             seq[row, t] = np.clip(P["Wo"] @ np.concatenate([hn, rn]) + P["bo"], -clip, clip)
-            h = hn if real else np.zeros(H)
+            reset = not real and mode == 1
+            h = np.zeros(H) if reset else hn
             r = rn
-            M = Mn if real else M0.copy()
-            if not real:
+            M = M0.copy() if reset else Mn
+            if reset:
                 sumA = np.zeros((m, D))
                 miuS = np.zeros((m, D))
-        states.append(np.concatenate([h, r, M.ravel(), sumA.ravel(), wAgg, miuS.ravel(), miuOut.ravel(), sumA.mean(0)]))
-    return np.stack(states), seq, (keyM, P)
+        parts = [h, r, M.ravel(), wAgg, sumA.ravel()] + ([miuS.ravel(), miuOut.ravel()] if miu else [])
+        states.append((np.concatenate(parts), sumA.mean(0), miuOut.ravel()))
+    return (np.stack([a for a, _, _ in states]), np.stack([b for _, b, _ in states]), np.stack([c for _, _, c in states])), seq
 
 
 def mimn_read_reference(cand, state, umap, P, clip=20.0):
     X, D, H, m, O = P["X"], P["D"], P["H"], P["m"], P["O"]
     out = []
-    for c in range(len(cand)):
+    for c in range(len(umap)):
         st = state[umap[c]]
         h, r = st[:H], st[H:H + D]
         M = st[H + D:H + D + m * D].reshape(m, D)
-        wAgg = st[H + D + 2 * m * D:H + D + 2 * m * D + m]
+        wAgg = st[H + D + m * D:H + D + m * D + m]
         ru = sig(P["Wg"] @ np.concatenate([cand[c], r, h]) + P["bg"])
         rg, u = ru[:H], ru[H:]
         hn = u * h + (1 - u) * np.tanh(P["Wc"] @ np.concatenate([cand[c], r, rg * h]) + P["bc"])
@@ -462,31 +464,40 @@ def test_ntm(rng):
                          r0=np.tanh(rng.standard_normal(D)),
                          Wmg=rng.standard_normal((2 * D, X + 2 * D)) * sd(X + 2 * D), bmg=rng.standard_normal(2 * D) * 0.1,
                          Wmc=rng.standard_normal((D, X + 2 * D)) * sd(X + 2 * D), bmc=rng.standard_normal(D) * 0.1)
-                names = ["Wg", "bg", "Wc", "bc", "Wp", "bp", "Wo", "bo", "keyM", "M0", "r0"] + (["Wmg", "bmg", "Wmc", "bmc"] if miu else [])
+                P["knobs"] = np.array([2.0, 400.0])
+                names = ["Wg", "bg", "Wc", "bc", "Wp", "bp", "Wo", "bo", "keyM", "M0", "r0"] + (["Wmg", "bmg", "Wmc", "bmc"] if miu else []) + ["knobs"]
                 blob, offs = [], {}
                 for n in names:
                     offs[n] = sum(len(b) for b in blob)
                     blob.append(np.asarray(P[n], np.float32).ravel())
                 blob = f32(np.concatenate(blob))
-                desc = i32([X, D, H, m, O, util, miu] + [offs[n] for n in names[:11]] + ([offs[n] for n in names[11:]] if miu else [-1] * 4))
+                base = [X, D, H, m, O, util, miu] + [offs[n] for n in names[:11]] + ([offs[n] for n in names[11:15]] if miu else [-1] * 4) + [offs["knobs"], 1]
                 x = f32(rng.standard_normal((rows, T, X)))
                 lens = i32(rng.integers(0, T + 1, rows))
-                ss = H + D + 4 * m * D + m + D
-                for masked, left in ((1, 1), (1, 0), (0, 0)):
+                ss = H + D + 2 * m * D + m + (2 * m * D if miu else 0)
+                for mode, left in ((1, 1), (1, 0), (2, 1), (0, 0), (0, 1)):
+                    desc = i32(base + [mode])
                     state = np.zeros((rows, ss), np.float32)
+                    mean = np.zeros((rows, D), np.float32)
+                    miu_out = np.zeros((rows, m * D), np.float32)
                     seq = np.zeros((rows, T, O), np.float32)
-                    launch("ntm", "ie_ntm_seq", rows, 128, x, blob, desc, state, ss, seq, lens, rows, T, masked, left, 20.0)
-                    rs, rseq, _ = mimn_reference(x, lens, P, masked, left, util, miu)
-                    what = "ntm rows=%d T=%d D=%d m=%d util=%d miu=%d masked=%d left=%d" % (rows, T, D, m, util, miu, masked, left)
+                    launch("ntm", "ie_ntm_seq", rows, 128, x, blob, desc, state, ss, mean, miu_out if miu else None, seq, lens, rows, T, left, 20.0)
+                    (rs, rmean, rmiu), rseq = mimn_reference(x, lens, P, mode, left, util, miu)
+                    what = "ntm rows=%d T=%d D=%d m=%d util=%d miu=%d mode=%d left=%d" % (rows, T, D, m, util, miu, mode, left)
                     # 200 recurrent steps through softmax addressing amplify fp32 rounding: 1e-3 relative.
                     tol = (1e-3, 1e-4) if T > 50 else (RTOL, ATOL)
                     close(what + " state", state, rs, *tol)
-                    close(what + " per-step output", seq, rseq, *tol)
+                    close(what + " mean memory", mean, rmean, *tol)
+                    if miu:
+                        close(what + " MIU outputs", miu_out, rmiu, *tol)
+                    if mode != 0:  # events mode: only real steps have outputs
+                        close(what + " per-step output", seq, rseq, *tol)
                     cand = f32(rng.standard_normal((5, X)))
                     umap = i32(rng.integers(0, rows, 5))
+                    qmap = i32([4, 3, 2, 1, 0])
                     out = np.zeros((5, O), np.float32)
-                    launch("ntm", "ie_ntm_read", 5, 128, cand, blob, desc, state, ss, umap, out, 5, 20.0)
-                    close(what + " read_out", out, mimn_read_reference(cand.astype(np.float64), state.astype(np.float64), umap, P), *tol)
+                    launch("ntm", "ie_ntm_read", 5, 128, cand, blob, desc, state, ss, umap, qmap, out, 5, 20.0)
+                    close(what + " read_out", out, mimn_read_reference(cand[qmap].astype(np.float64), state.astype(np.float64), umap, P), *tol)
 
 
 def main():

@@ -30,9 +30,9 @@ void emu_ie_gru_seq(int gx, int gy, int bx, P xp, PI xm, P att, P Wh, P bh, F os
     W(ie_gru_seq, xp, xm, att, Wh, bh, os, last, len, lm, rows, T, H, style, mode, masked, left, sh); }
 #endif
 #ifdef IE_EMU_NTM
-void emu_ie_ntm_seq(int gx, int gy, int bx, P x, P blob, PI desc, F st, int ss, F so, PI len, int rows, int T, int masked, int left, float clip) {
-    W(ie_ntm_seq, x, blob, desc, st, ss, so, len, rows, T, masked, left, clip); }
-void emu_ie_ntm_read(int gx, int gy, int bx, P c, P blob, PI desc, P st, int ss, PI um, F o, int cands, float clip) {
-    W(ie_ntm_read, c, blob, desc, st, ss, um, o, cands, clip); }
+void emu_ie_ntm_seq(int gx, int gy, int bx, P x, P blob, PI desc, F st, int ss, F mean, F miu, F so, PI len, int rows, int T, int left, float clip) {
+    W(ie_ntm_seq, x, blob, desc, st, ss, mean, miu, so, len, rows, T, left, clip); }
+void emu_ie_ntm_read(int gx, int gy, int bx, P q, P blob, PI desc, P st, int ss, PI sm, PI qm, F o, int rows, float clip) {
+    W(ie_ntm_read, q, blob, desc, st, ss, sm, qm, o, rows, clip); }
 #endif
 }

@@ -255,6 +255,11 @@ class _Columns:
         if missing:
             raise UnsupportedModelError("history_feature_list needs VarLenSparseFeat columns %s" % missing)
 
+        qw, kw = sum(c.embedding_dim for c in self.query), sum(c.embedding_dim for c in self.history)
+        if qw != kw:
+            raise UnsupportedModelError("the query features %s are %d wide but their histories %s are %d wide; the "
+                                        "attention compares them position by position"
+                                        % ([c.name for c in self.query], qw, [c.name for c in self.history], kw))
         # DIN and DIEN take the history length from the FIRST varlen column that names a length column,
         # whichever feature that is (maxlen_lookup(keys_length_feature_name[0])).
         lengths = [c.length_name for c in self.varlen if c.length_name is not None]
@@ -384,7 +389,83 @@ def _head(b, model, linear, name, x):
     raise UnsupportedModelError("task '%s' is not supported (binary and regression are)" % out.task)
 
 
-_MODELS = {"DIN": _din}
+def _torch_gru(b, gru, prefix, where):
+    """nn.GRU (one layer, one direction, batch_first, packed by length) as a GRU_CELL of style torch."""
+    if gru.num_layers != 1 or gru.bidirectional:
+        raise UnsupportedModelError("%s: a GRU with %d layers%s is not what DeepCTR-Torch builds"
+                                    % (where, gru.num_layers, ", bidirectional" if gru.bidirectional else ""))
+    cell = {"style": "torch",
+            "weight_ih": b.tensor(prefix + ".weight_ih_l0", _np(gru.weight_ih_l0)),
+            "weight_hh": b.tensor(prefix + ".weight_hh_l0", _np(gru.weight_hh_l0))}
+    if gru.bias:
+        cell["bias_ih"] = b.tensor(prefix + ".bias_ih_l0", _np(gru.bias_ih_l0))
+        cell["bias_hh"] = b.tensor(prefix + ".bias_hh_l0", _np(gru.bias_hh_l0))
+    return cell
+
+
+def _attention_cell(b, rnn, prefix):
+    """AGRUCell / AUGRUCell: PyTorch gate layout (r, z, n) with the reset applied after the matmul."""
+    cell = {"style": "torch",
+            "weight_ih": b.tensor(prefix + ".weight_ih", _np(rnn.weight_ih)),
+            "weight_hh": b.tensor(prefix + ".weight_hh", _np(rnn.weight_hh))}
+    if rnn.bias_ih is not None:
+        # AUGRUCell registers its bias_hh under the name bias_ih too: both gate sums add the SAME tensor
+        # (the value stored as bias_hh), so both keys name one exported tensor.
+        hh = b.tensor(prefix + ".bias_hh", _np(rnn.bias_hh))
+        cell["bias_hh"] = hh
+        cell["bias_ih"] = hh if rnn.bias_ih is rnn.bias_hh else b.tensor(prefix + ".bias_ih", _np(rnn.bias_ih))
+    return cell
+
+
+def _dien(b, model, cols):
+    """DeepCTR-Torch models/dien.py DIEN.forward in eval mode (the auxiliary network is training-only)."""
+    emb = {}
+    for c in cols.user + cols.candidate + cols.history_fields:
+        if _kind(c) != "DenseFeat":
+            emb[c.name] = b.op("embedding", "emb." + c.name, field=c.name)
+    q = b.concat("att.query", [emb[c.name] for c in _grouped(cols.query)])
+    k = b.concat("interest.keys", [emb[c.name] for c in _grouped(cols.history)])
+    width = sum(c.embedding_dim for c in cols.history)
+    # Interest extractor: nn.GRU over the packed history; outputs past the length are 0 (pad_packed_sequence).
+    ext = b.op("gru", "interest.extracted", **{"in": k, "hidden": width, "return": "sequence",
+                                                "cell": _torch_gru(b, model.interest_extractor.gru,
+                                                                   "interest_extractor.gru", "DIEN extractor")})
+    evo = model.interest_evolution
+    gru_type = evo.gru_type
+    if gru_type not in GRU_TYPES:
+        raise UnsupportedModelError("gru_type '%s' is not supported (%s are)" % (gru_type, ", ".join(GRU_TYPES)))
+    att = evo.attention
+    layers = _attention_layers(b, att, "interest_evolution.attention", "DIEN")
+    norm = "softmax" if att.weight_normalization else "raw"
+    if gru_type == "GRU":
+        # A second GRU over the extracted interests, then attention pooling of its (zero-padded) outputs.
+        evolved = b.op("gru", "interest.evolved", **{"in": ext, "hidden": width, "return": "sequence",
+                                                     "cell": _torch_gru(b, evo.interest_evolution,
+                                                                        "interest_evolution.interest_evolution",
+                                                                        "DIEN evolution")})
+        state = b.op("attention", "interest.state", query=q, keys=evolved, layers=layers, normalization=norm)
+    else:
+        weights = b.op("attention", "interest.weights", query=q, keys=ext, layers=layers, normalization=norm,
+                       **{"return": "weights"})
+        if gru_type == "AIGRU":
+            # keys·a, then nn.GRU; the state at the last real step.
+            cell = _torch_gru(b, evo.interest_evolution, "interest_evolution.interest_evolution", "DIEN evolution")
+            form = "aigru"
+        else:
+            cell = _attention_cell(b, evo.interest_evolution.rnn, "interest_evolution.interest_evolution.rnn")
+            # AGRUCell: h' = (1−a)·h + a·n (its update-gate third of the weights is unused);
+            # AUGRUCell: u = a·sigmoid(i_z + h_z), h' = (1−u)·h + u·n (the paper's form).
+            form = "agru" if gru_type == "AGRU" else "augru_update"
+        state = b.op("gru", "interest.state", **{"in": ext, "hidden": width, "cell": cell, "attention": weights,
+                                                 "attention_form": form, "return": "final"})
+    # An empty history gives a zero state in DeepCTR-Torch, as the engine's final state and pooled zero outputs do.
+    dense = [b.op("dense_input", "in." + c.name, field=c.name) for c in cols.dense]
+    x = b.concat("dnn.input", [state] + [emb[c.name] for c in _grouped(cols.sparse)] + dense)
+    x = _dnn(b, model.dnn, x)
+    return _head(b, model, model.linear, "linear", x)
+
+
+_MODELS = {"DIN": _din, "DIEN": _dien}
 
 
 def _din_reference(model):
@@ -445,7 +526,8 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
 
 
 def _dien_reference(model):
-    return "DeepCTR-Torch v0.2.9 deepctr_torch/models/dien.py DIEN"
+    return "DeepCTR-Torch v0.2.9 deepctr_torch/models/dien.py DIEN (gru_type=%s, att_weight_normalization=%s)" \
+        % (model.interest_evolution.gru_type, model.interest_evolution.attention.weight_normalization)
 
 
 def _description(kind, cols, b):

@@ -38,7 +38,7 @@ def _import_deepctr(path):
 def cases(dc):
     """(name, builder) pairs; a builder returns (model, feature_columns, export kwargs, description)."""
     from deepctr_torch.inputs import SparseFeat, VarLenSparseFeat, DenseFeat
-    from deepctr_torch.models import DIN
+    from deepctr_torch.models import DIN, DIEN
 
     def hist(name, vocab, dim, emb, T, length="seq_length", combiner="mean", group="default_group"):
         return VarLenSparseFeat(SparseFeat(name, vocab, embedding_dim=dim, embedding_name=emb, group_name=group),
@@ -101,6 +101,71 @@ def cases(dc):
                 dnn_use_bn=True, dnn_activation=torch.nn.Tanh, dnn_hidden_units=(12, 6), seed=15)
         return m, cols, {}, "att Dice (8,8) softmax, DNN nn.Tanh with batch norm, pooled varlen on a shared table, trained"
 
+    def dien_gru():
+        # DeepCTR-Torch's DIEN defaults (gru_type GRU, att relu, softmax, DNN relu), smaller.
+        T = 8
+        cols = [SparseFeat("user", 20, 4), SparseFeat("item", 40, 6), SparseFeat("cate", 12, 2), DenseFeat("score", 1),
+                hist("hist_item", 40, 6, "item", T), hist("hist_cate", 12, 2, "cate", T)]
+        m = DIEN(cols, ["item", "cate"], gru_type="GRU", att_hidden_units=(8, 4), dnn_hidden_units=(16, 8), seed=21)
+        return m, cols, {}, "gru_type GRU, att relu (8,4) softmax, DNN relu (16,8)"
+
+    def dien_aigru():
+        T = 6
+        cols = [SparseFeat("cate", 10, 3, group_name="g"), DenseFeat("ctx", 2), SparseFeat("item", 30, 5),
+                SparseFeat("user", 25, 4, group_name="g"),
+                hist("hist_item", 30, 5, "item", T), hist("hist_cate", 10, 3, "cate", T, group="g")]
+        m = DIEN(cols, ["item", "cate"], gru_type="AIGRU", att_hidden_units=(10, 5), att_activation="sigmoid",
+                 att_weight_normalization=False, use_bn=True, dnn_activation="prelu", dnn_hidden_units=(12, 6), seed=22)
+        return m, cols, {}, "gru_type AIGRU, att sigmoid (10,5) raw, DNN prelu with batch norm, groups"
+
+    def dien_agru_negsampling():
+        T = 5
+        cols = [SparseFeat("user", 16, 4), SparseFeat("item", 24, 4), SparseFeat("cate", 6, 4),
+                hist("hist_item", 24, 4, "item", T), hist("hist_cate", 6, 4, "cate", T),
+                hist("neg_hist_item", 24, 4, "item", T), hist("neg_hist_cate", 6, 4, "cate", T)]
+        m = DIEN(cols, ["item", "cate"], gru_type="AGRU", use_negsampling=True, att_hidden_units=(8, 4),
+                 att_activation="Dice", dnn_activation="sigmoid", dnn_hidden_units=(10, 5), seed=23)
+        return m, cols, {}, "gru_type AGRU, use_negsampling (auxiliary net ignored), att Dice (8,4) softmax, " \
+                            "DNN sigmoid, trained"
+
+    def dien_augru():
+        T = 7
+        cols = [SparseFeat("user", 18, 3), SparseFeat("item", 28, 4), DenseFeat("d1", 1), SparseFeat("shop", 9, 2),
+                DenseFeat("price", 1),
+                hist("hist_item", 28, 4, "item", T), hist("hist_shop", 9, 2, "shop", T),
+                hist("tags", 15, 3, "tags", 4, length="tags_len")]
+        m = DIEN(cols, ["item", "shop"], gru_type="AUGRU", att_hidden_units=(6, 6, 3), att_activation="prelu",
+                 use_bn=True, dnn_hidden_units=(14, 7), seed=24)
+        return m, cols, {"candidate_features": ["price"]}, \
+            "gru_type AUGRU, att prelu (6,6,3) softmax, DNN relu with batch norm, ignored varlen, candidate price, trained"
+
+    def dien_augru_raw_regression():
+        T = 10
+        cols = [SparseFeat("item", 50, 6), hist("hist_item", 50, 6, "item", T)]
+        m = DIEN(cols, ["item"], gru_type="AUGRU", att_hidden_units=(5,), att_activation="Dice",
+                 att_weight_normalization=False, dnn_activation="linear", dnn_hidden_units=(8, 4), task="regression",
+                 seed=25)
+        return m, cols, {}, "gru_type AUGRU, att Dice (5,) raw, DNN linear, regression output"
+
+    def dien_agru_raw_tanh():
+        T = 4
+        cols = [SparseFeat("user", 10, 2), SparseFeat("item", 20, 3), SparseFeat("cate", 5, 3),
+                hist("hist_cate", 5, 3, "cate", T), hist("hist_item", 20, 3, "item", T)]
+        m = DIEN(cols, ["cate", "item"], gru_type="AGRU", att_hidden_units=(6, 3), att_activation="relu",
+                 att_weight_normalization=False, use_bn=True, dnn_activation=torch.nn.Tanh, dnn_hidden_units=(9, 5),
+                 seed=26)
+        return m, cols, {}, "gru_type AGRU, att relu (6,3) raw, DNN nn.Tanh with batch norm"
+
+    def din_two_length_columns():
+        # Each history feature names its own length column; DIN reads only the first one, 'len_item'.
+        T = 6
+        cols = [SparseFeat("user", 12, 3), SparseFeat("item", 20, 4), SparseFeat("cate", 7, 2),
+                hist("hist_item", 20, 4, "item", T, length="len_item"),
+                hist("hist_cate", 7, 2, "cate", T, length="len_cate")]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(8, 4), att_activation="relu", dnn_hidden_units=(10, 5),
+                seed=16)
+        return m, cols, {}, "a length column per history feature (only the first is read), att relu raw"
+
     return [
         ("din_dice_raw", din_dice_raw, "train", 1.5),
         # Three sigmoid layers squash the spread of the scores: larger weights keep them apart.
@@ -108,6 +173,13 @@ def cases(dc):
         ("din_prelu_sum", din_prelu_sum, "random", 1.5),
         ("din_relu_softmax_regression", din_relu_softmax_regression, "random", 1.5),
         ("din_dice_softmax_trained", din_dice_softmax_trained, "train", 1.5),
+        ("dien_gru", dien_gru, "random", 1.5),
+        ("dien_aigru", dien_aigru, "random", 1.5),
+        ("dien_agru_negsampling", dien_agru_negsampling, "train", 4.0),
+        ("dien_augru", dien_augru, "train", 1.5),
+        ("dien_augru_raw_regression", dien_augru_raw_regression, "random", 1.5),
+        ("dien_agru_raw_tanh", dien_agru_raw_tanh, "random", 1.5),
+        ("din_two_length_columns", din_two_length_columns, "random", 1.5),
     ]
 
 
@@ -188,6 +260,9 @@ class Inputs:
                 n = min(length, c.maxlen)
                 seq[:n] = self.rng.integers(0, min(c.vocabulary_size, self.vocab(c)), n)
                 u[c.name] = seq
+                if c.length_name and c.length_name != self.length_name and c.length_name not in u:
+                    # Length columns after the first are not read by DIN/DIEN: give them other values.
+                    u[c.length_name] = int(self.rng.integers(0, c.maxlen + 1))
         u[self.length_name] = length
         return u
 
@@ -212,7 +287,9 @@ class Inputs:
             k = type(c).__name__
             a = np.array(self.x[c.name])
             out[c.name] = a.astype(np.float32) if k == "DenseFeat" else a.astype(np.int64)
-        out[self.length_name] = np.array(self.x[self.length_name], dtype=np.int64)
+        for k in self.x:
+            if k not in out:  # length columns
+                out[k] = np.array(self.x[k], dtype=np.int64)
         return out
 
 

@@ -24,7 +24,7 @@ import make_fixtures  # noqa: E402
 make_fixtures._import_deepctr(os.environ.get("DEEPCTR_TORCH"))
 import deepctr_export as ex  # noqa: E402
 from deepctr_torch.inputs import SparseFeat, VarLenSparseFeat, DenseFeat  # noqa: E402
-from deepctr_torch.models import DIN, DeepFM  # noqa: E402
+from deepctr_torch.models import DIN, DIEN, DeepFM  # noqa: E402
 
 
 def hist(name, vocab, dim, emb, T=4, length="seq_length", combiner="mean"):
@@ -89,6 +89,14 @@ class Refusals(unittest.TestCase):
         cols = [SparseFeat("item", 9, 4), hist("hist_item", 9, 4, "item", length=None)]
         self.refused(DIN(cols, ["item"], dnn_hidden_units=(4,)), "length_name")
 
+    def test_dice_in_dien_dnn(self):
+        self.refused(DIEN(base_cols(), ["item"], dnn_activation="Dice", dnn_hidden_units=(4,)),
+                     "dnn_activation='Dice' does not run in DeepCTR-Torch")
+
+    def test_query_and_keys_of_different_width(self):
+        cols = [SparseFeat("item", 9, 4), hist("hist_item", 9, 6, "item2")]
+        self.refused(DIN(cols, ["item"], dnn_hidden_units=(4,)), "4 wide", "6 wide")
+
     def test_feature_columns_must_match(self):
         m = DIN(base_cols(), ["item"], dnn_hidden_units=(4,))
         self.refused(m, "differ", feature_columns=base_cols()[:2])
@@ -102,6 +110,17 @@ class Accepted(unittest.TestCase):
             desc = ex.export(DIN(cols, ["item", "cate"], dnn_hidden_units=(4,)), d)
         self.assertEqual(desc["history"]["length_column"], "n1")
         self.assertIn("n2", [e["feature"] for e in desc["not_sent"]])
+
+
+    def test_dien_ignores_other_varlen_and_negatives(self):
+        cols = base_cols([hist("tags", 7, 4, "tags", T=3, length="tags_len", combiner="max"),
+                          hist("neg_hist_item", 9, 4, "item")])
+        with tempfile.TemporaryDirectory() as d:
+            desc = ex.export(DIEN(cols, ["item"], gru_type="AUGRU", use_negsampling=True, dnn_hidden_units=(4,)), d)
+        self.assertEqual([e["field"] for e in desc["history_fields"]], ["hist_item"])
+        not_sent = [e["feature"] for e in desc["not_sent"]]
+        for f in ("seq_length", "tags", "tags_len", "neg_hist_item"):
+            self.assertIn(f, not_sent)
 
 
 class Requests(unittest.TestCase):
@@ -142,8 +161,8 @@ class Interpreter(unittest.TestCase):
     """Exported fixtures through an independent interpreter of the format (tools/reference/graph_torch.py)."""
 
     def test_every_case(self):
-        from graph_torch import GraphModule
         import deepctr_torch as dc
+        from graph_torch import GraphModule
         for i, (name, build, weights, gain) in enumerate(make_fixtures.cases(dc)):
             with self.subTest(name), tempfile.TemporaryDirectory() as d:
                 _, model, x, scores = make_fixtures.make(dc, name, build, weights, gain, d, 1000 + i)

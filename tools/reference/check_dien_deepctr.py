@@ -1,4 +1,5 @@
-"""Cross-check of dien.py's DeepCTR-Torch form against the real DeepCTR-Torch DIEN (all four gru_types).
+"""Cross-check of dien.py's DeepCTR-Torch form against the real DeepCTR-Torch DIEN (all four gru_types, attention
+weights normalised by softmax or raw).
 
     DEEPCTR_TORCH=/path/to/DeepCTR-Torch /usr/bin/python3 tools/reference/check_dien_deepctr.py
 
@@ -28,13 +29,14 @@ def main():
     from deepctr_torch.models import DIEN
     T = 10
     worst = 0.0
-    for k, gt in enumerate(["GRU", "AIGRU", "AGRU", "AUGRU"]):
+    for k, (gt, norm) in enumerate([(g, n) for n in (True, False) for g in ("GRU", "AIGRU", "AGRU", "AUGRU")]):
         rng = np.random.default_rng(400 + k)
-        p = dien.torch_params(rng, n_user=6, n_item=25, n_cate=6, e_item=4, e_cate=3, e_user=3, att=[8, 4], dnn=[10, 5], gru_type=gt)
+        p = dien.torch_params(rng, n_user=6, n_item=25, n_cate=6, e_item=4, e_cate=3, e_user=3, att=[8, 4], dnn=[10, 5],
+                              gru_type=gt, normalization=norm)
         cols = [SparseFeat("user", 6, 3), SparseFeat("item", 25, 4), SparseFeat("cate", 6, 3),
                 VarLenSparseFeat(SparseFeat("hist_item", 25, 4, embedding_name="item"), maxlen=T, length_name="seq_length"),
                 VarLenSparseFeat(SparseFeat("hist_cate", 6, 3, embedding_name="cate"), maxlen=T, length_name="seq_length")]
-        m = DIEN(cols, ["item", "cate"], gru_type=gt, att_hidden_units=(8, 4), dnn_hidden_units=(10, 5))
+        m = DIEN(cols, ["item", "cate"], gru_type=gt, att_hidden_units=(8, 4), dnn_hidden_units=(10, 5), att_weight_normalization=norm)
         sd = m.state_dict()
         put = lambda name, a: sd[name].copy_(torch.as_tensor(np.asarray(a, np.float32)))
         for t in ("user", "item", "cate"):
@@ -76,7 +78,7 @@ def main():
         ref = dien.torch_forward(p, x["user"], x["item"], x["cate"], hi, hc, L).detach().numpy()
         d = float(np.max(np.abs(got - ref)))
         worst = max(worst, d)
-        print("%-6s max |DeepCTR-Torch - dien.py| = %.3g over %d rows (lengths %s)" % (gt, d, B, sorted(set(L.tolist()))))
+        print("%-6s %-7s max |DeepCTR-Torch - dien.py| = %.3g over %d rows (lengths %s)" % (gt, "softmax" if norm else "raw", d, B, sorted(set(L.tolist()))))
     sys.exit(0 if worst <= 1e-5 else 1)
 
 

@@ -32,6 +32,8 @@ DT = torch.float64
 
 
 def T(a):
+    if isinstance(a, torch.Tensor):  # trainable parameters (make_examples_seq.py) keep their gradient
+        return a.to(DT)
     return torch.as_tensor(np.asarray(a, dtype=np.float32), dtype=DT)
 
 
@@ -209,7 +211,7 @@ def mouna99_export(p, form, out_dir, T_max, name):
 
 
 # ------------------------------------------------------------------------------------- DeepCTR-Torch
-def torch_params(rng, n_user, n_item, n_cate, e_item, e_cate, e_user, att, dnn, gru_type):
+def torch_params(rng, n_user, n_item, n_cate, e_item, e_cate, e_user, att, dnn, gru_type, normalization=True):
     p = {}
     n = lambda *s, sd=0.5: rng.normal(0, sd, s).astype(np.float32)
     p["user"], p["item"], p["cate"] = n(n_user, e_user), n(n_item, e_item), n(n_cate, e_cate)
@@ -226,7 +228,7 @@ def torch_params(rng, n_user, n_item, n_cate, e_item, e_cate, e_user, att, dnn, 
         p["dnn%d.weight" % i], p["dnn%d.bias" % i] = n(k, w, sd=0.4), n(k, sd=0.2)
         w = k
     p["linear.weight"], p["out.bias"] = n(1, w), n(1, sd=0.3)
-    p["_sizes"] = dict(E=E, att=att, dnn=dnn, gru_type=gru_type)
+    p["_sizes"] = dict(E=E, att=att, dnn=dnn, gru_type=gru_type, norm=normalization)
     return p
 
 
@@ -293,7 +295,8 @@ def nn_gru(p, g, E):
 
 
 def torch_attention(p, query, keys, lengths, return_score):
-    """AttentionSequencePoolingLayer(weight_normalization=True) with LocalActivationUnit (relu)."""
+    """AttentionSequencePoolingLayer with LocalActivationUnit (relu); weight_normalization from the params:
+    True masks with -2^32+1 and takes the softmax, False gives padded positions 0 and keeps raw scores."""
     Tn = keys.shape[1]
     q = query.unsqueeze(1).expand(-1, Tn, -1)
     x = torch.cat([q, keys, q - keys, q * keys], -1)
@@ -303,8 +306,11 @@ def torch_attention(p, query, keys, lengths, return_score):
         i += 1
     s = torch.nn.functional.linear(x, T(p["att%d.weight" % i]), T(p["att%d.bias" % i]))[..., 0]
     mask = torch.arange(Tn).view(1, -1) < lengths.view(-1, 1)
-    s = torch.where(mask, s, torch.ones_like(s) * (-2 ** 32 + 1))
-    s = torch.softmax(s, 1)
+    if p["_sizes"]["norm"]:
+        s = torch.where(mask, s, torch.ones_like(s) * (-2 ** 32 + 1))
+        s = torch.softmax(s, 1)
+    else:
+        s = torch.where(mask, s, torch.zeros_like(s))
     if return_score:
         return s
     return (s.unsqueeze(-1) * keys).sum(1)
@@ -356,7 +362,8 @@ def torch_forward(p, user, item, cate, hitem, hcate, lengths):
 def torch_export(p, out_dir, T_max, name):
     s = p["_sizes"]
     E, gt = s["E"], s["gru_type"]
-    b = Builder(name, "DeepCTR-Torch v0.2.9 deepctr_torch/models/dien.py DIEN gru_type=%s (relu attention, softmax)" % gt)
+    norm = "softmax" if s["norm"] else "raw"
+    b = Builder(name, "DeepCTR-Torch v0.2.9 deepctr_torch/models/dien.py DIEN gru_type=%s (relu attention, %s)" % (gt, norm))
     for t in ("user", "item", "cate"):
         b.table(t, p[t])
     b.fields["user"] = [{"name": "user", "table": "user"}]
@@ -378,9 +385,9 @@ def torch_export(p, out_dir, T_max, name):
         i += 1
     if gt == "GRU":
         b.op("gru", "ext2", **{"in": "ext"}, hidden=E, cell=cell("evo"))
-        b.op("attention", "interest", query="query", keys="ext2", normalization="softmax", layers=layers)
+        b.op("attention", "interest", query="query", keys="ext2", normalization=norm, layers=layers)
     else:
-        b.op("attention", "alpha", query="query", keys="ext", normalization="softmax", layers=layers, **{"return": "weights"})
+        b.op("attention", "alpha", query="query", keys="ext", normalization=norm, layers=layers, **{"return": "weights"})
         form = {"AIGRU": "aigru", "AGRU": "agru", "AUGRU": "augru_update"}[gt]
         # AUGRUCell's two biases are one tensor (the value stored as bias_hh): name it for both.
         c = cell("evo", "bias_hh" if gt == "AUGRU" else None)

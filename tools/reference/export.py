@@ -111,7 +111,7 @@ class Builder:
         if bn_after is not None:
             d["batch_norm_after"] = bn_after
         if act is not None:  # an nn.Identity is written as an explicit {"type": "linear"}
-            d["activation"] = self.act(prefix + ".act", act)
+            d["activation"] = self.act(prefix, act)
         return d
 
     def dense(self, out, inp, prefix, lin, act=None, bn_before=None, bn_after=None, bias=None):

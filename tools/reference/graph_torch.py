@@ -10,7 +10,7 @@ Output: float32 [B] scores.
 import json
 import math
 import os
-import struct
+import sys
 
 import numpy as np
 import torch
@@ -18,39 +18,20 @@ import torch.nn.functional as F
 
 PAD_SCORE = -2.0 ** 32 + 1  # the mask value of every original DIN/DIEN attention
 
-_DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": None, "I32": np.int32, "I64": np.int64}
-
-
-def read_safetensors(path):
-    """name -> numpy array (BF16 widened to float32)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        b, end = e["data_offsets"]
-        buf = data[b:end]
-        if e["dtype"] == "BF16":
-            a = np.frombuffer(buf, dtype="<u2").astype(np.uint32) << 16
-            a = a.view(np.float32)
-        else:
-            a = np.frombuffer(buf, dtype=np.dtype(_DTYPES[e["dtype"]]).newbyteorder("<"))
-        out[name] = a.reshape(e["shape"]).copy()
-    return out
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import st  # noqa: E402
 
 class GraphModule(torch.nn.Module):
-    def __init__(self, model_dir):
+    def __init__(self, model_dir, dtype=torch.float32):
+        """dtype: float32 to export (the engine's precision), float64 to check fixtures (call
+        torch.set_default_dtype(torch.float64) too, so that the states created on the fly match)."""
         super().__init__()
         with open(os.path.join(model_dir, "model.json")) as f:
             self.cfg = json.load(f)
-        w = read_safetensors(os.path.join(model_dir, "weights.safetensors"))
-        self._w = {k: torch.from_numpy(v.astype(np.float32) if v.dtype != np.int64 and v.dtype != np.int32 else v.astype(np.int64))
-                   for k, v in w.items()}
+        w = st.load(os.path.join(model_dir, "weights.safetensors"))
+        self.dtype = dtype
+        self._w = {k: torch.from_numpy(a) if a.dtype == np.int64 else torch.from_numpy(a.astype(np.float32)).to(dtype)
+                   for k, (a, _) in w.items()}
         fields = self.cfg["fields"]
         hist = fields.get("history") or {}
         self.T = hist.get("max_length", 0)
@@ -144,6 +125,157 @@ class GraphModule(torch.nn.Module):
             return s.unsqueeze(-1)
         return torch.bmm(s.unsqueeze(1), k).squeeze(1)
 
+    def _cell(self, c, H):
+        """GRU_CELL -> step(x, h) returning (g, cand): the keep gate and the candidate state."""
+        w = self._w
+        if c["style"] == "tf":
+            wg, wc = w[c["gate_weight"]], w[c["candidate_weight"]]
+            bg = w[c["gate_bias"]] if "gate_bias" in c else torch.zeros(2 * H)
+            bc = w[c["candidate_bias"]] if "candidate_bias" in c else torch.zeros(H)
+
+            def step(x, h):
+                ru = torch.sigmoid(torch.cat([x, h], -1) @ wg.T + bg)
+                r, u = ru[:, :H], ru[:, H:]
+                return u, torch.tanh(torch.cat([x, r * h], -1) @ wc.T + bc)  # reset before the matmul
+        else:
+            wih, whh = w[c["weight_ih"]], w[c["weight_hh"]]
+            bih = w[c["bias_ih"]] if "bias_ih" in c else torch.zeros(3 * H)
+            bhh = w[c["bias_hh"]] if "bias_hh" in c else torch.zeros(3 * H)
+
+            def step(x, h):
+                gi, gh = x @ wih.T + bih, h @ whh.T + bhh
+                r = torch.sigmoid(gi[:, :H] + gh[:, :H])
+                z = torch.sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+                return z, torch.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])  # reset after the matmul
+        return step
+
+    def _gru(self, op, x, mask, att):
+        H = op["hidden"]
+        step = self._cell(op["cell"], H)
+        form = op.get("attention_form", "none")
+        B, T = x.shape[0], x.shape[1]
+        h = torch.zeros(B, H)
+        outs = []
+        for t in range(T):
+            xt = x[:, t]
+            a = att[:, t] if att is not None else None
+            if form == "aigru":
+                xt = xt * a
+            g, c = step(xt, h)
+            if form in ("none", "aigru"):
+                hn = g * h + (1 - g) * c
+            elif form == "augru_keep":
+                k = (1 - a) * g
+                hn = k * h + (1 - k) * c
+            elif form == "augru_update":
+                v = a * g
+                hn = (1 - v) * h + v * c
+            elif form == "agru":
+                hn = (1 - a) * h + a * c
+            else:
+                raise ValueError("unknown attention_form " + form)
+            real = mask[:, t].unsqueeze(1)
+            h = torch.where(real, hn, h)
+            outs.append(torch.where(real, hn, torch.zeros_like(hn)))
+        return torch.stack(outs, 1) if op.get("return", "sequence") == "sequence" else h
+
+    # -- MIMN (docs/FORMAT.md "mimn"), written from the format's text -------------------------------
+    class _Mimn:
+        def __init__(self, gm, op):
+            w = gm._w
+            self.op, self.m, self.D = op, op["slots"], op["memory_dim"]
+            self.H, self.clip = op["controller_units"], op.get("clip", 20.0)
+            self.r, self.sharpen = op.get("shift_range", 1), op.get("sharpen", 2.0)
+            self.util_reg, self.util_scale = op.get("util_reg", False), op.get("util_scale", 400.0)
+            self.ctrl = gm._cell(op["controller"], self.H)
+            ind = op.get("induction")
+            self.miu = gm._cell(ind["cell"], self.D) if ind else None
+            self.o2p_w, self.o2p_b = w[op["o2p"]["weight"]], w[op["o2p"]["bias"]]
+            self.o2o_w, self.o2o_b = w[op["o2o"]["weight"]], w[op["o2o"]["bias"]]
+            self.init_read, self.init_M = torch.tanh(w[op["init_read"]]), torch.tanh(w[op["init_memory"]])
+            self.key_M = torch.tanh(w[op["key_memory"]])
+
+        def initial(self, B):
+            m, D = self.m, self.D
+            st = {"ctrl": torch.zeros(B, self.H), "read": self.init_read.expand(B, D),
+                  "M": self.init_M.expand(B, m, D), "w_aggre": torch.zeros(B, m), "sum_aggre": torch.zeros(B, m, D)}
+            if self.miu:
+                st["miu"] = torch.zeros(B, m, D)
+                st["miu_out"] = torch.zeros(B, m, D)
+            return st
+
+        def _address(self, k, beta, M):
+            def cos(Mx):
+                return (Mx @ k.unsqueeze(2))[..., 0] / (Mx.norm(dim=2) * k.norm(dim=1, keepdim=True) + 1e-8)
+            K = 0.5 * (cos(self.key_M.expand_as(M)) + cos(M))
+            e = torch.exp(beta.unsqueeze(1) * K)  # no max-subtraction, as the script (beta is bounded by the clip)
+            return e / e.sum(1, keepdim=True)
+
+        def _shift_sharpen(self, w, s, gamma):
+            m, r = self.m, self.r
+            s_full = torch.cat([s[:, :r + 1], torch.zeros(s.shape[0], m - 2 * r - 1), s[:, r + 1:]], 1)
+            idx = (torch.arange(m).view(m, 1) - torch.arange(m).view(1, m)) % m  # [i, j] -> (i - j) mod m
+            shifted = (w.unsqueeze(1) * s_full[:, idx]).sum(2)
+            p = torch.pow(shifted, gamma.unsqueeze(1))
+            return p / p.sum(1, keepdim=True)
+
+        def step(self, x, st):
+            D, r = self.D, self.r
+            g, c = self.ctrl(torch.cat([x, st["read"]], 1), st["ctrl"])
+            ctrl = g * st["ctrl"] + (1 - g) * c
+            par_in = torch.cat([ctrl, st["w_aggre"] / self.util_scale], 1) if self.util_reg else ctrl
+            par = torch.clamp(par_in @ self.o2p_w.T + self.o2p_b, -self.clip, self.clip)
+            per = D + 3 + 2 * r + 1
+            M, ws, aggre = st["M"], [], None
+            for i in range(2):
+                hp = par[:, i * per:(i + 1) * per]
+                beta = (F.softplus(hp[:, D]) + 1) * self.sharpen
+                w = self._address(torch.tanh(hp[:, :D]), beta, M)
+                if i == 1:
+                    if self.util_reg:
+                        sft = torch.softmax(hp[:, D + 2:D + 3 + 2 * r], 1)
+                        gamma = 2 * (F.softplus(hp[:, -1]) + 1) * self.sharpen
+                        w = self._shift_sharpen(w, sft, gamma)
+                        aggre = self._shift_sharpen(w, sft, gamma)  # the script applies it a second time here
+                    else:
+                        aggre = w
+                ws.append(w)
+            erase, add = par[:, 2 * per:2 * per + D], par[:, 2 * per + D:2 * per + 2 * D]
+            read = (ws[0].unsqueeze(2) * M).sum(1)
+            new = {"ctrl": ctrl, "read": read}
+            if self.miu:
+                sel = F.one_hot(torch.argmax(ws[0], 1), self.m).to(x.dtype).unsqueeze(2)  # ties: lowest index
+                mx = (sel * M).sum(1)
+                h = (sel * st["miu"]).sum(1)
+                g, c = self.miu(torch.cat([x, mx], 1), h)
+                o = (g * h + (1 - g) * c).unsqueeze(1)
+                new["miu"] = sel * o + (1 - sel) * st["miu"]
+                new["miu_out"] = sel * o
+            wv, a = ws[1].unsqueeze(2), torch.tanh(add).unsqueeze(1)
+            new["M"] = M * (1 - wv @ torch.sigmoid(erase).unsqueeze(1)) + wv @ a
+            new["sum_aggre"] = st["sum_aggre"] + wv @ a
+            new["w_aggre"] = st["w_aggre"] + aggre
+            out = torch.clamp(torch.cat([ctrl, read], 1) @ self.o2o_w.T + self.o2o_b, -self.clip, self.clip)
+            return out, new
+
+        def run(self, x, mask):
+            B, T = x.shape[0], x.shape[1]
+            st, init = self.initial(B), self.initial(B)
+            events = self.op.get("steps", "padded") == "events"
+            reset = ("ctrl", "M", "sum_aggre") + (("miu",) if self.miu else ())
+            for t in range(T):
+                real = mask[:, t]
+                xt = x[:, t] * real.unsqueeze(1).to(x.dtype)
+                _, new = self.step(xt, st)
+                for k in new:
+                    rk = real.view((B,) + (1,) * (new[k].dim() - 1))
+                    if events:  # only real events step
+                        new[k] = torch.where(rk, new[k], st[k])
+                    elif self.op.get("mask_flag", False) and k in reset:  # state after a padding step: initial
+                        new[k] = torch.where(rk, new[k], init[k])
+                st = new
+            return st
+
     def forward(self, *inputs):
         spec = self.input_spec()
         named = {name: x for (name, _, _), x in zip(spec, inputs)}
@@ -164,9 +296,14 @@ class GraphModule(torch.nn.Module):
             kind = op["op"]
             if kind == "embedding":
                 fd = self.fields[op["field"]][1]
-                v[op["out"]] = w[tables[fd["table"]]["tensor"]][ids[op["field"]]]
+                tb = tables[fd["table"]]
+                x = ids[op["field"]]
+                oov = tb.get("oov", "error")
+                if isinstance(oov, dict):  # the table's default row replaces ids outside it
+                    x = torch.where((x >= 0) & (x < tb["rows"]), x, torch.full_like(x, oov["default_row"]))
+                v[op["out"]] = w[tb["tensor"]][x]
             elif kind == "dense_input":
-                v[op["out"]] = named[op["field"]]
+                v[op["out"]] = named[op["field"]].to(self.dtype)
             elif kind == "concat":
                 v[op["out"]] = torch.cat([v[i] for i in op["in"]], dim=-1)
             elif kind in ("mul", "add"):
@@ -178,12 +315,28 @@ class GraphModule(torch.nn.Module):
                     x = x * mask.unsqueeze(-1).to(x.dtype)
                 s = x.sum(dim=1)
                 if op["mode"] == "mean":
-                    s = s / (lengths.to(x.dtype).unsqueeze(1) + op.get("mean_eps", 0.0)) if op["masked"] else s / x.shape[1]
+                    if op["masked"]:  # an empty history pools to zero (the engine's rule; the references would divide 0 by 0)
+                        den = lengths.to(x.dtype).unsqueeze(1) + op.get("mean_eps", 0.0)
+                        s = torch.where(den > 0, s / torch.where(den > 0, den, torch.ones_like(den)), torch.zeros_like(s))
+                    else:
+                        s = s / x.shape[1]
                 v[op["out"]] = s
             elif kind == "dense":
                 v[op["out"]] = self._layer(op, v[op["in"]])
             elif kind == "attention":
                 v[op["out"]] = self._attention(op, v[op["query"]], v[op["keys"]], mask)
+            elif kind == "mimn":
+                mm = self._Mimn(self, op)
+                st = mm.run(v[op["in"]], mask)
+                v[op["out"]] = (mm, st)
+                v[op["mean_memory"]] = st["sum_aggre"].mean(1)
+                if op.get("induction"):
+                    v[op["induction"]["out"]] = st["miu_out"]
+            elif kind == "mimn_read":
+                mm, st = v[op["state"]]
+                v[op["out"]] = mm.step(v[op["query"]], st)[0]
+            elif kind == "gru":
+                v[op["out"]] = self._gru(op, v[op["in"]], mask, v.get(op.get("attention")))
             else:
                 raise NotImplementedError("op '%s' is not in the torch interpreter yet" % kind)
         o = self.cfg["output"]

@@ -46,11 +46,13 @@ def cases():
         ("zhougr_din", lambda: M.Zhougr(60, 8, cate, half=8, T=10, kind="din", hidden=(16, 8), att_hidden=(16, 8)), {},
          "Attention 16/8 sigmoid (80/40 in the original) over the unmasked history embeddings, mask -2^32+1, "
          "scale 1/sqrt(16), softmax; BN -> Dense(d); MLP input [u, item, u*item] -> BN -> sigmoid -> sigmoid "
-         "-> 1 + item bias -> sigmoid."),
+         "-> 1 + item bias -> sigmoid. As din/model.py at dc7fb76 (the latest revision; earlier revisions "
+         "fed [u, item] without u*item)."),
         ("zhougr_din_dice", lambda: M.Zhougr(60, 8, cate, half=4, T=8, kind="din", hidden=(16, 8), att_hidden=(16, 8),
                                              act="dice_din"),
          {"table_dtype": "BF16"},
-         "zhougr1993 DIN with Dice (DIN-repo form: p = sigmoid(beta * x / sqrt(1 + 1e-3))) in the MLP; "
+         "zhougr1993 din/model_dice.py with din/Dice.py (p = sigmoid(beta * BN(x)), BN without centre/scale "
+         "and never trained: x / sqrt(1 + 1e-3)) after f1 and f2; attention stays sigmoid; "
          "embedding tables stored as BF16."),
         ("deepctr_din", lambda: M.DeepCTRDIN(12, 2, 40, 9, dim=4, T=8, att_hidden=(16, 8), att_activation="dice",
                                              dnn_hidden=(24, 12), dnn_activation="relu"), {},

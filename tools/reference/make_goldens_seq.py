@@ -91,11 +91,12 @@ def mouna99_case(form, seed):
     return build
 
 
-def torch_case(gru_type, seed):
+def torch_case(gru_type, seed, normalization=True):
     def build(out_dir):
         rng = np.random.default_rng(seed)
-        p = dien.torch_params(rng, n_user=6, n_item=25, n_cate=6, e_item=4, e_cate=3, e_user=3, att=[8, 4], dnn=[10, 5], gru_type=gru_type)
-        dien.torch_export(p, out_dir, T_MAX, "dien_torch_" + gru_type.lower())
+        p = dien.torch_params(rng, n_user=6, n_item=25, n_cate=6, e_item=4, e_cate=3, e_user=3, att=[8, 4], dnn=[10, 5],
+                              gru_type=gru_type, normalization=normalization)
+        dien.torch_export(p, out_dir, T_MAX, os.path.basename(out_dir))
         lines = []
         for kind, rows in requests(rng, {"user": 6, "item": 25, "cat": 6}, T_MAX):
             a, b, L = padded(rows, T_MAX, left=False)
@@ -136,6 +137,8 @@ CASES = {
     "dien_torch_aigru": torch_case("AIGRU", 312),
     "dien_torch_agru": torch_case("AGRU", 313),
     "dien_torch_augru": torch_case("AUGRU", 314),
+    "dien_torch_augru_raw": torch_case("AUGRU", 315, normalization=False),
+    "dien_torch_gru_raw": torch_case("GRU", 316, normalization=False),
     "mimn_miu_reg_mask": mimn_case(True, True, True, "padded", 321),
     "mimn_miu_noreg_nomask": mimn_case(True, False, False, "padded", 322),
     "mimn_nomiu_reg_nomask": mimn_case(False, True, False, "padded", 323),

@@ -27,6 +27,8 @@ DT = torch.float64
 
 
 def T(a):
+    if isinstance(a, torch.Tensor):  # trainable parameters (make_examples_seq.py) keep their gradient
+        return a.to(DT)
     return torch.as_tensor(np.asarray(a, dtype=np.float32), dtype=DT)
 
 

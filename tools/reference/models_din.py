@@ -215,8 +215,15 @@ class Mouna99(nn.Module):
         item = torch.cat([self.emb_mid(inp["mid"]), self.emb_cat(inp["cat"])], -1)
         hist = torch.cat([self.emb_mid(inp["hist_mid"]), self.emb_cat(inp["hist_cat"])], -1)
         his_sum = hist.sum(1)
+        t_in = hist.shape[1]
+        if t_in < self.T:
+            # Training speed-up: a batch trimmed to its longest history. The unmasked sum still counts all T
+            # positions, so the missing padding rows (id 0) are added back; masked attention weights there
+            # are exactly 0, so the result equals the untrimmed forward.
+            pad = torch.cat([self.emb_mid.weight[0], self.emb_cat.weight[0]])
+            his_sum = his_sum + (self.T - t_in) * pad
         if self.kind == "din":
-            mask = seq_mask(inp["__len__"], self.T)
+            mask = seq_mask(inp["__len__"], t_in)
             att = self.att(item, hist, mask)
             return torch.cat([u, item, his_sum, item * his_sum, att], -1)
         return torch.cat([u, item, his_sum], -1)

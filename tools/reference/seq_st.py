@@ -1,31 +1,10 @@
-"""Minimal safetensors writer and model.json builder for the DIEN/MIMN references (docs/FORMAT.md).
-
-Kept self-contained so the sequence references run on their own; numbers are written as float32.
-"""
+"""model.json builder for the DIEN/MIMN references (docs/FORMAT.md); tensors are written as float32 by st.py."""
 import json
 import os
-import struct
 
 import numpy as np
 
-
-def write_safetensors(path, tensors):
-    """tensors: name -> numpy array (float32 or int32), written in insertion order."""
-    header, blobs, off = {}, [], 0
-    for name, a in tensors.items():
-        a = np.ascontiguousarray(a)
-        dt = {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32", np.dtype(np.int64): "I64"}[a.dtype]
-        b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
+import st
 
 
 class Builder:
@@ -63,7 +42,8 @@ class Builder:
         with open(os.path.join(out_dir, "model.json"), "w") as f:
             json.dump(model, f, indent=1)
             f.write("\n")
-        write_safetensors(os.path.join(out_dir, "weights.safetensors"), self.tensors)
+        st.save(os.path.join(out_dir, "weights.safetensors"),
+                {k: (a, {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32"}.get(a.dtype, "I64")) for k, a in self.tensors.items()})
 
 
 def tf_cell(b, prefix, kernel_g, bias_g, kernel_c, bias_c):

@@ -10,24 +10,29 @@
 //  11 Wp [P, H (+m with util_reg)], P = 2(D+6) + 2D  12 bp [P]  13 Wo [O, H+D]  14 bo [O]
 //  15 keyM = tanh(key_M) [m, D]  16 M0 = tanh(init_M) [m, D]  17 r0 = tanh(read init) [D]
 //  18 Wmg [2D, X+2D]  19 bmg [2D]  20 Wmc [D, X+2D]  21 bmc [D]   (MIU; -1 without)
+//  22 {sharpen, utilScale} (floats)  23 shift range  24 mode: 0 real events only (from the initial state),
+//     1 all T steps, padded ones with zero input then reset (mask_flag), 2 all T steps without reset
 // All weight matrices are [out, in] (TF kernels transposed at load); GRUs are TF GRUCell (reset before the
-// matmul, h' = u⊙h + (1−u)⊙c). Head parameter layout per head: [k(D) | β | g | s(3) | γ], read head first,
-// then write head, then erase(D), add(D); everything clipped to ±clip.
+// matmul, h' = u⊙h + (1−u)⊙c). Head parameter layout per head: [k(D) | β | g | s(2·range+1) | γ], read head
+// first, then write head, then erase(D), add(D); everything clipped to ±clip.
 //
-// Per-row state (stateSize floats, NTM_STATE_* offsets below): h[H], r[D], M[m·D], sum_aggre[m·D],
-// w_aggre[m], miu_state[m·D], miu_out[m·D] (last step's output list: the selected slot's row only),
-// mean_memory[D] (mean over slots of sum_aggre).
+// Per-row state (engine-core's MimnLayout): h[H], r[D], M[m·D], w_aggre[m], sum_aggre[m·D], and with the MIU
+// miu_state[m·D], miu_out[m·D] (the last step's output list: the selected slot's row only). meanOut gets the
+// mean over slots of sum_aggre [rows, D]; miuOut (nullable) a copy of miu_out [rows, m·D].
 #include "common.cuh"
 
 #define NTM_MAXM 16
 #define NTM_MAXD 64
 #define NTM_MAXH 64
 #define NTM_MAXX 128
-#define NTM_MAXP (2 * (NTM_MAXD + 6) + 2 * NTM_MAXD)
+#define NTM_MAXSHIFT 3
+#define NTM_MAXP (2 * (NTM_MAXD + 4 + 2 * NTM_MAXSHIFT) + 2 * NTM_MAXD)
 #define NTM_MAXIN (NTM_MAXX + NTM_MAXD + NTM_MAXH)
 
 struct NtmShared {
-    int d[22];
+    int d[25];
+    float sharpen, utilScale;
+    int per;
     float h[NTM_MAXH], hn[NTM_MAXH], r[NTM_MAXD], rn[NTM_MAXD];
     float M[NTM_MAXM * NTM_MAXD], Mn[NTM_MAXM * NTM_MAXD], sumA[NTM_MAXM * NTM_MAXD];
     float wAgg[NTM_MAXM], miuS[NTM_MAXM * NTM_MAXD], miuOut[NTM_MAXM * NTM_MAXD];
@@ -37,8 +42,8 @@ struct NtmShared {
 };
 
 __device__ __forceinline__ float ie_softplus(float x) {
-    // TF softplus: log1p(exp(x)), stable for large x.
-    return x > 20.0f ? x : log1pf(expf(x));
+    // Stable for both signs, the scalar backend's form.
+    return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
 }
 
 // TF GRUCell step on s.in = [inp(nIn), h(H)] (the caller filled both): writes the new state into hOut.
@@ -67,6 +72,7 @@ __device__ void ntm_gru(NtmShared& s, const float* Wg, const float* bg, const fl
 // Content addressing of one head: w = softmax(β·½[cos(k, keyM) + cos(k, M)]), exp without max-subtraction
 // as mimn.py (β is bounded by the clip). k = tanh(par[0:D]) is formed in s.in[0:D].
 __device__ void ntm_address(NtmShared& s, const float* par, const float* keyM, const float* M, int D, int m, float* w) {
+    float sharpen = s.sharpen;
     for (int j = threadIdx.x; j < D; j += blockDim.x) s.in[j] = tanhf(par[j]);
     __syncthreads();
     if (threadIdx.x == 0) {
@@ -75,7 +81,7 @@ __device__ void ntm_address(NtmShared& s, const float* par, const float* keyM, c
         s.kn[0] = sqrtf(kk);
     }
     __syncthreads();
-    float beta = (ie_softplus(par[D]) + 1.0f) * 2.0f;
+    float beta = (ie_softplus(par[D]) + 1.0f) * sharpen;
     for (int i = threadIdx.x; i < m; i += blockDim.x) {
         float ik = 0.0f, nk = 0.0f, im = 0.0f, nm = 0.0f;
         for (int j = 0; j < D; j++) {
@@ -94,20 +100,20 @@ __device__ void ntm_address(NtmShared& s, const float* par, const float* keyM, c
     __syncthreads();
 }
 
-// mimn.py capacity_overflow: circular shift by s_full = [s0, s1, 0.., s2] (shift range 1), then w^γ / Σ w^γ.
-// Serial on thread 0: m is a handful of slots.
-__device__ void ntm_overflow(const float* w, const float* sRaw, float gammaRaw, int m, float* out, float* tmp) {
-    float mx = fmaxf(sRaw[0], fmaxf(sRaw[1], sRaw[2]));
-    float e0 = expf(sRaw[0] - mx), e1 = expf(sRaw[1] - mx), e2 = expf(sRaw[2] - mx);
-    float z = e0 + e1 + e2, s0 = e0 / z, s1 = e1 / z, s2 = e2 / z;
-    float gamma = 2.0f * (ie_softplus(gammaRaw) + 1.0f) * 2.0f;
+// mimn.py capacity_overflow: circular shift by s_full = [s_0..s_range, 0.., s_range+1..s_2range] (softmax of
+// the head's shift values), then w^γ / Σ w^γ. Serial on thread 0: m is a handful of slots.
+__device__ void ntm_overflow(const float* w, const float* sRaw, int sr, float gammaRaw, float sharpen, int m, float* out, float* tmp) {
+    int ns = 2 * sr + 1;
+    float mx = -INFINITY, z = 0.0f, sf[NTM_MAXM];
+    for (int i = 0; i < ns; i++) mx = fmaxf(mx, sRaw[i]);
+    for (int i = 0; i < ns; i++) z += expf(sRaw[i] - mx);
+    for (int i = 0; i < m; i++) sf[i] = 0.0f;
+    for (int i = 0; i <= sr; i++) sf[i] = expf(sRaw[i] - mx) / z;
+    for (int i = 0; i < sr; i++) sf[m - sr + i] = expf(sRaw[sr + 1 + i] - mx) / z;
+    float gamma = 2.0f * (ie_softplus(gammaRaw) + 1.0f) * sharpen;
     for (int i = 0; i < m; i++) {
         float acc = 0.0f;
-        for (int j = 0; j < m; j++) {
-            int d = ((i - j) % m + m) % m;
-            float sf = d == 0 ? s0 : d == 1 ? s1 : d == m - 1 ? s2 : 0.0f;
-            acc += w[j] * sf;
-        }
+        for (int j = 0; j < m; j++) acc += w[j] * sf[((i - j) % m + m) % m];
         tmp[i] = powf(acc, gamma);
     }
     float zz = 0.0f;
@@ -115,7 +121,7 @@ __device__ void ntm_overflow(const float* w, const float* sRaw, float gammaRaw, 
     for (int i = 0; i < m; i++) out[i] = tmp[i] / zz;
 }
 
-// Controller step and head parameters: s.hn = GRU([x, s.r], s.h); s.par = clip(Wp·[hn, w_aggre/400?] + bp).
+// Controller step and head parameters: s.hn = GRU([x, s.r], s.h); s.par = clip(Wp·[hn, w_aggre/utilScale?] + bp).
 __device__ void ntm_controller(NtmShared& s, const float* blob, const float* x, float clip) {
     int X = s.d[0], D = s.d[1], H = s.d[2], m = s.d[3], util = s.d[5];
     for (int j = threadIdx.x; j < X; j += blockDim.x) s.in[j] = x[j];
@@ -123,9 +129,9 @@ __device__ void ntm_controller(NtmShared& s, const float* blob, const float* x, 
     for (int j = threadIdx.x; j < H; j += blockDim.x) s.in[X + D + j] = s.h[j];
     __syncthreads();
     ntm_gru(s, blob + s.d[7], blob + s.d[8], blob + s.d[9], blob + s.d[10], X + D, H, s.h, s.hn);
-    int P = 2 * (D + 6) + 2 * D, nIn = H + (util ? m : 0);
+    int P = 2 * s.per + 2 * D, nIn = H + (util ? m : 0);
     for (int j = threadIdx.x; j < H; j += blockDim.x) s.in[j] = s.hn[j];
-    if (util) for (int j = threadIdx.x; j < m; j += blockDim.x) s.in[H + j] = s.wAgg[j] / 400.0f;
+    if (util) for (int j = threadIdx.x; j < m; j += blockDim.x) s.in[H + j] = s.wAgg[j] / s.utilScale;
     __syncthreads();
     const float* Wp = blob + s.d[11];
     const float* bp = blob + s.d[12];
@@ -138,25 +144,31 @@ __device__ void ntm_controller(NtmShared& s, const float* blob, const float* x, 
     __syncthreads();
 }
 
-__device__ void ntm_load_desc(NtmShared& s, const int* desc) {
-    if (threadIdx.x < 22) s.d[threadIdx.x] = desc[threadIdx.x];
+__device__ void ntm_load_desc(NtmShared& s, const float* blob, const int* desc) {
+    if (threadIdx.x < 25) s.d[threadIdx.x] = desc[threadIdx.x];
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        s.sharpen = blob[s.d[22]];
+        s.utilScale = blob[s.d[22] + 1];
+        s.per = s.d[1] + 4 + 2 * s.d[23];
+    }
     __syncthreads();
 }
 
-// The behaviour sequence x [rows, T, X] of each user row. masked: left/right padding by length; a padded
-// step runs with x = 0, then the controller state, M, sum_aggre and the MIU states return to their initial
-// values (read vector and w_aggre keep theirs), as Model_MIMN's mask handling; masked = 0 runs every step as
-// real (mask_flag=False). seqOut (nullable) gets each step's clipped o2o output [rows, T, O].
+// The behaviour sequence x [rows, T, X] of each user row, per desc[24]: real events only (from the initial
+// state), or all T steps with zero input at padded positions, each followed (mask_flag) by the reset of the
+// controller state, M, sum_aggre and the MIU states (read vector, w_aggre and the MIU outputs are kept), as
+// Model_MIMN does. seqOut (nullable) gets each step's clipped o2o output [rows, T, O].
 extern "C" __global__ void __launch_bounds__(128) ie_ntm_seq(
         const float* __restrict__ x, const float* __restrict__ blob, const int* __restrict__ desc,
-        float* __restrict__ state, int stateSize, float* __restrict__ seqOut,
-        const int* __restrict__ lengths, int rows, int T, int masked, int leftPad, float clip) {
+        float* __restrict__ state, int stateSize, float* __restrict__ meanOut, float* __restrict__ miuOut,
+        float* __restrict__ seqOut, const int* __restrict__ lengths, int rows, int T, int leftPad, float clip) {
     __shared__ NtmShared s;
     int row = blockIdx.x;
     if (row >= rows) return;
-    ntm_load_desc(s, desc);
-    int X = s.d[0], D = s.d[1], H = s.d[2], m = s.d[3], O = s.d[4], util = s.d[5], miu = s.d[6];
-    int mD = m * D;
+    ntm_load_desc(s, blob, desc);
+    int X = s.d[0], D = s.d[1], H = s.d[2], m = s.d[3], O = s.d[4], util = s.d[5], miu = s.d[6], mode = s.d[24];
+    int mD = m * D, per = s.per;
     const float* keyM = blob + s.d[15];
     const float* M0 = blob + s.d[16];
     for (int j = threadIdx.x; j < H; j += blockDim.x) s.h[j] = 0.0f;
@@ -165,24 +177,24 @@ extern "C" __global__ void __launch_bounds__(128) ie_ntm_seq(
         s.M[e] = M0[e]; s.sumA[e] = 0.0f; s.miuS[e] = 0.0f; s.miuOut[e] = 0.0f;
     }
     for (int i = threadIdx.x; i < m; i += blockDim.x) s.wAgg[i] = 0.0f;
-    int len = masked ? lengths[row] : T;
-    int t0 = masked ? ie_first(T, len, leftPad) : 0;
+    int len = lengths[row];
+    int t0 = ie_first(T, len, leftPad);
     __shared__ float xs[NTM_MAXX];
     __syncthreads();
-    for (int t = 0; t < T; t++) {
+    for (int t = mode == 0 ? t0 : 0; t < (mode == 0 ? t0 + len : T); t++) {
         bool real = t >= t0 && t < t0 + len;
         const float* xt = x + ((long long) row * T + t) * X;
         for (int j = threadIdx.x; j < X; j += blockDim.x) xs[j] = real ? xt[j] : 0.0f;
         __syncthreads();
         ntm_controller(s, blob, xs, clip);
         ntm_address(s, s.par, keyM, s.M, D, m, s.wr);
-        ntm_address(s, s.par + (D + 6), keyM, s.M, D, m, s.ww);
+        ntm_address(s, s.par + per, keyM, s.M, D, m, s.ww);
         if (threadIdx.x == 0) {
             if (util) {
-                const float* wp = s.par + (D + 6);
+                const float* wp = s.par + per;
                 float w1[NTM_MAXM], w2[NTM_MAXM];
-                ntm_overflow(s.ww, wp + D + 2, wp[D + 5], m, w1, s.tmp);
-                ntm_overflow(w1, wp + D + 2, wp[D + 5], m, w2, s.tmp);
+                ntm_overflow(s.ww, wp + D + 2, s.d[23], wp[per - 1], s.sharpen, m, w1, s.tmp);
+                ntm_overflow(w1, wp + D + 2, s.d[23], wp[per - 1], s.sharpen, m, w2, s.tmp);
                 for (int i = 0; i < m; i++) { s.ww[i] = w1[i]; s.wAgg[i] += w2[i]; }
             } else {
                 for (int i = 0; i < m; i++) s.wAgg[i] += s.ww[i];
@@ -198,7 +210,7 @@ extern "C" __global__ void __launch_bounds__(128) ie_ntm_seq(
             for (int i = 0; i < m; i++) acc += s.wr[i] * s.M[i * D + j];
             s.rn[j] = acc;
         }
-        const float* er = s.par + 2 * (D + 6);
+        const float* er = s.par + 2 * per;
         const float* ad = er + D;
         for (int e = threadIdx.x; e < mD; e += blockDim.x) {
             int i = e / D, j = e % D;
@@ -236,12 +248,13 @@ extern "C" __global__ void __launch_bounds__(128) ie_ntm_seq(
                 seqOut[((long long) row * T + t) * O + j] = fminf(fmaxf(acc, -clip), clip);
             }
         }
-        // Commit the step; a padded step resets everything but the read vector and w_aggre.
-        for (int j = threadIdx.x; j < H; j += blockDim.x) s.h[j] = real ? s.hn[j] : 0.0f;
+        // Commit the step; with mask_flag a padded step resets all but the read vector, w_aggre, MIU outputs.
+        bool reset = !real && mode == 1;
+        for (int j = threadIdx.x; j < H; j += blockDim.x) s.h[j] = reset ? 0.0f : s.hn[j];
         for (int j = threadIdx.x; j < D; j += blockDim.x) s.r[j] = s.rn[j];
         for (int e = threadIdx.x; e < mD; e += blockDim.x) {
-            s.M[e] = real ? s.Mn[e] : M0[e];
-            if (!real) { s.sumA[e] = 0.0f; s.miuS[e] = 0.0f; }
+            s.M[e] = reset ? M0[e] : s.Mn[e];
+            if (reset) { s.sumA[e] = 0.0f; s.miuS[e] = 0.0f; }
         }
         __syncthreads();
     }
@@ -250,38 +263,47 @@ extern "C" __global__ void __launch_bounds__(128) ie_ntm_seq(
     st += H;
     for (int j = threadIdx.x; j < D; j += blockDim.x) st[j] = s.r[j];
     st += D;
-    for (int e = threadIdx.x; e < mD; e += blockDim.x) { st[e] = s.M[e]; st[mD + e] = s.sumA[e]; }
-    st += 2 * mD;
+    for (int e = threadIdx.x; e < mD; e += blockDim.x) st[e] = s.M[e];
+    st += mD;
     for (int i = threadIdx.x; i < m; i += blockDim.x) st[i] = s.wAgg[i];
     st += m;
-    for (int e = threadIdx.x; e < mD; e += blockDim.x) { st[e] = s.miuS[e]; st[mD + e] = s.miuOut[e]; }
-    st += 2 * mD;
+    for (int e = threadIdx.x; e < mD; e += blockDim.x) st[e] = s.sumA[e];
+    st += mD;
+    if (miu) {
+        for (int e = threadIdx.x; e < mD; e += blockDim.x) {
+            st[e] = s.miuS[e];
+            st[mD + e] = s.miuOut[e];
+            if (miuOut) miuOut[(long long) row * mD + e] = s.miuOut[e];
+        }
+    }
     for (int j = threadIdx.x; j < D; j += blockDim.x) {
         float acc = 0.0f;
         for (int i = 0; i < m; i++) acc += s.sumA[i * D + j];
-        st[j] = acc / (float) m;
+        meanOut[(long long) row * D + j] = acc / (float) m;
     }
 }
 
-// MIMN's read_out: one more controller and read step with each candidate as input, from its user's final
-// state (uMap: candidate row -> user row); the write is discarded. out [cands, O] = clip(Wo·[h', r] + bo).
+// MIMN's read_out: one more controller and read step with each row's query as input, from its user's state
+// (sMap, qMap: output row -> state row / query row, nullable); the write is discarded.
+// out [rows, O] = clip(Wo·[h', r] + bo).
 extern "C" __global__ void __launch_bounds__(128) ie_ntm_read(
-        const float* __restrict__ cand, const float* __restrict__ blob, const int* __restrict__ desc,
-        const float* __restrict__ state, int stateSize, const int* __restrict__ uMap,
-        float* __restrict__ out, int cands, float clip) {
+        const float* __restrict__ query, const float* __restrict__ blob, const int* __restrict__ desc,
+        const float* __restrict__ state, int stateSize, const int* __restrict__ sMap, const int* __restrict__ qMap,
+        float* __restrict__ out, int rows, float clip) {
     __shared__ NtmShared s;
     int c = blockIdx.x;
-    if (c >= cands) return;
-    ntm_load_desc(s, desc);
+    if (c >= rows) return;
+    ntm_load_desc(s, blob, desc);
     int X = s.d[0], D = s.d[1], H = s.d[2], m = s.d[3], O = s.d[4];
     int mD = m * D;
-    const float* st = state + (long long) (uMap ? uMap[c] : c) * stateSize;
+    const float* st = state + (long long) (sMap ? sMap[c] : c) * stateSize;
     for (int j = threadIdx.x; j < H; j += blockDim.x) s.h[j] = st[j];
     for (int j = threadIdx.x; j < D; j += blockDim.x) s.r[j] = st[H + j];
     for (int e = threadIdx.x; e < mD; e += blockDim.x) s.M[e] = st[H + D + e];
-    for (int i = threadIdx.x; i < m; i += blockDim.x) s.wAgg[i] = st[H + D + 2 * mD + i];
+    for (int i = threadIdx.x; i < m; i += blockDim.x) s.wAgg[i] = st[H + D + mD + i];
     __shared__ float xs[NTM_MAXX];
-    for (int j = threadIdx.x; j < X; j += blockDim.x) xs[j] = cand[(long long) c * X + j];
+    const float* q = query + (long long) (qMap ? qMap[c] : c) * X;
+    for (int j = threadIdx.x; j < X; j += blockDim.x) xs[j] = q[j];
     __syncthreads();
     ntm_controller(s, blob, xs, clip);
     ntm_address(s, s.par, blob + s.d[15], s.M, D, m, s.wr);

@@ -26,12 +26,15 @@ import java.util.List;
  * state may be read by many threads. Serialise with {@link #toBytes()}; {@link #fromBytes} checks that the
  * bytes were made by the same model (configuration and weights fingerprint).
  *
- * <p>Which models can be advanced event by event (the result equals building from the full history):
- * plain user-scope GRUs over a masked history (the DIEN extractor, in either cell style and padding), and
- * MIMN with {@code "steps": "events"}. MIMN with {@code "steps": "padded"} cannot: the original scripts run
- * T − len padding steps before the real events, and these move the read vector and w_aggre, so the state
- * depends on how many padding steps precede the events, which changes with every new event; such a state
- * can only be built from the full history. A model with no stateful ops (Base, DIN) keeps only the window.
+ * <p>Advancing always gives the state that building from the new window gives. It costs one step of each
+ * stateful op for plain user-scope GRUs over the history (the DIEN extractor, either cell style, either
+ * padding, also a second GRU over the first's outputs) and for MIMN with {@code "steps": "events"} (the User
+ * Interest Center mode). MIMN with {@code "steps": "padded"} (compatibility with the original scripts) cannot
+ * take an event from its stored state: the scripts run T − len padding steps before the real events, these
+ * move the read vector and w_aggre, and their number changes with every event; its states are recomputed
+ * over the window instead ({@link Session#incrementalAdvance()} says so). DIEN's attention and interest
+ * evolution need the candidate, so only the extractor is stateful. A model with no stateful ops (Base,
+ * DIN) keeps only the window.
  */
 public final class UserState {
     private static final int MAGIC = 0x49455553; // "IEUS"

@@ -49,6 +49,38 @@ class ApiTest {
     }
 
     @Test
+    void candidateScopeSequencesAreMaskedByTheirUsersLength(@TempDir Path tmp) {
+        // Attention weights are a candidate-scope sequence: pooling them must mask with the history length of
+
+        // batch gives each sample its own user row, so the two must agree for every length.
+        String json = TinyModel.JSON
+                .replace("{\"op\": \"concat\", \"out\": \"mlp_in\",", """
+                        {"op": "attention", "out": "aw", "query": "item", "keys": "hist", "normalization": "raw", "return": "weights",
+                         "layers": [{"weight": "att.0.weight", "bias": "att.0.bias", "activation": {"type": "sigmoid"}},
+                                    {"weight": "att.1.weight", "bias": "att.1.bias"}]},
+                        {"op": "pool", "out": "aw_sum", "in": "aw", "mode": "sum", "masked": true},
+                        {"op": "concat", "out": "aw2", "in": ["aw_sum", "aw_sum"]},
+                        {"op": "concat", "out": "mlp_in",""")
+                .replace("\"eps\": 0.001}}\n", "\"eps\": 0.001}},\n{\"op\": \"mul\", \"out\": \"logits2\", \"in\": [\"logits\", \"aw2\"]}\n")
+                .replace("\"output\": {\"in\": \"logits\",", "\"output\": {\"in\": \"logits2\",");
+        Path dir = TinyModel.write(tmp.resolve("m"), json, TinyModel.tensors(1), TinyModel.shapes());
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session s = m.newSession()) {
+            assertTrue(m.graph().values().containsKey("logits2"), "the test graph pools the attention weights");
+            int n = 5;
+            int[] hm = {1, 2, 3, 4}, hc = {0, 1, 2, 1};
+            for (int len = 0; len <= 4; len++) {
+                float[] ranked = s.score(TinyModel.request(m, len, n));
+                BatchRequest b = m.newBatchRequest().reset(n);
+                for (int c = 0; c < n; c++) {
+                    b.user(c, "uid", 3).history(c, "hist_mid", hm, len).history(c, "hist_cat", hc, len)
+                            .candidate(c, "mid", c % 7).candidate(c, "cat", c % 3);
+                }
+                assertArrayEquals(s.score(b), ranked, "history length " + len);
+            }
+        }
+    }
+
+    @Test
     void scoresDoNotDependOnTheOtherCandidatesOrOnCapacityGrowth() {
         try (Model m = load(); Session s = m.newSession()) {
             float[] few = s.score(TinyModel.request(m, 2, 7));

@@ -17,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * reference backend against the scores of DeepCTR-Torch's own {@code predict} (fixtures/deepctr, written by
  * tools/export/make_fixtures.py running the real DeepCTR-Torch v0.2.9 code). Each test is named after the
  * case and the reference in its reference.json; tolerances are {@link GoldenCases#RTOL}/{@link GoldenCases#ATOL}.
+ * The other backends' tests replay the same directories through {@link #caseDirs()} (shared by the test-jar).
  */
-class DeepCtrTorchConformanceTest {
+public class DeepCtrTorchConformanceTest {
     /** fixtures/deepctr (property {@code interestengine.fixtures}, else found upward from the working directory). */
-    static Path deepCtrDir() {
+    public static Path deepCtrDir() {
         String p = System.getProperty("interestengine.fixtures");
         if (p != null) return Path.of(p).resolve("deepctr");
         Path d = Path.of("").toAbsolutePath();
@@ -32,7 +33,7 @@ class DeepCtrTorchConformanceTest {
     }
 
     /** Every exported DeepCTR-Torch case (directories with a cases.jsonl), sorted by name. */
-    static List<Path> caseDirs() {
+    public static List<Path> caseDirs() {
         try (Stream<Path> s = Files.list(deepCtrDir())) {
             return s.filter(d -> Files.exists(d.resolve("cases.jsonl"))).sorted().toList();
         } catch (IOException e) {

@@ -84,6 +84,19 @@ class UserStateTest {
     }
 
     @Test
+    void modelsWithoutStatefulOpsKeepTheWindow() {
+        Path dir = GoldenCases.goldenDir().resolve("mouna99_din");
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session s = m.newSession()) {
+            for (GoldenCases.Case c : rankingCases(dir)) {
+                RankingRequest req = RequestJson.parse(m, c.request()).ranking();
+                UserState st = s.emptyState();
+                for (int[] e : events(m, c.request())) st = s.advance(st, e);
+                assertArrayEquals(s.score(req), s.score(st, req), "line " + c.line());
+            }
+        }
+    }
+
+    @Test
     void incrementalWhereTheModelAllowsIt() {
         Path g = GoldenCases.goldenDir();
         for (String name : List.of("dien_mouna99_augru", "dien_mouna99_gru_att", "dien_torch_gru", "dien_torch_augru", "mimn_miu_reg_events")) {

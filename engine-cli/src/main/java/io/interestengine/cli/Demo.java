@@ -3,7 +3,9 @@ package io.interestengine.cli;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RequestJson;
+import io.interestengine.RankingRequest;
 import io.interestengine.Session;
+import io.interestengine.UserState;
 import io.interestengine.graph.Field;
 import io.interestengine.json.Json;
 import io.interestengine.json.Node;
@@ -111,7 +113,37 @@ final class Demo {
             Arrays.sort(t);
             out.printf("   latency (%d candidates, %d history events, backend %s): p50 %.3f ms, p99 %.3f ms over %d requests%n",
                     n, events, model.backendName(), t[t.length / 2] / 1e6, t[(int) (t.length * 0.99)] / 1e6, t.length);
+            if (!hist.isEmpty() && req.has("history")) stateDemo(session, req, r, scores, hist, out);
         }
+    }
+
+    /**
+     * Write on event, read on request: the user's state is advanced one behavior at a time (as a User Interest
+     * Center would on each click), serialised and restored, then read by the same request's candidates.
+     */
+    private static void stateDemo(Session session, Node req, RankingRequest r, float[] full, List<Field> hist, PrintStream out) {
+        List<Field> sent = hist.stream().filter(f -> !f.isDerived()).toList();
+        List<List<Node>> cols = new ArrayList<>();
+        for (Field f : sent) cols.add(req.get("history").get(f.name()).list());
+        int events = cols.get(0).size();
+        String why = session.incrementalAdvance();
+        UserState st = session.emptyState();
+        int[] ev = new int[sent.size()];
+        long t0 = System.nanoTime();
+        for (int e = 0; e < events; e++) {
+            for (int k = 0; k < ev.length; k++) ev[k] = (int) cols.get(k).get(e).integer();
+            st = session.advance(st, ev);
+        }
+        long advanceNs = System.nanoTime() - t0;
+        byte[] bytes = st.toBytes();
+        UserState restored = UserState.fromBytes(session.model(), bytes);
+        float[] fromState = new float[full.length];
+        session.score(restored, r, fromState);
+        double maxDiff = 0;
+        for (int c = 0; c < full.length; c++) maxDiff = Math.max(maxDiff, Math.abs(fromState[c] - full[c]));
+        out.printf("   user state: %d events advanced one at a time (%.3f ms in all%s), %d bytes serialised;%n"
+                        + "   scoring the request from the restored state: max |score - full-history score| = %.2g%n",
+                events, advanceNs / 1e6, why == null ? "" : "; each event recomputes the window: " + why, bytes.length, maxDiff);
     }
 
     private static String category(long item, long[] itemCat, List<String> names) {

@@ -56,6 +56,14 @@ public abstract class CpuSession implements DeviceSession {
         return in.scope() == Scope.USER && outScope == Scope.CANDIDATE ? ints[rowMapOff + r] : r;
     }
 
+    /**
+     * The user row whose history length masks row {@code r} of sequence {@code v}: a candidate-scope sequence
+     * (attention weights, a GRU run per candidate) has the length of its candidate's user.
+     */
+    public static int userRow(Value v, int[] ints, int rowMapOff, int r) {
+        return v.scope() == Scope.CANDIDATE ? ints[rowMapOff + r] : r;
+    }
+
     /** First real position of a masked sequence row of length {@code len} (0 with right padding). */
     public static int first(ModelGraph g, int len) {
         return g.leftPadding() ? g.historyLength() - len : 0;

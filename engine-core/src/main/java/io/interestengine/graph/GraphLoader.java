@@ -46,7 +46,7 @@ public final class GraphLoader {
     private final Map<String, Field> fieldByName = new LinkedHashMap<>();
     private final Map<String, Value> values = new LinkedHashMap<>();
     private final List<Op> ops = new ArrayList<>();
-    int historyLength;
+    private int historyLength;
 
     private GraphLoader(Path dir, Arena arena, boolean mmapTables) {
         this.dir = dir;

@@ -47,7 +47,7 @@ final class ScalarAttention implements Step {
         for (int r = 0; r < rows; r++) {
             int q = qOff + CpuSession.src(op.query(), op.out().scope(), ints, rowMapOff, r) * d;
             int ku = CpuSession.src(op.keys(), op.out().scope(), ints, rowMapOff, r);
-            int len = op.mask() ? ints[lengthsOff + ku] : T;
+            int len = op.mask() ? ints[lengthsOff + CpuSession.userRow(op.keys(), ints, rowMapOff, ku)] : T;
             int t0 = op.mask() ? CpuSession.first(g, len) : 0;
             for (int t = 0; t < T; t++) {
                 int k = kOff + (ku * T + t) * d;

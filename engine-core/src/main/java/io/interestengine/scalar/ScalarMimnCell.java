@@ -17,7 +17,7 @@ public final class ScalarMimnCell {
     private final MimnLayout L;
     private final int E, H, m, D, per, P;
     private final ScalarGruCell ctrl, miu;
-    private final float[] ctrlIn, hNew, parIn, params, wr, ww, wTmp, sFull, sharpened, rNew, zeros;
+    private final float[] ctrlIn, hNew, parIn, params, wr, ww, wTmp, sFull, sharpened, rNew, zeros, key, erase, add;
 
     public ScalarMimnCell(Op.Mimn op) {
         this.op = op;
@@ -41,6 +41,9 @@ public final class ScalarMimnCell {
         sharpened = new float[m];
         rNew = new float[D];
         zeros = new float[E];
+        key = new float[D];
+        erase = new float[D];
+        add = new float[D];
     }
 
     public MimnLayout layout() {
@@ -95,15 +98,16 @@ public final class ScalarMimnCell {
             Arrays.fill(s, out, out + m * D, 0f);
             System.arraycopy(s, st, s, out + slot * D, D);
         }
-        int eOff = 2 * per, aOff = 2 * per + D;
+        for (int c = 0; c < D; c++) {
+            erase[c] = ScalarGruCell.sigmoid(params[2 * per + c]);
+            add[c] = (float) Math.tanh(params[2 * per + D + c]);
+        }
         int sum = so + L.sumAggreOff();
         for (int j = 0; j < m; j++) {
             for (int c = 0; c < D; c++) {
-                float e = ScalarGruCell.sigmoid(params[eOff + c]);
-                float a = (float) Math.tanh(params[aOff + c]);
                 int k = mem + j * D + c;
-                s[k] = s[k] * (1f - ww[j] * e) + ww[j] * a;
-                s[sum + j * D + c] += ww[j] * a;
+                s[k] = s[k] * (1f - ww[j] * erase[c]) + ww[j] * add[c];
+                s[sum + j * D + c] += ww[j] * add[c];
             }
         }
         int wa = so + L.wAggreOff();
@@ -176,8 +180,8 @@ public final class ScalarMimnCell {
     private void address(float[] p, int h, float[] s, int mem, float[] w) {
         float kn = 0f;
         for (int c = 0; c < D; c++) {
-            float k = (float) Math.tanh(p[h + c]);
-            kn += k * k;
+            key[c] = (float) Math.tanh(p[h + c]);
+            kn += key[c] * key[c];
         }
         kn = (float) Math.sqrt(kn);
         float beta = (softplus(p[h + D]) + 1f) * op.sharpen();
@@ -186,7 +190,7 @@ public final class ScalarMimnCell {
         for (int j = 0; j < m; j++) {
             float d1 = 0f, n1 = 0f, d2 = 0f, n2 = 0f;
             for (int c = 0; c < D; c++) {
-                float k = (float) Math.tanh(p[h + c]);
+                float k = key[c];
                 float a = keyM[j * D + c], b = s[mem + j * D + c];
                 d1 += a * k;
                 n1 += a * a;

@@ -13,13 +13,13 @@ final class ScalarPool {
     private ScalarPool() {
     }
 
-    static Step step(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff, int unused) {
+    static Step step(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff, int rowMapOff) {
         int T = op.in().length(), w = op.in().width();
         boolean masked = op.masked() && op.in().masked();
         return (users, cands) -> {
             int rows = CpuSession.rows(op.out(), users, cands);
             for (int r = 0; r < rows; r++) {
-                int len = masked ? ints[lengthsOff + r] : T;
+                int len = masked ? ints[lengthsOff + CpuSession.userRow(op.in(), ints, rowMapOff, r)] : T;
                 int t0 = masked ? CpuSession.first(g, len) : 0;
                 for (int j = 0; j < w; j++) {
                     float s = 0f;

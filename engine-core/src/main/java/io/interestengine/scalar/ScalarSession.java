@@ -29,7 +29,7 @@ public class ScalarSession extends CpuSession {
 
     @Override
     public Step pool(Op.Pool op, int inOff, int outOff, int lengthsOff) {
-        return ScalarPool.step(graph, op, f, i, inOff, outOff, lengthsOff, layout.maxUsers() > 0 ? lengthsOff : 0);
+        return ScalarPool.step(graph, op, f, i, inOff, outOff, lengthsOff, layout.rowMapOff());
     }
 
     @Override

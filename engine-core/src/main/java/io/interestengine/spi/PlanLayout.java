@@ -8,4 +8,13 @@ import io.interestengine.graph.ModelGraph;
  * the candidate-to-user row map), which is all that is uploaded per request.
  */
 public record PlanLayout(ModelGraph graph, int floats, int ints, int inputInts, int maxUsers, int maxCandidates) {
+    /** Offset of the history lengths, one per user row: the input region ends with the lengths, then the row map. */
+    public int lengthsOff() {
+        return inputInts - maxCandidates - maxUsers;
+    }
+
+    /** Offset of the row map, one user row per candidate row: the last {@code maxCandidates} ints of the input region. */
+    public int rowMapOff() {
+        return inputInts - maxCandidates;
+    }
 }

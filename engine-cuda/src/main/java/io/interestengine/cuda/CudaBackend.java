@@ -103,8 +103,8 @@ public class CudaBackend implements Backend {
     }
 
     /**
-     * Why the kernels cannot run this graph (naming the op), or null. Exhaustive over today's ops; an op
-     * added to the engine later is declined by name until a kernel backs it.
+     * Why the kernels cannot run this graph (naming the op and the limit), or null. The switch is exhaustive
+     * over the sealed op set, so an op added to the engine fails this build until a kernel backs it.
      */
     static String unsupported(ModelGraph g) {
         for (int k = 0; k < g.ops().size(); k++) {
@@ -117,14 +117,21 @@ public class CudaBackend implements Backend {
                 case Op.Pool p -> null;
                 case Op.Dense d -> null;
                 case Op.Attention a -> attentionLimits(a);
-                default -> "the CUDA backend has no kernel for op " + op.getClass().getSimpleName();
+                case Op.Gru r -> r.attention() != null && r.attention().scope() != r.out().scope()
+                        ? "gru attention weights of another scope than its output" : null;
+                case Op.Mimn m -> MemoryWeights.limits(m);
+                case Op.MimnRead m -> null;
             };
             if (why != null) return "op " + k + " ('" + op.out().name() + "'): " + why + "; use the simd or scalar backend for this model";
         }
         return null;
     }
 
+    /** Scores of one row live in shared memory: (T + 32) floats of the 48 KiB a block gets without opt-in. */
+    static final int MAX_HISTORY = 12_000;
+
     private static String attentionLimits(Op.Attention a) {
+        if (a.keys().length() > MAX_HISTORY) return "attention over " + a.keys().length() + " positions exceeds the kernel's " + MAX_HISTORY;
         if (a.keys().width() > AttentionWeights.MAX_KEY_WIDTH) {
             return "attention key width " + a.keys().width() + " exceeds the kernel's " + AttentionWeights.MAX_KEY_WIDTH;
         }

@@ -24,6 +24,8 @@ final class CudaDeviceModel implements DeviceModel {
     private final Map<Table, DeviceBuffer> tables = new IdentityHashMap<>();
     private final Map<Op, DeviceLayer> dense = new IdentityHashMap<>();
     private final Map<Op, AttentionWeights> attention = new IdentityHashMap<>();
+    private final Map<Op, RecurrentWeights> gru = new IdentityHashMap<>();
+    private final Map<Op, MemoryWeights> mimn = new IdentityHashMap<>();
     private boolean closed;
 
     /** Takes ownership of {@code driver}: closing the model (or a failed load) closes it. */
@@ -36,6 +38,8 @@ final class CudaDeviceModel implements DeviceModel {
             for (Op op : graph.ops()) {
                 if (op instanceof Op.Dense d) dense.put(op, new DeviceLayer(driver, d.layer(), d.layer().weight(), true, "dense '" + d.out().name() + "'"));
                 if (op instanceof Op.Attention a) attention.put(op, new AttentionWeights(driver, a, "attention '" + a.out().name() + "'"));
+                if (op instanceof Op.Gru r) gru.put(op, new RecurrentWeights(driver, r.cell(), "gru '" + r.out().name() + "'"));
+                if (op instanceof Op.Mimn m) mimn.put(op, new MemoryWeights(driver, m, "mimn '" + m.out().name() + "'"));
             }
         } catch (RuntimeException | Error e) {
             try {
@@ -59,6 +63,14 @@ final class CudaDeviceModel implements DeviceModel {
         return attention.get(op);
     }
 
+    RecurrentWeights gru(Op.Gru op) {
+        return gru.get(op);
+    }
+
+    MemoryWeights mimn(Op.Mimn op) {
+        return mimn.get(op);
+    }
+
     @Override
     public DeviceSession openSession(PlanLayout layout) {
         if (closed) throw new IllegalStateException("CUDA model '" + graph.name() + "' is closed");
@@ -69,7 +81,11 @@ final class CudaDeviceModel implements DeviceModel {
         tables.values().forEach(DeviceBuffer::close);
         dense.values().forEach(DeviceLayer::close);
         attention.values().forEach(AttentionWeights::close);
+        gru.values().forEach(RecurrentWeights::close);
+        mimn.values().forEach(MemoryWeights::close);
         tables.clear();
+        gru.clear();
+        mimn.clear();
         dense.clear();
         attention.clear();
     }

@@ -29,7 +29,9 @@ final class CudaSession implements DeviceSession {
     final Driver driver;
     final PlanLayout layout;
     final int rowMapOff;
-    private final int intFloats, denseCap, downloadAt, downloadCap;
+    /** Floats of the pinned area that carries uploads outside the dense input region (e.g. injected user state). */
+    private static final int SPILL = 1 << 18;
+    private final int intFloats, denseCap, downloadAt, downloadCap, spillAt;
     private final Object stream;
     private final DeviceBuffer arena;
     private final PinnedBuffer pinned;
@@ -55,15 +57,18 @@ final class CudaSession implements DeviceSession {
         denseCap = dense;
         downloadAt = intFloats + denseCap;
         downloadCap = Math.max(layout.maxCandidates(), 4096);
+        spillAt = downloadAt + downloadCap;
         stagingInts = new int[layout.ints()];
-        stagingFloats = new float[denseCap];
+        // The SPI lets the executor stage floats at any value's offset (dense inputs every request; a user's
+        // saved state when scoring from it), so the host side mirrors the whole float arena, as the CPU sessions do.
+        stagingFloats = new float[layout.floats()];
         driver.makeCurrent();
         stream = driver.createStream();
         DeviceBuffer a = null;
         PinnedBuffer p = null;
         try {
             a = new DeviceBuffer(driver, 4L * (intFloats + (long) layout.floats()), "session workspace (" + layout.floats() + " floats)");
-            p = new PinnedBuffer(driver, 4L * (downloadAt + (long) downloadCap), "session staging");
+            p = new PinnedBuffer(driver, 4L * (spillAt + (long) SPILL), "session staging");
         } catch (RuntimeException e) {
             if (a != null) a.close();
             driver.destroyStream(stream);
@@ -122,16 +127,29 @@ final class CudaSession implements DeviceSession {
     @Override
     public void upload(int ints, int floatOff, int floats) {
         check();
-        if (floatOff + floats > denseCap) throw new IllegalArgumentException("upload of floats [" + floatOff + ", " + (floatOff + floats) + ") beyond the dense input region of " + denseCap);
-        driver.makeCurrent();
-        nPending = 0;
-        pinned.ints.put(0, stagingInts, 0, ints);
-        long bytes = 4L * ints;
-        if (floats > 0) {
-            pinned.floats.put(intFloats + floatOff, stagingFloats, floatOff, floats);
-            bytes = 4L * (intFloats + floatOff + floats);
+        if (floatOff < 0 || floats < 0 || floatOff + floats > layout.floats()) {
+            throw new IllegalArgumentException("upload of floats [" + floatOff + ", " + (floatOff + floats) + ") outside the arena of " + layout.floats());
         }
-        driver.copyIn(arena.mem, 0, pinned.host, 0, bytes, stream);
+        driver.makeCurrent();
+        flush();   // work queued before this copy runs before it
+        pinned.ints.put(0, stagingInts, 0, ints);
+        if (floatOff + floats <= denseCap) {
+            // The per-request case: ints and dense inputs in one copy.
+            long bytes = 4L * ints;
+            if (floats > 0) {
+                pinned.floats.put(intFloats + floatOff, stagingFloats, floatOff, floats);
+                bytes = 4L * (intFloats + floatOff + floats);
+            }
+            if (bytes > 0) driver.copyIn(arena.mem, 0, pinned.host, 0, bytes, stream);
+            return;
+        }
+        if (ints > 0) driver.copyIn(arena.mem, 0, pinned.host, 0, 4L * ints, stream);
+        for (int done = 0; done < floats; done += SPILL) {
+            int k = Math.min(SPILL, floats - done);
+            driver.sync(stream, "staging an upload");   // the previous chunk has left the spill area
+            pinned.floats.put(spillAt, stagingFloats, floatOff + done, k);
+            driver.copyIn(arena.mem, 4L * (intFloats + (long) floatOff + done), pinned.host, 4L * spillAt, 4L * k, stream);
+        }
     }
 
     @Override
@@ -204,6 +222,23 @@ final class CudaSession implements DeviceSession {
     public Step attention(Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff, int rowMapOff) {
         checkRowMap(rowMapOff);
         return new CudaAttention(this, op, queryOff, keysOff, outOff, lengthsOff);
+    }
+
+    @Override
+    public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return new CudaRecurrent(this, op, inOff, attOff, outOff, lengthsOff);
+    }
+
+    @Override
+    public Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+        return CudaMemory.sequence(this, op, inOff, stateOff, meanOff, inductionOff, lengthsOff);
+    }
+
+    @Override
+    public Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
+        checkRowMap(rowMapOff);
+        return CudaMemory.read(this, op, stateOff, queryOff, outOff);
     }
 
     @Override

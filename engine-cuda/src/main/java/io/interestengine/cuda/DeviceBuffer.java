@@ -35,11 +35,17 @@ final class DeviceBuffer implements AutoCloseable {
     static DeviceBuffer of(Driver d, MemorySegment data, String what) {
         DeviceBuffer b = new DeviceBuffer(d, data.byteSize(), what);
         try {
-            long chunk = 1L << 30;
+            // Off-heap tensors (the loader's arena or a mapped file) are viewed in place; a heap one is copied.
+            long chunk = 256L << 20;
             for (long off = 0; off < data.byteSize(); off += chunk) {
                 long n = Math.min(chunk, data.byteSize() - off);
-                ByteBuffer src = ByteBuffer.allocateDirect((int) n).order(ByteOrder.LITTLE_ENDIAN);
-                MemorySegment.ofBuffer(src).copyFrom(data.asSlice(off, n));
+                ByteBuffer src;
+                if (data.isNative()) {
+                    src = data.asSlice(off, n).asByteBuffer();
+                } else {
+                    src = ByteBuffer.allocateDirect((int) n).order(ByteOrder.LITTLE_ENDIAN);
+                    MemorySegment.ofBuffer(src).copyFrom(data.asSlice(off, n));
+                }
                 d.upload(b.mem, off, src, n, what);
             }
         } catch (RuntimeException e) {

@@ -17,8 +17,8 @@ enum KernelAbi {
     DENSE_TF32("dense", "ie_dense_tf32", "ppppiiiippp"),
     ATTENTION("attention", "ie_attention", "ppppppipppppiiiifiii"),
     GRU_SEQ("gru", "ie_gru_seq", "ppppppppp" + "iiiiiiii"),
-    NTM_SEQ("ntm", "ie_ntm_seq", "ppppippiiiif"),
-    NTM_READ("ntm", "ie_ntm_read", "ppppippif");
+    NTM_SEQ("ntm", "ie_ntm_seq", "ppppippppiiif"),
+    NTM_READ("ntm", "ie_ntm_read", "ppppipppif");
 
     /** Classpath folder of the PTX files (the kernels module). */
     static final String RESOURCE_DIR = "/io/interestengine/kernels/";

