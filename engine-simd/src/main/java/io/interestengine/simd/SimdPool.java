@@ -20,10 +20,10 @@ final class SimdPool implements Step {
     private final Op.Pool op;
     private final float[] f;
     private final int[] ints;
-    private final int inOff, outOff, lengthsOff, T, w;
+    private final int inOff, outOff, lengthsOff, rowMapOff, T, w;
     private final boolean masked;
 
-    SimdPool(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff) {
+    SimdPool(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff, int rowMapOff) {
         this.g = g;
         this.op = op;
         this.f = f;
@@ -31,6 +31,7 @@ final class SimdPool implements Step {
         this.inOff = inOff;
         this.outOff = outOff;
         this.lengthsOff = lengthsOff;
+        this.rowMapOff = rowMapOff;
         T = op.in().length();
         w = op.in().width();
         masked = op.masked() && op.in().masked();
@@ -40,7 +41,7 @@ final class SimdPool implements Step {
     public void run(int users, int cands) {
         int rows = CpuSession.rows(op.out(), users, cands);
         for (int r = 0; r < rows; r++) {
-            int len = masked ? ints[lengthsOff + r] : T;
+            int len = masked ? ints[lengthsOff + CpuSession.userRow(op.in(), ints, rowMapOff, r)] : T;
             int t0 = masked ? CpuSession.first(g, len) : 0;
             float div = 1f;
             boolean zero = false;

@@ -39,7 +39,7 @@ final class SimdSession extends ScalarSession {
 
     @Override
     public Step pool(Op.Pool op, int inOff, int outOff, int lengthsOff) {
-        return new SimdPool(graph, op, f, i, inOff, outOff, lengthsOff);
+        return new SimdPool(graph, op, f, i, inOff, outOff, lengthsOff, layout.rowMapOff());
     }
 
     @Override
