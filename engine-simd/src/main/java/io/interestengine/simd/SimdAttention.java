@@ -76,6 +76,7 @@ final class SimdAttention implements Step {
         for (int p = 0; p < scratch.length; p++) scratch[p] = new Scratch(T, d, h1pad, w.widest, tpad);
     }
 
+    /** A candidate-scope key sequence is masked by its candidate's user's history length (as the scalar backend). */
     private int length(int keyRow) {
         return op.mask() ? ints[lengthsOff + CpuSession.userRow(op.keys(), ints, rowMapOff, keyRow)] : T;
     }
