@@ -55,6 +55,9 @@ def main():
         with open(os.path.join(a.inputs, fn)) as f:
             w = json.load(f)
         model = fn[: -len("-" + w["workload"] + ".json")]
+        if not os.path.exists(os.path.join(a.models, model, "model.json")):
+            print("skipping %s: no model %s under %s (inputs left by another run)" % (fn, model, a.models))
+            continue
         m = GraphModule(os.path.join(a.models, model)).eval()
         rows, T = w["rows"], w["T"]
         xs = []
