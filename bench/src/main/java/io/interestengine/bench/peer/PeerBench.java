@@ -106,6 +106,11 @@ public final class PeerBench {
         Path svg = outDir.resolve(date + "-peer" + (quick ? "-quick" : "") + ".svg");
         Files.writeString(svg, report.svg(date));
         System.out.println("wrote " + svg);
+        if (report.anyFailed()) {
+            // A runtime that disagrees with the scalar reference is a bug in it (or in an export), not a slow row.
+            System.err.println("FAILED: some runtime's scores disagree with the scalar reference (see the table)");
+            System.exit(2);
+        }
     }
 
     /** Largest {@code |a − ref| / max(|ref|, 1e-6)}: scores are probabilities, so the floor only guards exact zeros. */

@@ -44,6 +44,10 @@ final class Report {
         rows.add(new Row(model, w.name, runtime, w.rows, "skipped", Double.NaN, Double.NaN, Double.NaN, Double.NaN, why));
     }
 
+    boolean anyFailed() {
+        return rows.stream().anyMatch(r -> r.status.equals("failed"));
+    }
+
     private double ortP50(Row r) {
         for (Row o : rows) {
             if (o.model.equals(r.model) && o.workload.equals(r.workload) && o.runtime.equals("onnxruntime") && o.status.equals("ok")) return o.p50us;
