@@ -33,18 +33,23 @@ class AllocationTest {
             RankingRequest rq = TestModels.ranking(m, 9, 50, 1);
             BatchRequest bq = TestModels.batch(m, 32, 2);
             float[] out = new float[200];
-            // Warm-up: enough calls for C2 to compile the score path (escape analysis removes iterator objects).
-            for (int k = 0; k < 1500; k++) {
-                s.score(rq, out);
-                s.score(bq, out);
-            }
+            // Warm-up until C2 has compiled the score path (escape analysis removes iterator objects and boxed
+            // vectors): on a loaded machine compilation can lag, so measure after each round of warm-up and
+            // accept the first clean round; a path that allocates on every call never gets one.
             int calls = 200;
-            long before = mx.getCurrentThreadAllocatedBytes();
-            for (int k = 0; k < calls; k++) s.score(rq, out);
-            long ranking = mx.getCurrentThreadAllocatedBytes() - before;
-            before = mx.getCurrentThreadAllocatedBytes();
-            for (int k = 0; k < calls; k++) s.score(bq, out);
-            long batch = mx.getCurrentThreadAllocatedBytes() - before;
+            long ranking = -1, batch = -1;
+            for (int round = 0; round < 6 && (ranking != 0 || batch != 0); round++) {
+                for (int k = 0; k < 1500; k++) {
+                    s.score(rq, out);
+                    s.score(bq, out);
+                }
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int k = 0; k < calls; k++) s.score(rq, out);
+                ranking = mx.getCurrentThreadAllocatedBytes() - before;
+                before = mx.getCurrentThreadAllocatedBytes();
+                for (int k = 0; k < calls; k++) s.score(bq, out);
+                batch = mx.getCurrentThreadAllocatedBytes() - before;
+            }
             // The counter is exact per thread; a single allocation per call would show as ≥ 16·calls bytes.
             assertEquals(0, ranking / calls, backend + ": ranking request allocates " + ranking + " bytes over " + calls + " calls");
             assertEquals(0, batch / calls, backend + ": batch request allocates " + batch + " bytes over " + calls + " calls");
