@@ -33,7 +33,8 @@ class EmulatedBackendTest {
 
     @BeforeAll
     static void build() throws Exception {
-        if (EmuDriver.find() != null) return;
+        // build.sh rebuilds only the libraries older than their sources: libraries left from an older checkout
+        // would run old kernels against the current host code.
         Path script = null;
         for (Path d = Path.of("").toAbsolutePath(); d != null && script == null; d = d.getParent()) {
             if (Files.exists(d.resolve("kernels/emu/build.sh"))) script = d.resolve("kernels/emu/build.sh");
