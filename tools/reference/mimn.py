@@ -21,6 +21,7 @@ that golden inputs can avoid near ties.
 import numpy as np
 import torch
 
+import dien
 from seq_st import Builder, tf_cell
 
 DT = torch.float64
@@ -64,14 +65,12 @@ def params(rng, n_mid, e, H, m, att, mlp, util_reg, induction):
 
 
 def tf_gru(p, prefix):
-    kg, bg, kc, bc = (T(p[prefix + k]) for k in ("/gates/kernel", "/gates/bias", "/candidate/kernel", "/candidate/bias"))
+    """The TF GRUCell of dien.py, returning the new state."""
+    gates = dien.tf_gru(p, prefix)
 
     def cell(x, h):
-        v = torch.sigmoid(torch.cat([x, h], 1) @ kg + bg)
-        r, u = v.chunk(2, 1)
-        c = torch.tanh(torch.cat([x, r * h], 1) @ kc + bc)
-        new = u * h + (1 - u) * c
-        return new
+        u, c = gates(x, h)
+        return u * h + (1 - u) * c
     return cell
 
 
