@@ -21,10 +21,7 @@ final class ScalarElementwise {
                 for (int k = 0; k < in.length; k++) {
                     int w = in[k].width();
                     int sr = CpuSession.src(in[k], out.scope(), ints, rowMapOff, r);
-                    for (int t = 0; t < T; t++) {
-                        int s = inOffs[k] + (sr * T + t) * w, d = outOff + (r * T + t) * W + col;
-                        for (int j = 0; j < w; j++) f[d + j] = f[s + j];
-                    }
+                    for (int t = 0; t < T; t++) System.arraycopy(f, inOffs[k] + (sr * T + t) * w, f, outOff + (r * T + t) * W + col, w);
                     col += w;
                 }
             }

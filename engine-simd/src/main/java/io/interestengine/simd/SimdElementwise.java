@@ -11,34 +11,11 @@ import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
 
 /**
- * Concatenation (row pieces copied with {@link System#arraycopy}, which the JIT turns into vector moves) and
- * elementwise product and sum in vectors; user-scope inputs broadcast to candidate rows through the row map.
+ * Elementwise product and sum in vectors; user-scope inputs broadcast to candidate rows through the row map.
+ * Concatenation is the scalar backend's ({@link System#arraycopy}, which the JIT already turns into vector moves).
  */
 final class SimdElementwise {
     private SimdElementwise() {
-    }
-
-    static Step concat(Op.Concat op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
-        Value out = op.out();
-        Value[] in = op.in().toArray(new Value[0]);
-        int[] offs = inOffs.clone();
-        int T = out.length(), W = out.width();
-        return (users, cands) -> {
-            int rows = CpuSession.rows(out, users, cands);
-            for (int r = 0; r < rows; r++) {
-                int col = 0;
-                for (int k = 0; k < in.length; k++) {
-                    int w = in[k].width();
-                    int sr = CpuSession.src(in[k], out.scope(), ints, rowMapOff, r);
-                    if (T == 1) {
-                        System.arraycopy(f, offs[k] + sr * w, f, outOff + r * W + col, w);
-                    } else {
-                        for (int t = 0; t < T; t++) System.arraycopy(f, offs[k] + (sr * T + t) * w, f, outOff + (r * T + t) * W + col, w);
-                    }
-                    col += w;
-                }
-            }
-        };
     }
 
     static Step binary(Op.Binary op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {

@@ -28,11 +28,6 @@ final class SimdSession extends ScalarSession {
     }
 
     @Override
-    public Step concat(Op.Concat op, int[] inOffs, int outOff, int rowMapOff) {
-        return SimdElementwise.concat(op, f, i, inOffs, outOff, rowMapOff);
-    }
-
-    @Override
     public Step binary(Op.Binary op, int aOff, int bOff, int outOff, int rowMapOff) {
         return SimdElementwise.binary(op, f, i, aOff, bOff, outOff, rowMapOff);
     }
