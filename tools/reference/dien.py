@@ -181,13 +181,7 @@ def mouna99_export(p, form, out_dir, T_max, name):
     b.op("gru", "ext", **{"in": "hist"}, hidden=H, cell=cell("gru1"))
     b.op("dense", "query", **{"in": "item"}, weight=b.t("att.query.weight", p["f1/kernel"].T), bias=b.t("att.query.bias", p["f1/bias"]),
          activation={"type": "prelu", "alpha": b.t("att.query.alpha", p["prelu"])})
-    layers, i = [], 0
-    while "att%d/kernel" % i in p:
-        l = {"weight": b.t("att.%d.weight" % i, p["att%d/kernel" % i].T), "bias": b.t("att.%d.bias" % i, p["att%d/bias" % i])}
-        if "att%d/kernel" % (i + 1) in p:
-            l["activation"] = {"type": "sigmoid"}
-        layers.append(l)
-        i += 1
+    layers = b.att_layers(p)
     if form == "gru_att":
         b.op("gru", "ext2", **{"in": "ext"}, hidden=H, cell=cell("gru2"))
         b.op("attention", "interest", query="query", keys="ext2", normalization="softmax", layers=layers)

@@ -257,13 +257,7 @@ def export(p, out_dir, T_max, name, mask_flag, steps):
     b.op("mimn_read", "read_out", state="mimn_state", query="item")
     parts = ["item", "his_sum", "read_out"]
     if s["induction"]:
-        layers, i = [], 0
-        while "att%d/kernel" % i in p:
-            l = {"weight": b.t("att.%d.weight" % i, p["att%d/kernel" % i].T), "bias": b.t("att.%d.bias" % i, p["att%d/bias" % i])}
-            if "att%d/kernel" % (i + 1) in p:
-                l["activation"] = {"type": "sigmoid"}
-            layers.append(l)
-            i += 1
+        layers = b.att_layers(p)
         b.op("attention", "miu_att", query="item", keys="miu", normalization="softmax", mask=False, layers=layers)
         parts.append("miu_att")
     b.op("mul", "mem_item", **{"in": ["mean_memory", "item"]})

@@ -25,6 +25,17 @@ class Builder:
         self.t("emb." + name, array)
         self.tables[name] = {"tensor": "emb." + name, "rows": int(array.shape[0]), "dim": int(array.shape[1])}
 
+    def att_layers(self, p):
+        """The attention MLP `att0..attN` (TF kernels, transposed): sigmoid hidden layers, a linear score."""
+        layers, i = [], 0
+        while "att%d/kernel" % i in p:
+            l = {"weight": self.t("att.%d.weight" % i, p["att%d/kernel" % i].T), "bias": self.t("att.%d.bias" % i, p["att%d/bias" % i])}
+            if "att%d/kernel" % (i + 1) in p:
+                l["activation"] = {"type": "sigmoid"}
+            layers.append(l)
+            i += 1
+        return layers
+
     def op(self, kind, out, **keys):
         d = {"op": kind, "out": out}
         d.update(keys)

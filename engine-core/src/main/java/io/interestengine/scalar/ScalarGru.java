@@ -43,7 +43,7 @@ final class ScalarGru implements Step {
         Scope s = op.out().scope();
         int rows = CpuSession.rows(op.out(), users, cands);
         for (int r = 0; r < rows; r++) {
-            int user = s == Scope.CANDIDATE ? ints[rowMapOff + r] : r;
+            int user = CpuSession.userRow(op.out(), ints, rowMapOff, r);
             int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
             int attRow = op.attention() == null ? 0 : CpuSession.src(op.attention(), s, ints, rowMapOff, r);
             int len = op.in().masked() ? ints[lengthsOff + user] : T;
