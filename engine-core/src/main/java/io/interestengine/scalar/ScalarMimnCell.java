@@ -207,11 +207,21 @@ public final class ScalarMimnCell {
 
     /** The write head's capacity function: circular shift by softmax(s), then sharpen by γ. */
     private void shiftSharpen(float[] w, float[] p, int h) {
-        int sr = op.shiftRange(), ns = 2 * sr + 1;
+        shiftSharpen(op, w, 0, p, h, sFull, sharpened);
+    }
+
+    /**
+     * The capacity function on the {@code m} weights at {@code w[wo]}, with the write head's parameters at
+     * {@code p[h]}; {@code sFull} and {@code sharpened} are scratch of m floats. Shared with the SIMD backend,
+     * whose per-user slot loops are too short to vectorise.
+     */
+    public static void shiftSharpen(Op.Mimn op, float[] w, int wo, float[] p, int h, float[] sFull, float[] sharpened) {
+        int m = op.layout().slots(), D = op.layout().memoryDim();
+        int sr = op.shiftRange(), ns = 2 * sr + 1, per = MimnLayout.perHead(D, sr);
         float mx = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < ns; i++) mx = Math.max(mx, p[h + D + 2 + i]);
         float z = 0f;
-        Arrays.fill(sFull, 0f);
+        Arrays.fill(sFull, 0, m, 0f);
         for (int i = 0; i < ns; i++) z += (float) Math.exp(p[h + D + 2 + i] - mx);
         // s_full = [s_0 .. s_sr, 0 ..., s_{sr+1} .. s_{2sr}]
         for (int i = 0; i <= sr; i++) sFull[i] = (float) Math.exp(p[h + D + 2 + i] - mx) / z;
@@ -220,14 +230,15 @@ public final class ScalarMimnCell {
         float tot = 0f;
         for (int i = 0; i < m; i++) {
             float acc = 0f;
-            for (int j = 0; j < m; j++) acc += w[j] * sFull[Math.floorMod(i - j, m)];
+            for (int j = 0; j < m; j++) acc += w[wo + j] * sFull[Math.floorMod(i - j, m)];
             sharpened[i] = (float) Math.pow(acc, gamma);
         }
         for (int i = 0; i < m; i++) tot += sharpened[i];
-        for (int i = 0; i < m; i++) w[i] = sharpened[i] / tot;
+        for (int i = 0; i < m; i++) w[wo + i] = sharpened[i] / tot;
     }
 
-    private static float softplus(float x) {
+    /** {@code log(1 + e^x)}, stable for large |x|. */
+    public static float softplus(float x) {
         return (float) (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
     }
 }

@@ -49,6 +49,14 @@ final class Gemm {
             return this;
         }
 
+        /** Adds {@code cin[off + m·ld + col]} to row m of C (set after {@link #weights}, which clears it). */
+        Call addend(float[] cin, int off, int ld) {
+            this.cin = cin;
+            this.cinOff = off;
+            this.ldcin = ld;
+            return this;
+        }
+
         /** {@code ldc} must be at least {@code npad} and a multiple of the vector length. */
         Call c(float[] c, int off, int ldc) {
             this.c = c;

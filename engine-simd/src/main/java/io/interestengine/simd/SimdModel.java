@@ -14,12 +14,13 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * A model's weights in the SIMD kernels' layouts, prepared once at load and shared read-only by every
  * session: each dense layer packed for the GEMM, each attention unit's first layer split into its query,
- * key and product blocks, each GRU's gates split into input and state sides. Owns the worker pool of intra-request parallelism when that is enabled.
+ * key and product blocks, each GRU's gates split into input and state sides, each MIMN memory's layers packed. Owns the worker pool of intra-request parallelism when that is enabled.
  */
 final class SimdModel implements DeviceModel {
     private final Map<Layer, Packed> dense = new IdentityHashMap<>();
     private final Map<Op.Attention, SplitAttention> attention = new IdentityHashMap<>();
     private final Map<Op.Gru, GruWeights> gru = new IdentityHashMap<>();
+    private final Map<Op.Mimn, MimnWeights> mimn = new IdentityHashMap<>();
     private final int threads;
     private final ForkJoinPool pool;
 
@@ -30,6 +31,7 @@ final class SimdModel implements DeviceModel {
             if (op instanceof Op.Dense d) dense.put(d.layer(), Packed.of(d.layer()));
             if (op instanceof Op.Attention a) attention.put(a, new SplitAttention(a));
             if (op instanceof Op.Gru r) gru.put(r, new GruWeights(r.cell()));
+            if (op instanceof Op.Mimn mm) mimn.put(mm, new MimnWeights(mm));
         }
         this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
     }
@@ -44,6 +46,10 @@ final class SimdModel implements DeviceModel {
 
     GruWeights gru(Op.Gru op) {
         return gru.get(op);
+    }
+
+    MimnWeights mimn(Op.Mimn op) {
+        return mimn.get(op);
     }
 
     @Override

@@ -8,9 +8,9 @@ import io.interestengine.spi.Step;
 
 /**
  * One session's workspace bound to the Vector API kernels, one class per op family. Ops without a SIMD
- * kernel here keep the scalar implementation inherited from {@link ScalarSession}: MIMN's memory network and
- * read (mimn, mimn_read) and the output's few floats per candidate; so a new op of the core runs on this
- * backend before it is vectorised.
+ * kernel here keep the scalar implementation inherited from {@link ScalarSession}: concat (row-piece copies
+ * in both) and the output's one or two floats per candidate; so a new op of the core runs on this backend
+ * before it is vectorised.
  */
 final class SimdSession extends ScalarSession {
     private final SimdModel model;
@@ -52,5 +52,15 @@ final class SimdSession extends ScalarSession {
     public Step attention(Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff, int rowMapOff) {
         return new SimdAttention(graph, op, model.attention(op), f, i, queryOff, keysOff, outOff, lengthsOff, rowMapOff,
                 layout.maxUsers(), layout.maxCandidates(), par);
+    }
+
+    @Override
+    public Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+        return new SimdMimn(graph, op, model.mimn(op), f, i, inOff, stateOff, meanOff, inductionOff, lengthsOff, par);
+    }
+
+    @Override
+    public Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
+        return new SimdMimn.Read(op, model.mimn(op.mimn()), f, i, stateOff, queryOff, outOff, rowMapOff, par);
     }
 }

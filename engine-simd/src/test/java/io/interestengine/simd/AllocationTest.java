@@ -1,6 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.BatchRequest;
+import io.interestengine.GoldenCases;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
@@ -17,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * After warm-up, scoring allocates nothing: bytes allocated by this thread across many score calls, read
- * from the JVM's per-thread allocation counter, for ranking and batch requests on both CPU backends.
+ * from the JVM's per-thread allocation counter, for ranking and batch requests on both CPU backends, on DIN
+ * and on DIEN and MIMN golden models (every op family: attention, GRU/AUGRU, the MIMN memory and read).
  */
 class AllocationTest {
     @TempDir
@@ -26,12 +28,32 @@ class AllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {"simd", "scalar"})
     void scoreAllocatesNothingAfterWarmUp(String backend) {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(), "per-thread allocation counter unavailable");
         Path dir = TestModels.write(tmp.resolve("din_" + backend), TestModels.small(true), 5);
-        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
-            RankingRequest rq = TestModels.ranking(m, 9, 50, 1);
-            BatchRequest bq = TestModels.batch(m, 32, 2);
+        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
+            assertNoAllocation(m, TestModels.ranking(m, 9, 50, 1), TestModels.batch(m, 32, 2), backend + " din");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dien_torch_augru", "dien_mouna99_augru", "mimn_miu_reg_mask", "mimn_miu_reg_events"})
+    void sequenceModelsAllocateNothingAfterWarmUp(String golden) {
+        Path dir = GoldenCases.goldenDir().resolve(golden);
+        for (String backend : new String[]{"simd", "scalar"}) {
+            try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
+                int T = m.graph().historyLength();
+                // the batch crosses a block of the SIMD MIMN kernel (32 users)
+                assertNoAllocation(m, TestModels.anyRanking(m, T - 1, 50, 1), TestModels.anyBatch(m, 40, 2), backend + " " + golden);
+            }
+        }
+    }
+
+    private static void assertNoAllocation(Model m, RankingRequest rq, BatchRequest bq, String what) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int hw = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        Assumptions.assumeTrue(Vec.bits() <= hw, Vec.bits() + "-bit vectors exceed this CPU's " + hw
+                + " bits: the Vector API's Java fallback runs them, boxing every vector");
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(), "per-thread allocation counter unavailable");
+        try (Session s = m.newSession()) {
             float[] out = new float[200];
             // Warm-up until C2 has compiled the score path (escape analysis removes iterator objects and boxed
             // vectors): on a loaded machine compilation can lag, so measure after each round of warm-up and
@@ -51,8 +73,8 @@ class AllocationTest {
                 batch = mx.getCurrentThreadAllocatedBytes() - before;
             }
             // The counter is exact per thread; a single allocation per call would show as ≥ 16·calls bytes.
-            assertEquals(0, ranking / calls, backend + ": ranking request allocates " + ranking + " bytes over " + calls + " calls");
-            assertEquals(0, batch / calls, backend + ": batch request allocates " + batch + " bytes over " + calls + " calls");
+            assertEquals(0, ranking / calls, what + ": ranking request allocates " + ranking + " bytes over " + calls + " calls");
+            assertEquals(0, batch / calls, what + ": batch request allocates " + batch + " bytes over " + calls + " calls");
         }
     }
 }

@@ -4,6 +4,7 @@ import io.interestengine.format.Tensor;
 import io.interestengine.graph.Activation;
 import io.interestengine.graph.Field;
 import io.interestengine.graph.Layer;
+import io.interestengine.graph.MimnLayout;
 import io.interestengine.graph.Op;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Table;
@@ -299,6 +300,79 @@ class KernelTest {
                 a.assertClose("elementwise/concat w=" + w, Arenas.exact());
             }
         }
+    }
+
+    @Test
+    void mimnMatchesScalarEveryVariant() {
+        Random r = new Random(11);
+        // E, H, m, D, shift range, O: memory widths below, at and across 4, 8 and 16 lanes (1, 7, 16, 17, 32)
+        int[][] dims = {{1, 1, 1, 1, 0, 1}, {3, 5, 3, 7, 1, 3}, {13, 17, 5, 17, 2, 13}, {8, 9, 6, 16, 1, 5}, {32, 32, 4, 32, 1, 32}};
+        int variant = 0;
+        for (int[] d : dims) {
+            for (int v = 0; v < 8; v++, variant++) {
+                boolean util = (v & 1) == 0 && d[2] >= 2 * d[4] + 1, padded = (v & 2) == 0, miu = (v & 4) == 0;
+                boolean mask = variant % 3 != 0, tf = variant % 2 == 0, left = variant % 5 == 1, ranking = v % 3 == 1;
+                mimn(d[0], d[1], d[2], d[3], d[4], d[5], util, mask, padded, miu, tf, left, ranking, false, r.nextLong());
+            }
+        }
+        // Identical slots (keys and initial memory) without util_reg: every read weight ties exactly at every
+        // step, and the Memory Induction Unit must take the lowest slot, as tf.nn.top_k does. (With util_reg the
+        // shift's sums run in a different order per slot, so the slots drift apart by ulps: near-ties, which
+        // two correct implementations may break differently.)
+        mimn(8, 9, 6, 16, 1, 5, false, true, true, true, true, false, false, true, r.nextLong());
+        mimn(8, 9, 6, 16, 1, 5, false, false, false, true, false, true, true, true, r.nextLong());
+    }
+
+    private void mimn(int E, int H, int m, int D, int shift, int O, boolean util, boolean mask, boolean padded, boolean miu,
+                      boolean tf, boolean left, boolean ranking, boolean tied, long seed) {
+        Random r = new Random(seed);
+        int T = 1 + r.nextInt(20);
+        MimnLayout lay = new MimnLayout(E, H, m, D, O, miu);
+        int P = 2 * MimnLayout.perHead(D, shift) + 2 * D, pin = H + (util ? m : 0);
+        Value x = Value.sequence("x", Scope.USER, T, E, true), state = Value.vector("state", Scope.USER, lay.size());
+        Value mean = Value.vector("mean", Scope.USER, D), ind = miu ? Value.sequence("miu", Scope.USER, m, D, false) : null;
+        Op.Mimn op = new Op.Mimn(state, x, mean, ind, lay, util, mask, padded, 20f, 2f, 400f, shift, gruWeights(tf, E + D, H, r),
+                gauss(P * pin, 1 / Math.sqrt(pin), r), gauss(P, 0.5, r), gauss(O * (H + D), 1 / Math.sqrt(H + D), r), gauss(O, 0.5, r),
+                tanh(gauss(D, 1, r)), slots(m, D, tied, r), slots(m, D, tied, r), miu ? gruWeights(!tf, E + D, D, r) : null);
+        Value q = Value.vector("q", Scope.CANDIDATE, E);
+        Op.MimnRead read = new Op.MimnRead(Value.vector("read", Scope.CANDIDATE, O), state, q, op);
+        // Batch: 37 users, more than one block of SimdMimn.BLOCK, one read row each; ranking: one user read by 45 candidates.
+        int users = ranking ? 1 : SimdMimn.BLOCK + 5, rows = ranking ? 45 : users;
+        int xOff = 2, sOff = xOff + users * T * E, mOff = sOff + users * lay.size(), iOff = mOff + users * D;
+        int qOff = iOff + users * m * D, oOff = qOff + rows * E, end = oOff + rows * O + 3;
+        try (Arenas a = new Arenas(T, left, end, users + rows, users, rows, seed, 1, op, read)) {
+            int[] lens = new int[users], map = new int[rows];
+            for (int u = 0; u < users; u++) lens[u] = switch (u % 4) { case 0 -> T; case 1 -> 0; default -> r.nextInt(T + 1); };
+            if (ranking) lens[0] = 1 + r.nextInt(T);
+            for (int c = 0; c < rows; c++) map[c] = ranking ? 0 : c;
+            a.ints(0, lens);
+            a.ints(users, map);
+            int miuOff = miu ? iOff : -1;
+            a.scalar.mimn(op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
+            a.simd.mimn(op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
+            a.scalar.mimnRead(read, sOff, qOff, oOff, users).run(users, rows);
+            a.simd.mimnRead(read, sOff, qOff, oOff, users).run(users, rows);
+            // Per step: dot products of up to E+D+H = 96 terms and cosines over D in another order (~1e-6
+            // relative), vector exp/tanh (a few ulps), carried through up to 20 steps of a state that the GRUs
+            // contract and the erase/add write mixes; the worst seen is ~1.2e-5 relative. 5e-5 relative plus
+            // 5e-6 absolute; a wrong head offset, gate block, slot or reset changes states and reads by O(0.1),
+            // and scaling one cosine sum by 1.0002 already exceeds it.
+            a.assertClose("mimn E=" + E + " H=" + H + " m=" + m + " D=" + D + " shift=" + shift + " T=" + T + (util ? " util_reg" : "")
+                    + (mask ? " mask_flag" : "") + (padded ? " padded" : " events") + (miu ? " miu" : "") + (tf ? " tf" : " torch")
+                    + (left ? " left" : "") + (ranking ? " ranking" : " batch") + (tied ? " tied slots" : ""), Arenas.rel(5e-5, 5e-6));
+        }
+    }
+
+    /** tanh of Gaussian [m, D] rows (as the loader applies tanh to init_memory and key_memory); with {@code tied} all rows equal. */
+    private static float[] slots(int m, int D, boolean tied, Random r) {
+        float[] v = tanh(gauss(m * D, 1, r));
+        if (tied) for (int j = 1; j < m; j++) System.arraycopy(v, 0, v, j * D, D);
+        return v;
+    }
+
+    static float[] tanh(float[] v) {
+        for (int k = 0; k < v.length; k++) v[k] = (float) Math.tanh(v[k]);
+        return v;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.Model;
+import io.interestengine.graph.Field;
 import io.interestengine.RankingRequest;
 import io.interestengine.BatchRequest;
 import io.interestengine.TinyModel;
@@ -163,5 +164,57 @@ final class TestModels {
                     .candidate(s, "mid", r.nextInt(rows)).candidate(s, "cat", r.nextInt(50));
         }
         return q;
+    }
+
+    /** A ranking request for any model: random ids (and Gaussian dense values) in every sent field, a history of {@code len}. */
+    static RankingRequest anyRanking(Model m, int len, int n, long seed) {
+        Random r = new Random(seed);
+        RankingRequest q = m.newRankingRequest();
+        for (Field f : m.graph().fields()) {
+            if (f.isDerived()) continue;
+            switch (f.group()) {
+                case USER -> {
+                    if (f.isDense()) q.userDense(f.name(), KernelTest.vec(f.denseWidth(), r));
+                    else q.user(f.name(), r.nextInt(f.table().rows()));
+                }
+                case HISTORY -> q.history(f.name(), ids(len, f, r), len);
+                case CANDIDATE -> {
+                    if (f.isDense()) q.candidateDense(f.name(), KernelTest.vec(n * f.denseWidth(), r), n);
+                    else q.candidates(f.name(), ids(n, f, r), n);
+                }
+            }
+        }
+        return q;
+    }
+
+    /** {@code b} independent samples for any model, history lengths 0, T and uniform in between. */
+    static BatchRequest anyBatch(Model m, int b, long seed) {
+        Random r = new Random(seed);
+        int T = m.graph().historyLength();
+        BatchRequest q = m.newBatchRequest().reset(b);
+        for (int s = 0; s < b; s++) {
+            int len = s % 7 == 0 ? 0 : s % 7 == 1 ? T : r.nextInt(T + 1);
+            for (Field f : m.graph().fields()) {
+                if (f.isDerived()) continue;
+                switch (f.group()) {
+                    case USER -> {
+                        if (f.isDense()) q.userDense(s, f.name(), KernelTest.vec(f.denseWidth(), r));
+                        else q.user(s, f.name(), r.nextInt(f.table().rows()));
+                    }
+                    case HISTORY -> q.history(s, f.name(), ids(len, f, r), len);
+                    case CANDIDATE -> {
+                        if (f.isDense()) q.candidateDense(s, f.name(), KernelTest.vec(f.denseWidth(), r));
+                        else q.candidate(s, f.name(), r.nextInt(f.table().rows()));
+                    }
+                }
+            }
+        }
+        return q;
+    }
+
+    private static int[] ids(int n, Field f, Random r) {
+        int[] v = new int[n];
+        for (int k = 0; k < n; k++) v[k] = r.nextInt(f.table().rows());
+        return v;
     }
 }
