@@ -26,6 +26,21 @@ public final class StandardModels {
     private StandardModels() {
     }
 
+    /**
+     * A model by benchmark name: {@code base} and {@code din} written under {@code dir} with random weights,
+     * {@code dien} and {@code mimn} the bundled example models (standard sizes, trained) from {@code models/},
+     * or the directory named by {@code -Dinterestengine.models}.
+     */
+    public static Path model(Path dir, String name, long seed) {
+        if (name.equals("base") || name.equals("din")) return write(dir, name, seed);
+        Path p = Path.of(System.getProperty("interestengine.models", "models")).resolve(name);
+        if (!Files.exists(p.resolve("model.json"))) {
+            throw new IllegalArgumentException("benchmark model '" + name + "': no " + p.toAbsolutePath().resolve("model.json")
+                    + " (run from the repository root, or set -Dinterestengine.models=DIR)");
+        }
+        return p;
+    }
+
     /** Writes {@code base} or {@code din} under {@code dir}/{@code name} and returns that directory. */
     public static Path write(Path dir, String name, long seed) {
         boolean din = switch (name) {

@@ -2,6 +2,7 @@ package io.interestengine.bench;
 
 import io.interestengine.BatchRequest;
 import io.interestengine.Model;
+import io.interestengine.graph.Field;
 import io.interestengine.RankingRequest;
 
 import java.util.SplittableRandom;
@@ -17,20 +18,38 @@ public final class Workloads {
     private Workloads() {
     }
 
+    /** One user with a full history of T events and {@code n} candidates; ids uniform over each field's table. */
     public static RankingRequest ranking(Model m, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int T = m.graph().historyLength();
-        int[] hm = new int[T], hc = new int[T], cm = new int[n], cc = new int[n];
-        for (int k = 0; k < T; k++) {
-            hm[k] = r.nextInt(StandardModels.ITEMS);
-            hc[k] = r.nextInt(StandardModels.CATS);
+        RankingRequest q = m.newRankingRequest();
+        for (Field f : m.graph().fields()) {
+            if (f.isDerived()) continue;
+            switch (f.group()) {
+                case USER -> {
+                    if (f.isDense()) q.userDense(f.name(), gauss(f.denseWidth(), r));
+                    else q.user(f.name(), r.nextInt(f.table().rows()));
+                }
+                case HISTORY -> q.history(f.name(), ids(T, f, r), T);
+                case CANDIDATE -> {
+                    if (f.isDense()) q.candidateDense(f.name(), gauss(n * f.denseWidth(), r), n);
+                    else q.candidates(f.name(), ids(n, f, r), n);
+                }
+            }
         }
-        for (int k = 0; k < n; k++) {
-            cm[k] = r.nextInt(StandardModels.ITEMS);
-            cc[k] = r.nextInt(StandardModels.CATS);
-        }
-        return m.newRankingRequest().user("uid", r.nextInt(StandardModels.USERS)).history("hist_mid", hm, T).history("hist_cat", hc, T)
-                .candidates("mid", cm, n).candidates("cat", cc, n);
+        return q;
+    }
+
+    private static int[] ids(int n, Field f, SplittableRandom r) {
+        int[] v = new int[n];
+        for (int k = 0; k < n; k++) v[k] = r.nextInt(f.table().rows());
+        return v;
+    }
+
+    private static float[] gauss(int n, SplittableRandom r) {
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) v[k] = (float) r.nextGaussian();
+        return v;
     }
 
     /** History length of sample {@code s} of a batch made with {@code seed}. */
@@ -41,19 +60,27 @@ public final class Workloads {
         return len;
     }
 
+    /** {@code b} independent samples, history lengths uniform in [1, T] ({@link #batchLengths}). */
     public static BatchRequest batch(Model m, int b, long seed) {
         int T = m.graph().historyLength();
         int[] lens = batchLengths(b, T, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
-            int[] hm = new int[lens[s]], hc = new int[lens[s]];
-            for (int k = 0; k < lens[s]; k++) {
-                hm[k] = r.nextInt(StandardModels.ITEMS);
-                hc[k] = r.nextInt(StandardModels.CATS);
+            for (Field f : m.graph().fields()) {
+                if (f.isDerived()) continue;
+                switch (f.group()) {
+                    case USER -> {
+                        if (f.isDense()) q.userDense(s, f.name(), gauss(f.denseWidth(), r));
+                        else q.user(s, f.name(), r.nextInt(f.table().rows()));
+                    }
+                    case HISTORY -> q.history(s, f.name(), ids(lens[s], f, r), lens[s]);
+                    case CANDIDATE -> {
+                        if (f.isDense()) q.candidateDense(s, f.name(), gauss(f.denseWidth(), r));
+                        else q.candidate(s, f.name(), r.nextInt(f.table().rows()));
+                    }
+                }
             }
-            q.user(s, "uid", r.nextInt(StandardModels.USERS)).history(s, "hist_mid", hm, lens[s]).history(s, "hist_cat", hc, lens[s])
-                    .candidate(s, "mid", r.nextInt(StandardModels.ITEMS)).candidate(s, "cat", r.nextInt(StandardModels.CATS));
         }
         return q;
     }

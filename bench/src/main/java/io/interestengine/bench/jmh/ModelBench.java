@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code Session.score} call of a standard model on the standard workloads (DESIGN.md): a ranking request
- * (one user, T = 100, N = 200) and a batch of B = 200 independent samples, scalar against SIMD, one thread.
+ * (one user, a full history of T events, N = 200 candidates) and a batch of B = 200 independent samples,
+ * scalar against SIMD, one thread. Base and DIN are the random standard models (T = 100); DIEN (T = 100) and
+ * MIMN (T = 50) are the bundled example models, so run from the repository root.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ModelBench {
-    @Param({"base", "din"})
+    @Param({"base", "din", "dien", "mimn"})
     public String model;
     @Param({"scalar", "simd"})
     public String backend;
@@ -57,7 +59,7 @@ public class ModelBench {
     @Setup(Level.Trial)
     public void setup() throws IOException {
         dir = Files.createTempDirectory("ie-bench");
-        m = Model.load(StandardModels.write(dir, model, 42), LoadOptions.defaults().withBackend(backend).withIntraRequestThreads(threads));
+        m = Model.load(StandardModels.model(dir, model, 42), LoadOptions.defaults().withBackend(backend).withIntraRequestThreads(threads));
         s = m.newSession();
         if (workload.equals("ranking")) rq = Workloads.ranking(m, Workloads.N, 7);
         else bq = Workloads.batch(m, Workloads.B, 7);

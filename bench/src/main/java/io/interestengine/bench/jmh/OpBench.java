@@ -33,9 +33,12 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each op of the standard DIN alone, bound through the backend SPI on a workspace of its own, on the ranking
- * workload (one user, N = 200 candidates, T = 100) and the batch workload (B = 200 samples, lengths in
- * [1, T]): embedding gather of a history, masked sum pooling, the MLP's first two dense layers, attention.
+ * Each op alone, bound through the backend SPI on a workspace of its own, on the ranking workload (one user,
+ * N = 200 candidates, a full history) and the batch workload (B = 200 samples, lengths in [1, T]): from the
+ * standard DIN (T = 100) the embedding gather of a history, masked sum pooling, the MLP's first two dense
+ * layers and attention; from the bundled DIEN (T = 100) the interest extractor GRU and the AUGRU; from the
+ * bundled MIMN (T = 50) the memory network over the history and the read for each candidate. The inputs are
+ * Gaussian (attention weights uniform in [0, 1]); a MIMN read's state input is then an arbitrary finite state.
  * {@link #flops} gives the floating-point work each performs, for GFLOP/s against {@link FmaPeak}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class OpBench {
-    @Param({"embedding", "pool", "fc1", "fc2", "attention"})
+    @Param({"embedding", "pool", "fc1", "fc2", "attention", "gru", "augru", "mimn", "mimn_read"})
     public String op;
     @Param({"scalar", "simd"})
     public String backend;
@@ -65,14 +68,27 @@ public class OpBench {
             case "embedding" -> "h_mid";
             case "pool" -> "his_sum";
             case "fc1", "fc2", "attention" -> op.equals("attention") ? "att" : op;
+            case "gru" -> "ext";
+            case "augru" -> "interest";
+            case "mimn" -> "mimn_state";
+            case "mimn_read" -> "read_out";
             default -> throw new IllegalArgumentException("op " + op);
+        };
+    }
+
+    /** The model each op is taken from: DIEN's interest extractor GRU and AUGRU, MIMN's memory and read. */
+    static String modelOf(String op) {
+        return switch (op) {
+            case "gru", "augru" -> "dien";
+            case "mimn", "mimn_read" -> "mimn";
+            default -> "din";
         };
     }
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
         dir = Files.createTempDirectory("ie-opbench");
-        model = Model.load(StandardModels.write(dir, "din", 42), LoadOptions.defaults().withBackend("scalar"));
+        model = Model.load(StandardModels.model(dir, modelOf(op), 42), LoadOptions.defaults().withBackend("scalar"));
         ModelGraph g = model.graph();
         Op target = g.ops().stream().filter(o -> o.out().name().equals(outName(op))).findFirst().orElseThrow();
         boolean ranking = workload.equals("ranking");
@@ -87,7 +103,11 @@ public class OpBench {
             off += capacity(target.inputs().get(k));
         }
         int outOff = off;
-        off += capacity(target.out());
+        int[] outs = new int[target.outputs().size()];
+        for (int k = 0; k < outs.length; k++) {
+            outs[k] = off;
+            off += capacity(target.outputs().get(k));
+        }
         int idsOff = 0, lengthsOff = users * T, rowMapOff = lengthsOff + users, ints = rowMapOff + cands;
         PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands);
         Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
@@ -97,6 +117,10 @@ public class OpBench {
         SplittableRandom r = new SplittableRandom(5);
         float[] f = ds.stagingFloats();
         for (int k = 0; k < off; k++) f[k] = (float) (r.nextGaussian() * 0.5);
+        // attention weights (AUGRU's second input) in [0, 1], as softmax outputs are
+        if (target instanceof Op.Gru gr && gr.attention() != null) {
+            for (int k = inOff[1]; k < inOff[1] + capacity(gr.attention()); k++) f[k] = (float) r.nextDouble();
+        }
         int[] in = ds.stagingInts();
         int[] lens = ranking ? new int[]{T} : Workloads.batchLengths(users, T, 7);
         for (int k = 0; k < users * T; k++) in[idsOff + k] = r.nextInt(StandardModels.ITEMS);
@@ -108,6 +132,9 @@ public class OpBench {
             case Op.Pool p -> ds.pool(p, inOff[0], outOff, lengthsOff);
             case Op.Dense d -> ds.dense(d, inOff[0], outOff);
             case Op.Attention a -> ds.attention(a, inOff[0], inOff[1], outOff, lengthsOff, rowMapOff);
+            case Op.Gru gr -> ds.gru(gr, inOff[0], gr.attention() == null ? -1 : inOff[1], outOff, lengthsOff, rowMapOff);
+            case Op.Mimn mm -> ds.mimn(mm, inOff[0], outs[0], outs[1], outs.length > 2 ? outs[2] : -1, lengthsOff);
+            case Op.MimnRead mr -> ds.mimnRead(mr, inOff[0], inOff[1], outOff, rowMapOff);
             default -> throw new IllegalStateException("op " + op + " is not benchmarked");
         };
     }

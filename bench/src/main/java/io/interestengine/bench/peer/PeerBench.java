@@ -51,6 +51,15 @@ public final class PeerBench {
         try (Stream<Path> s = Files.list(models)) {
             dirs = s.filter(d -> Files.exists(d.resolve("model.json")) && Files.exists(d.resolve("model.onnx"))).sorted().toList();
         }
+        if (a.containsKey("only")) {
+            List<String> only = Arrays.asList(a.get("only").split(","));
+            for (String o : only) {
+                if (dirs.stream().noneMatch(d -> d.getFileName().toString().equals(o))) {
+                    throw new IllegalArgumentException("--only " + o + ": no model directory of that name with a model.onnx under " + models);
+                }
+            }
+            dirs = dirs.stream().filter(d -> only.contains(d.getFileName().toString())).toList();
+        }
         if (dirs.isEmpty()) {
             System.err.println("no model with a model.onnx under " + models.toAbsolutePath()
                     + " (make them with: /usr/bin/python3 tools/reference/export_onnx.py models/*)");
@@ -97,7 +106,7 @@ public final class PeerBench {
         }
         report.print(System.out);
         Files.createDirectories(outDir);
-        String date = LocalDate.now().toString();
+        String date = LocalDate.now().toString() + (a.containsKey("tag") ? "-" + a.get("tag") : "");
         for (String wl : List.of("ranking", "batch")) {
             Path p = outDir.resolve(date + "-" + wl + (quick ? "-quick" : "") + ".json");
             Files.writeString(p, report.json(wl));
@@ -137,12 +146,27 @@ public final class PeerBench {
         return Arrays.copyOf(ns, k);
     }
 
+    static final String USAGE = """
+            usage: ./engine bench [--quick] [--only NAME,...] [--threads K] [--n 200] [--batch 256]
+                                  [--backends scalar,simd,cuda] [--models models] [--out bench/results] [--inputs DIR] [--tag NAME]
+              Times every models/* with a model.onnx in the engine and in ONNX Runtime (CPU) on the ranking request
+              (one user, T events, N candidates) and a batch of independent samples; each runtime is checked
+              against the scalar backend first. --only keeps the named model directories (e.g. --only din,mimn).
+              Writes OUT/<date>[-NAME]-{ranking,batch}.json and OUT/<date>[-NAME]-peer.svg.
+            """;
+    private static final java.util.Set<String> KEYS = java.util.Set.of("quick", "only", "threads", "n", "batch", "backends", "models", "out", "inputs", "tag");
+
     private static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int k = 0; k < argv.length; k++) {
             String s = argv[k];
-            if (!s.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + s + "'");
+            if (s.equals("--help") || s.equals("-h")) {
+                System.out.print(USAGE);
+                System.exit(0);
+            }
+            if (!s.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + s + "'\n" + USAGE);
             String key = s.substring(2);
+            if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
             if (key.equals("quick")) m.put(key, "true");
             else if (k + 1 < argv.length) m.put(key, argv[++k]);
             else throw new IllegalArgumentException("--" + key + " needs a value");
