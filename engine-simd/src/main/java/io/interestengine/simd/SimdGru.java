@@ -16,14 +16,20 @@ import static io.interestengine.simd.Vec.S;
 
 /**
  * The GRU op family (plain GRU and DIEN's AUGRU both forms, AGRU, AIGRU; TF and PyTorch cells) with fused
- * gates. The input side of every gate, {@code W_x·x_t}, does not depend on the state: one GEMM covers all
- * real positions of a row before the recurrence. Each step is then one state-side matrix-vector product (two
- * for the TF cell, whose candidate reads {@code r⊙h}) and one vector pass that forms the gates, the candidate
- * and the new state. AIGRU's input scaling is applied after the product ({@code W·(a·x) = a·(W·x)}). Every
- * attention form is one keep fraction {@code k = p·g + q} with per-step scalars, so the pass has no branch:
- * {@code h' = k⊙h + (1−k)⊙c}. Checks and messages for non-finite values are the scalar backend's.
+ * gates, advancing blocks of rows in lockstep: at each step the state-side products of all the block's rows
+ * are one GEMM ({@code [rows, H]·[H, 3H]}) instead of one matrix-vector product per row, so the weights are
+ * read once per step for the block. Rows are taken in order of decreasing history length (a counting sort),
+ * so the rows still running at step k are a prefix of their block. The input side {@code W_x·x_t} does not
+ * depend on the state: over a user-scope history shared by all candidates of a ranking request (DIEN's
+ * AUGRU) it is computed once per position for the request, otherwise as one GEMM over the block's rows at
+ * each step. AIGRU's input scaling is applied after the product ({@code W·(a·x) = a·(W·x)}). Every
+ * attention form is one keep fraction {@code k = p·g + q} with per-row scalars, so the pass has no branch:
+ * {@code h' = k⊙h + (1−k)⊙c}. Each row's arithmetic is the same whichever rows share its block. Checks and
+ * messages for non-finite values are the scalar backend's.
  */
 final class SimdGru implements Step {
+    /** Rows advanced together. */
+    static final int BLOCK = 32;
     private final ModelGraph g;
     private final Op.Gru op;
     private final GruWeights w;
@@ -31,12 +37,19 @@ final class SimdGru implements Step {
     private final int[] ints;
     private final int inOff, attOff, outOff, lengthsOff, rowMapOff;
     private final int T, W, H, hp;
-    /** Input-side gate pre-activations of one row's real positions, {@code [T][3·hp]}. */
-    private final float[] gx;
-    private final float[] h, hs, gu, rh, gc;
+    /** Input-side pre-activations: of the shared history {@code [T][3·hp]}, or of the block's rows at one step. */
+    private final float[] gxShared, gx;
+    /** The block's input rows at one step, states, state-side pre-activations, update gates, r⊙h, candidate products. */
+    private final float[] x, h, hs, gu, rh, gc;
+    /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
+    private final float[] p, q, scale;
+    private final int[] gxOff;
+    /** Rows by decreasing length; per row its length and first position; counting-sort buckets. */
+    private final int[] order, len, first, bucket;
     private final Gemm.Call call = new Gemm.Call();
 
-    SimdGru(ModelGraph g, Op.Gru op, GruWeights w, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
+    SimdGru(ModelGraph g, Op.Gru op, GruWeights w, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff,
+            int maxRows) {
         this.g = g;
         this.op = op;
         this.w = w;
@@ -51,97 +64,158 @@ final class SimdGru implements Step {
         W = op.in().width();
         H = w.h;
         hp = w.hpad;
-        gx = new float[T * 3 * hp];
-        h = new float[hp];
-        hs = new float[3 * hp];
-        gu = new float[hp];
-        rh = new float[hp];
-        gc = new float[hp];
+        gxShared = new float[T * 3 * hp];
+        gx = new float[BLOCK * 3 * hp];
+        x = new float[BLOCK * W];
+        h = new float[BLOCK * hp];
+        hs = new float[BLOCK * 3 * hp];
+        gu = new float[BLOCK * hp];
+        rh = new float[BLOCK * hp];
+        gc = new float[BLOCK * hp];
+        p = new float[BLOCK];
+        q = new float[BLOCK];
+        scale = new float[BLOCK];
+        gxOff = new int[BLOCK];
+        order = new int[maxRows];
+        len = new int[maxRows];
+        first = new int[maxRows];
+        bucket = new int[T + 2];
     }
 
     @Override
     public void run(int users, int cands) {
         Scope s = op.out().scope();
         int rows = CpuSession.rows(op.out(), users, cands);
+        java.util.Arrays.fill(bucket, 0);
         for (int r = 0; r < rows; r++) {
             int user = CpuSession.userRow(op.out(), ints, rowMapOff, r);
-            int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
-            int attRow = op.attention() == null ? 0 : CpuSession.src(op.attention(), s, ints, rowMapOff, r);
-            int len = op.in().masked() ? ints[lengthsOff + user] : T;
-            int t0 = op.in().masked() ? CpuSession.first(g, len) : 0;
-            Arrays.fill(h, 0f);
-            if (op.returnSequence()) Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
-            if (len > 0) call.weights(w.x).a(f, inOff + (inRow * T + t0) * W, W, len).c(gx, 0, 3 * hp).run();
-            for (int t = t0; t < t0 + len; t++) {
+            len[r] = op.in().masked() ? ints[lengthsOff + user] : T;
+            first[r] = op.in().masked() ? CpuSession.first(g, len[r]) : 0;
+            bucket[T - len[r] + 1]++;
+        }
+        // counting sort by decreasing length: bucket[T − len] becomes the first slot of that length
+        for (int k = 1; k < bucket.length; k++) bucket[k] += bucket[k - 1];
+        for (int r = 0; r < rows; r++) order[bucket[T - len[r]]++] = r;
+        // One history behind every row (a ranking request's user-scope sequence): its input side once.
+        boolean shared = op.in().scope() == Scope.USER && s == Scope.CANDIDATE && users == 1;
+        if (shared && rows > 0 && len[0] > 0) call.weights(w.x).a(f, inOff + first[0] * W, W, len[0]).c(gxShared, first[0] * 3 * hp, 3 * hp).run();
+        for (int b = 0; b < rows; b += BLOCK) block(b, Math.min(BLOCK, rows - b), shared);
+    }
+
+    private void block(int b0, int nb, boolean shared) {
+        Scope s = op.out().scope();
+        java.util.Arrays.fill(h, 0, nb * hp, 0f);
+        if (op.returnSequence()) {
+            for (int i = 0; i < nb; i++) {
+                int r = order[b0 + i];
+                Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
+            }
+        }
+        int steps = len[order[b0]];
+        for (int k = 0; k < steps; k++) {
+            int n = 0;
+            while (n < nb && len[order[b0 + n]] > k) n++;
+            for (int i = 0; i < n; i++) {
+                int r = order[b0 + i], t = first[r] + k;
                 float a = 0f;
                 if (op.attention() != null) {
+                    int attRow = CpuSession.src(op.attention(), s, ints, rowMapOff, r);
                     a = f[attOff + attRow * T + t];
                     if (!Float.isFinite(a)) {
                         throw new NumericException("attention weight of '" + op.attention().name() + "' is " + a + " at row " + r + ", position " + t
                                 + " (input to gru '" + op.out().name() + "'): the request's values drive the model out of range");
                     }
                 }
-                float scale = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
+                scale[i] = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
                 // keep fraction k = p·g + q for each attention form
-                float p, q;
                 switch (op.form()) {
-                    case NONE, AIGRU -> { p = 1f; q = 0f; }
-                    case AUGRU_KEEP -> { p = 1f - a; q = 0f; }
-                    case AUGRU_UPDATE -> { p = -a; q = 1f; }
-                    case AGRU -> { p = 0f; q = 1f - a; }
+                    case NONE, AIGRU -> { p[i] = 1f; q[i] = 0f; }
+                    case AUGRU_KEEP -> { p[i] = 1f - a; q[i] = 0f; }
+                    case AUGRU_UPDATE -> { p[i] = -a; q[i] = 1f; }
+                    case AGRU -> { p[i] = 0f; q[i] = 1f - a; }
                     default -> throw new IllegalStateException("gru form " + op.form());
                 }
-                int x = (t - t0) * 3 * hp;
-                if (w.tf) tfStep(x, scale, p, q);
-                else torchStep(x, scale, p, q);
-                if (op.returnSequence()) System.arraycopy(h, 0, f, outOff + (r * T + t) * H, H);
+                if (shared) {
+                    gxOff[i] = t * 3 * hp;
+                } else {
+                    int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
+                    System.arraycopy(f, inOff + (inRow * T + t) * W, x, i * W, W);
+                    gxOff[i] = i * 3 * hp;
+                }
             }
+            float[] gxs = shared ? gxShared : gx;
+            if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, 3 * hp).run();
+            if (w.tf) tfStep(n, gxs);
+            else torchStep(n, gxs);
+            if (op.returnSequence()) {
+                for (int i = 0; i < n; i++) {
+                    int r = order[b0 + i];
+                    System.arraycopy(h, i * hp, f, outOff + (r * T + first[r] + k) * H, H);
+                }
+            }
+        }
+        for (int i = 0; i < nb; i++) {
+            int r = order[b0 + i];
             // A non-finite state never recovers (h' mixes h in), so the last state tells for the whole row.
             for (int j = 0; j < H; j++) {
-                if (!Float.isFinite(h[j])) {
-                    throw new NumericException("state of gru '" + op.out().name() + "' is " + h[j] + " at row " + r + ", unit " + j
+                if (!Float.isFinite(h[i * hp + j])) {
+                    throw new NumericException("state of gru '" + op.out().name() + "' is " + h[i * hp + j] + " at row " + r + ", unit " + j
                             + ": the request's values drive the model out of range");
                 }
             }
-            if (!op.returnSequence()) System.arraycopy(h, 0, f, outOff + r * H, H);
+            if (!op.returnSequence()) System.arraycopy(h, i * hp, f, outOff + r * H, H);
         }
     }
 
     /** PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). */
-    private void torchStep(int x, float scale, float p, float q) {
-        call.weights(w.state).a(h, 0, hp, 1).c(hs, 0, 3 * hp).run();
+    private void torchStep(int n, float[] gxs) {
+        int g3 = 3 * hp;
+        call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
         float[] xb = w.xBias;
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int j = 0; j < hp; j += L) {
-            FloatVector ir = FloatVector.fromArray(S, gx, x + j).mul(scale).add(FloatVector.fromArray(S, xb, j));
-            FloatVector iz = FloatVector.fromArray(S, gx, x + hp + j).mul(scale).add(FloatVector.fromArray(S, xb, hp + j));
-            FloatVector in = FloatVector.fromArray(S, gx, x + 2 * hp + j).mul(scale).add(FloatVector.fromArray(S, xb, 2 * hp + j));
-            FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, j)).neg().lanewise(VectorOperators.EXP)));
-            FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, hp + j)).neg().lanewise(VectorOperators.EXP)));
-            FloatVector c = in.add(rg.mul(FloatVector.fromArray(S, hs, 2 * hp + j))).lanewise(VectorOperators.TANH);
-            FloatVector k = zg.fma(p, q);
-            FloatVector hv = FloatVector.fromArray(S, h, j);
-            k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, j);
+        for (int i = 0; i < n; i++) {
+            int xo = gxOff[i], so = i * g3, ho = i * hp;
+            float sc = scale[i], pi = p[i], qi = q[i];
+            for (int j = 0; j < hp; j += L) {
+                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
+                FloatVector iz = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, xb, hp + j));
+                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
+                FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
+                FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
+                FloatVector c = in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).lanewise(VectorOperators.TANH);
+                FloatVector k = zg.fma(pi, qi);
+                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
+                k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+            }
         }
     }
 
     /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. */
-    private void tfStep(int x, float scale, float p, float q) {
-        call.weights(w.state).a(h, 0, hp, 1).c(hs, 0, 2 * hp).run();
+    private void tfStep(int n, float[] gxs) {
+        int g3 = 3 * hp;
+        call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int j = 0; j < hp; j += L) {
-            FloatVector ir = FloatVector.fromArray(S, gx, x + j).mul(scale).add(FloatVector.fromArray(S, hs, j));
-            FloatVector iu = FloatVector.fromArray(S, gx, x + hp + j).mul(scale).add(FloatVector.fromArray(S, hs, hp + j));
-            FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
-            one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, j);
-            rg.mul(FloatVector.fromArray(S, h, j)).intoArray(rh, j);
+        for (int i = 0; i < n; i++) {
+            int xo = gxOff[i], so = i * g3, ho = i * hp;
+            float sc = scale[i];
+            for (int j = 0; j < hp; j += L) {
+                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j));
+                FloatVector iu = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, hs, so + hp + j));
+                FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
+                one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, ho + j);
+                rg.mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
+            }
         }
-        call.weights(w.cand).a(rh, 0, hp, 1).c(gc, 0, hp).run();
-        for (int j = 0; j < hp; j += L) {
-            FloatVector c = FloatVector.fromArray(S, gx, x + 2 * hp + j).mul(scale).add(FloatVector.fromArray(S, gc, j)).lanewise(VectorOperators.TANH);
-            FloatVector k = FloatVector.fromArray(S, gu, j).fma(p, q);
-            FloatVector hv = FloatVector.fromArray(S, h, j);
-            k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, j);
+        call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
+        for (int i = 0; i < n; i++) {
+            int xo = gxOff[i], ho = i * hp;
+            float sc = scale[i], pi = p[i], qi = q[i];
+            for (int j = 0; j < hp; j += L) {
+                FloatVector c = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)).lanewise(VectorOperators.TANH);
+                FloatVector k = FloatVector.fromArray(S, gu, ho + j).fma(pi, qi);
+                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
+                k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+            }
         }
     }
 }
