@@ -35,8 +35,8 @@ public final class CpuTime {
         double gflops = 12.0 * 1000 * 2 * io.interestengine.bench.jmh.FmaPeak.LANES / p[0] / 1e3;
         out.append(String.format(Locale.ROOT, "{\"kind\": \"fma_peak\", \"lanes\": %d, \"cpu_gflops\": %.2f, \"wall_gflops\": %.2f, \"sink\": %.1f}%n",
                 io.interestengine.bench.jmh.FmaPeak.LANES, gflops, 12.0 * 1000 * 2 * io.interestengine.bench.jmh.FmaPeak.LANES / p[1] / 1e3, sink[0]));
-        for (String name : new String[]{"base", "din"}) {
-            Path m = StandardModels.write(dir, name, 42);
+        for (String name : new String[]{"base", "din", "dien", "mimn"}) {
+            Path m = StandardModels.model(dir, name, 42);
             for (String be : new String[]{"scalar", "simd"}) {
                 try (Model mo = Model.load(m, LoadOptions.defaults().withBackend(be)); Session s = mo.newSession()) {
                     for (String w : new String[]{"ranking", "batch"}) {
@@ -53,7 +53,7 @@ public final class CpuTime {
                 }
             }
         }
-        for (String op : new String[]{"embedding", "pool", "fc1", "fc2", "attention"}) {
+        for (String op : new String[]{"embedding", "pool", "fc1", "fc2", "attention", "gru", "augru", "mimn", "mimn_read"}) {
             for (String be : new String[]{"scalar", "simd"}) {
                 for (String w : new String[]{"ranking", "batch"}) {
                     OpBench b = new OpBench();
@@ -61,7 +61,7 @@ public final class CpuTime {
                     b.backend = be;
                     b.workload = w;
                     b.setup();
-                    boolean slow = be.equals("scalar") && (op.equals("attention") || op.startsWith("fc"));
+                    boolean slow = be.equals("scalar") && !op.equals("embedding") && !op.equals("pool");
                     int warm = slow ? 20 : op.equals("attention") ? 500 : 5000, reps = slow ? 10 : 300;
                     line(out, "op", op, be, w, measure(mx, amx, b::run, warm, reps), OpBench.flops(op, w));
                     b.tearDown();

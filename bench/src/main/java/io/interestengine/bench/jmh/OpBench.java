@@ -91,6 +91,10 @@ public class OpBench {
         model = Model.load(StandardModels.model(dir, modelOf(op), 42), LoadOptions.defaults().withBackend("scalar"));
         ModelGraph g = model.graph();
         Op target = g.ops().stream().filter(o -> o.out().name().equals(outName(op))).findFirst().orElseThrow();
+        if (target instanceof Op.Gru gr && (gr.cell().in() != DIEN_GRU_IN || gr.cell().hidden() != DIEN_GRU_HIDDEN || g.historyLength() != StandardModels.T)) {
+            throw new IllegalStateException("models/dien's " + op + " is " + gr.cell().in() + "→" + gr.cell().hidden() + " over T = " + g.historyLength()
+                    + ", but flops() counts " + DIEN_GRU_IN + "→" + DIEN_GRU_HIDDEN + " over " + StandardModels.T + ": update the constants");
+        }
         boolean ranking = workload.equals("ranking");
         int T = g.historyLength();
         users = ranking ? 1 : Workloads.B;
@@ -156,6 +160,9 @@ public class OpBench {
         Cleanup.delete(dir);
     }
 
+    /** The bundled DIEN's GRU sizes (input, hidden), checked at setup against the model. */
+    static final int DIEN_GRU_IN = 36, DIEN_GRU_HIDDEN = 36;
+
     /**
      * Floating-point operations of one run (an FMA counts 2): {@code performed} as the SIMD kernels compute
      * (attention with its first layer split and padded positions skipped), {@code definition} as the op is
@@ -180,6 +187,16 @@ public class OpBench {
                     perf += keySide + query + 2.0 * len * d * h1 + mlpTail + 2.0 * T * d;
                     def += 2.0 * len * 4 * d * h1 + mlpTail + 2.0 * T * d;
                 }
+                yield new double[]{perf, def};
+            }
+            case "gru", "augru" -> {
+                // per real step of a row: the three gate blocks over [x, h], 2·3H·(W + H); AUGRU over a ranking
+                // request's shared history computes the input side once (T steps) instead of once per candidate
+                int W = DIEN_GRU_IN, H = DIEN_GRU_HIDDEN, gruRows = op.equals("gru") && ranking ? 1 : rows;
+                int[] lens = ranking ? null : Workloads.batchLengths(gruRows, T, 7);
+                double def = 0;
+                for (int r = 0; r < gruRows; r++) def += 2.0 * (ranking ? T : lens[r]) * 3 * H * (W + H);
+                double perf = op.equals("augru") && ranking ? 2.0 * T * 3 * H * W + gruRows * 2.0 * T * 3 * H * H : def;
                 yield new double[]{perf, def};
             }
             default -> null;
