@@ -72,9 +72,13 @@ public final class CpuTime {
         System.out.print(out);
     }
 
-    /** {cpu µs per call, wall µs per call, bytes allocated per call}. */
+    /**
+     * {cpu µs per call, wall µs per call, bytes allocated per call} after at least {@code warm} calls and two
+     * seconds of warm-up (a count alone left the first configuration measured half-compiled).
+     */
     private static double[] measure(ThreadMXBean mx, com.sun.management.ThreadMXBean amx, Runnable call, int warm, int reps) {
-        for (int k = 0; k < warm; k++) call.run();
+        long until = System.nanoTime() + 2_000_000_000L;
+        for (int k = 0; k < warm || System.nanoTime() < until; k++) call.run();
         long a0 = amx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
         for (int k = 0; k < reps; k++) call.run();
         long c1 = mx.getCurrentThreadCpuTime(), t1 = System.nanoTime(), a1 = amx.getCurrentThreadAllocatedBytes();

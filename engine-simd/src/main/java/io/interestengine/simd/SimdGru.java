@@ -24,7 +24,8 @@ import static io.interestengine.simd.Vec.S;
  * AUGRU) it is computed once per position for the request, otherwise as one GEMM over the block's rows at
  * each step. AIGRU's input scaling is applied after the product ({@code W·(a·x) = a·(W·x)}). Every
  * attention form is one keep fraction {@code k = p·g + q} with per-row scalars, so the pass has no branch:
- * {@code h' = k⊙h + (1−k)⊙c}. Each row's arithmetic is the same whichever rows share its block. Checks and
+ * {@code h' = k⊙h + (1−k)⊙c}. Each row's arithmetic is the same whichever rows share its block, so
+ * intra-request parallelism (contiguous ranges of the sorted rows per thread) changes no result. Checks and
  * messages for non-finite values are the scalar backend's.
  */
 final class SimdGru implements Step {
@@ -37,19 +38,20 @@ final class SimdGru implements Step {
     private final int[] ints;
     private final int inOff, attOff, outOff, lengthsOff, rowMapOff;
     private final int T, W, H, hp;
-    /** Input-side pre-activations: of the shared history {@code [T][3·hp]}, or of the block's rows at one step. */
-    private final float[] gxShared, gx;
-    /** The block's input rows at one step, states, state-side pre-activations, update gates, r⊙h, candidate products. */
-    private final float[] x, h, hs, gu, rh, gc;
-    /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
-    private final float[] p, q, scale;
-    private final int[] gxOff;
+    /** Input-side pre-activations of the shared history {@code [T][3·hp]}. */
+    private final float[] gxShared;
     /** Rows by decreasing length; per row its length and first position; counting-sort buckets. */
     private final int[] order, len, first, bucket;
-    private final Gemm.Call call = new Gemm.Call();
+    private final Gemm.Call sharedCall = new Gemm.Call();
+    private final Parallel par;
+    /** One workspace per part of intra-request parallelism. */
+    private final Block[] blocks;
+    private final Parallel.Body body = this::rows;
+    /** Whether this run's rows all read one user-scope history (set by run before the parts start). */
+    private boolean shared;
 
     SimdGru(ModelGraph g, Op.Gru op, GruWeights w, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff,
-            int maxRows) {
+            int maxRows, Parallel par) {
         this.g = g;
         this.op = op;
         this.w = w;
@@ -65,17 +67,9 @@ final class SimdGru implements Step {
         H = w.h;
         hp = w.hpad;
         gxShared = new float[T * 3 * hp];
-        gx = new float[BLOCK * 3 * hp];
-        x = new float[BLOCK * W];
-        h = new float[BLOCK * hp];
-        hs = new float[BLOCK * 3 * hp];
-        gu = new float[BLOCK * hp];
-        rh = new float[BLOCK * hp];
-        gc = new float[BLOCK * hp];
-        p = new float[BLOCK];
-        q = new float[BLOCK];
-        scale = new float[BLOCK];
-        gxOff = new int[BLOCK];
+        this.par = par;
+        blocks = new Block[par.parts];
+        for (int k = 0; k < blocks.length; k++) blocks[k] = new Block();
         order = new int[maxRows];
         len = new int[maxRows];
         first = new int[maxRows];
@@ -97,124 +91,143 @@ final class SimdGru implements Step {
         for (int k = 1; k < bucket.length; k++) bucket[k] += bucket[k - 1];
         for (int r = 0; r < rows; r++) order[bucket[T - len[r]]++] = r;
         // One history behind every row (a ranking request's user-scope sequence): its input side once.
-        boolean shared = op.in().scope() == Scope.USER && s == Scope.CANDIDATE && users == 1;
-        if (shared && rows > 0 && len[0] > 0) call.weights(w.x).a(f, inOff + first[0] * W, W, len[0]).c(gxShared, first[0] * 3 * hp, 3 * hp).run();
-        for (int b = 0; b < rows; b += BLOCK) block(b, Math.min(BLOCK, rows - b), shared);
+        shared = op.in().scope() == Scope.USER && s == Scope.CANDIDATE && users == 1;
+        if (shared && rows > 0 && len[0] > 0) sharedCall.weights(w.x).a(f, inOff + first[0] * W, W, len[0]).c(gxShared, first[0] * 3 * hp, 3 * hp).run();
+        par.run(rows, body);
     }
 
-    private void block(int b0, int nb, boolean shared) {
-        Scope s = op.out().scope();
-        java.util.Arrays.fill(h, 0, nb * hp, 0f);
-        if (op.returnSequence()) {
-            for (int i = 0; i < nb; i++) {
-                int r = order[b0 + i];
-                Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
+    /** Sorted rows {@code [from, to)} in blocks, on the workspace of {@code part}. */
+    private void rows(int part, int from, int to) {
+        Block bl = blocks[part];
+        for (int b = from; b < to; b += BLOCK) bl.block(b, Math.min(BLOCK, to - b), shared);
+    }
+
+    /** The workspace of one block of rows, and the step code that runs on it. */
+    private final class Block {
+        /** Input-side pre-activations of the block's rows at one step. */
+        private final float[] gx = new float[BLOCK * 3 * hp];
+        /** The block's input rows at one step, states, state-side pre-activations, update gates, r⊙h, candidate products. */
+        private final float[] x = new float[BLOCK * W], h = new float[BLOCK * hp], hs = new float[BLOCK * 3 * hp], gu = new float[BLOCK * hp],
+                rh = new float[BLOCK * hp], gc = new float[BLOCK * hp];
+        /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
+        private final float[] p = new float[BLOCK], q = new float[BLOCK], scale = new float[BLOCK];
+        private final int[] gxOff = new int[BLOCK];
+        private final Gemm.Call call = new Gemm.Call();
+
+        private void block(int b0, int nb, boolean shared) {
+            Scope s = op.out().scope();
+            java.util.Arrays.fill(h, 0, nb * hp, 0f);
+            if (op.returnSequence()) {
+                for (int i = 0; i < nb; i++) {
+                    int r = order[b0 + i];
+                    Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
+                }
             }
-        }
-        int steps = len[order[b0]];
-        for (int k = 0; k < steps; k++) {
-            int n = 0;
-            while (n < nb && len[order[b0 + n]] > k) n++;
-            for (int i = 0; i < n; i++) {
-                int r = order[b0 + i], t = first[r] + k;
-                float a = 0f;
-                if (op.attention() != null) {
-                    int attRow = CpuSession.src(op.attention(), s, ints, rowMapOff, r);
-                    a = f[attOff + attRow * T + t];
-                    if (!Float.isFinite(a)) {
-                        throw new NumericException("attention weight of '" + op.attention().name() + "' is " + a + " at row " + r + ", position " + t
-                                + " (input to gru '" + op.out().name() + "'): the request's values drive the model out of range");
+            int steps = len[order[b0]];
+            for (int k = 0; k < steps; k++) {
+                int n = 0;
+                while (n < nb && len[order[b0 + n]] > k) n++;
+                for (int i = 0; i < n; i++) {
+                    int r = order[b0 + i], t = first[r] + k;
+                    float a = 0f;
+                    if (op.attention() != null) {
+                        int attRow = CpuSession.src(op.attention(), s, ints, rowMapOff, r);
+                        a = f[attOff + attRow * T + t];
+                        if (!Float.isFinite(a)) {
+                            throw new NumericException("attention weight of '" + op.attention().name() + "' is " + a + " at row " + r + ", position " + t
+                                    + " (input to gru '" + op.out().name() + "'): the request's values drive the model out of range");
+                        }
+                    }
+                    scale[i] = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
+                    // keep fraction k = p·g + q for each attention form
+                    switch (op.form()) {
+                        case NONE, AIGRU -> { p[i] = 1f; q[i] = 0f; }
+                        case AUGRU_KEEP -> { p[i] = 1f - a; q[i] = 0f; }
+                        case AUGRU_UPDATE -> { p[i] = -a; q[i] = 1f; }
+                        case AGRU -> { p[i] = 0f; q[i] = 1f - a; }
+                        default -> throw new IllegalStateException("gru form " + op.form());
+                    }
+                    if (shared) {
+                        gxOff[i] = t * 3 * hp;
+                    } else {
+                        int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
+                        System.arraycopy(f, inOff + (inRow * T + t) * W, x, i * W, W);
+                        gxOff[i] = i * 3 * hp;
                     }
                 }
-                scale[i] = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
-                // keep fraction k = p·g + q for each attention form
-                switch (op.form()) {
-                    case NONE, AIGRU -> { p[i] = 1f; q[i] = 0f; }
-                    case AUGRU_KEEP -> { p[i] = 1f - a; q[i] = 0f; }
-                    case AUGRU_UPDATE -> { p[i] = -a; q[i] = 1f; }
-                    case AGRU -> { p[i] = 0f; q[i] = 1f - a; }
-                    default -> throw new IllegalStateException("gru form " + op.form());
-                }
-                if (shared) {
-                    gxOff[i] = t * 3 * hp;
-                } else {
-                    int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
-                    System.arraycopy(f, inOff + (inRow * T + t) * W, x, i * W, W);
-                    gxOff[i] = i * 3 * hp;
+                float[] gxs = shared ? gxShared : gx;
+                if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, 3 * hp).run();
+                if (w.tf) tfStep(n, gxs);
+                else torchStep(n, gxs);
+                if (op.returnSequence()) {
+                    for (int i = 0; i < n; i++) {
+                        int r = order[b0 + i];
+                        System.arraycopy(h, i * hp, f, outOff + (r * T + first[r] + k) * H, H);
+                    }
                 }
             }
-            float[] gxs = shared ? gxShared : gx;
-            if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, 3 * hp).run();
-            if (w.tf) tfStep(n, gxs);
-            else torchStep(n, gxs);
-            if (op.returnSequence()) {
-                for (int i = 0; i < n; i++) {
-                    int r = order[b0 + i];
-                    System.arraycopy(h, i * hp, f, outOff + (r * T + first[r] + k) * H, H);
+            for (int i = 0; i < nb; i++) {
+                int r = order[b0 + i];
+                // A non-finite state never recovers (h' mixes h in), so the last state tells for the whole row.
+                for (int j = 0; j < H; j++) {
+                    if (!Float.isFinite(h[i * hp + j])) {
+                        throw new NumericException("state of gru '" + op.out().name() + "' is " + h[i * hp + j] + " at row " + r + ", unit " + j
+                                + ": the request's values drive the model out of range");
+                    }
                 }
+                if (!op.returnSequence()) System.arraycopy(h, i * hp, f, outOff + r * H, H);
             }
         }
-        for (int i = 0; i < nb; i++) {
-            int r = order[b0 + i];
-            // A non-finite state never recovers (h' mixes h in), so the last state tells for the whole row.
-            for (int j = 0; j < H; j++) {
-                if (!Float.isFinite(h[i * hp + j])) {
-                    throw new NumericException("state of gru '" + op.out().name() + "' is " + h[i * hp + j] + " at row " + r + ", unit " + j
-                            + ": the request's values drive the model out of range");
-                }
-            }
-            if (!op.returnSequence()) System.arraycopy(h, i * hp, f, outOff + r * H, H);
-        }
-    }
 
-    /** PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). */
-    private void torchStep(int n, float[] gxs) {
-        int g3 = 3 * hp;
-        call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
-        float[] xb = w.xBias;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], so = i * g3, ho = i * hp;
-            float sc = scale[i], pi = p[i], qi = q[i];
-            for (int j = 0; j < hp; j += L) {
-                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
-                FloatVector iz = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, xb, hp + j));
-                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
-                FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
-                FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
-                FloatVector c = in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).lanewise(VectorOperators.TANH);
-                FloatVector k = zg.fma(pi, qi);
-                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+        /** PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). */
+        private void torchStep(int n, float[] gxs) {
+            int g3 = 3 * hp;
+            call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
+            float[] xb = w.xBias;
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int i = 0; i < n; i++) {
+                int xo = gxOff[i], so = i * g3, ho = i * hp;
+                float sc = scale[i], pi = p[i], qi = q[i];
+                for (int j = 0; j < hp; j += L) {
+                    FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
+                    FloatVector iz = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, xb, hp + j));
+                    FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
+                    FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
+                    FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
+                    FloatVector c = in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).lanewise(VectorOperators.TANH);
+                    FloatVector k = zg.fma(pi, qi);
+                    FloatVector hv = FloatVector.fromArray(S, h, ho + j);
+                    k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+                }
             }
         }
-    }
 
-    /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. */
-    private void tfStep(int n, float[] gxs) {
-        int g3 = 3 * hp;
-        call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], so = i * g3, ho = i * hp;
-            float sc = scale[i];
-            for (int j = 0; j < hp; j += L) {
-                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j));
-                FloatVector iu = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, hs, so + hp + j));
-                FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
-                one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, ho + j);
-                rg.mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
+        /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. */
+        private void tfStep(int n, float[] gxs) {
+            int g3 = 3 * hp;
+            call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int i = 0; i < n; i++) {
+                int xo = gxOff[i], so = i * g3, ho = i * hp;
+                float sc = scale[i];
+                for (int j = 0; j < hp; j += L) {
+                    FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j));
+                    FloatVector iu = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, hs, so + hp + j));
+                    FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
+                    one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, ho + j);
+                    rg.mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
+                }
             }
-        }
-        call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
-        for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], ho = i * hp;
-            float sc = scale[i], pi = p[i], qi = q[i];
-            for (int j = 0; j < hp; j += L) {
-                FloatVector c = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)).lanewise(VectorOperators.TANH);
-                FloatVector k = FloatVector.fromArray(S, gu, ho + j).fma(pi, qi);
-                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+            call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
+            for (int i = 0; i < n; i++) {
+                int xo = gxOff[i], ho = i * hp;
+                float sc = scale[i], pi = p[i], qi = q[i];
+                for (int j = 0; j < hp; j += L) {
+                    FloatVector c = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)).lanewise(VectorOperators.TANH);
+                    FloatVector k = FloatVector.fromArray(S, gu, ho + j).fma(pi, qi);
+                    FloatVector hv = FloatVector.fromArray(S, h, ho + j);
+                    k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
+                }
             }
         }
     }

@@ -46,7 +46,7 @@ final class SimdSession extends ScalarSession {
     @Override
     public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
         int maxRows = op.out().scope() == Scope.USER ? layout.maxUsers() : layout.maxCandidates();
-        return new SimdGru(graph, op, model.gru(op), f, i, inOff, attOff, outOff, lengthsOff, rowMapOff, maxRows);
+        return new SimdGru(graph, op, model.gru(op), f, i, inOff, attOff, outOff, lengthsOff, rowMapOff, maxRows, par);
     }
 
     @Override
