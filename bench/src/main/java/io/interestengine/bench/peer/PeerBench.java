@@ -45,7 +45,8 @@ public final class PeerBench {
         int b = Integer.parseInt(a.getOrDefault("batch", quick ? "64" : "256"));
         List<String> backends = Arrays.asList(a.getOrDefault("backends", "scalar,simd,cuda").split(","));
         // Per runtime and workload: warm-up and measuring budgets in milliseconds.
-        long warmMs = quick ? 300 : 2000, measureMs = quick ? 700 : 5000;
+        long warmMs = quick ? 300 : 2000, measureMs = quick ? 700 : 6000;
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", quick ? "1" : "3"));
 
         List<Path> dirs;
         try (Stream<Path> s = Files.list(models)) {
@@ -84,8 +85,12 @@ public final class PeerBench {
                     }
                 }
                 runners.add(new OrtRunner(dir.resolve("model.onnx"), w, threads));
-                for (Runner r : runners) {
-                    try (r) {
+                // Agreement first, then every runtime warmed, then `rounds` rounds that time each runtime in
+                // turn: on a shared machine a burst of load then hits all runtimes alike, not one of them.
+                List<Runner> agreed = new ArrayList<>();
+                List<Double> errs = new ArrayList<>();
+                try {
+                    for (Runner r : runners) {
                         r.run();
                         if (ref == null) {
                             ref = r.scores().clone();
@@ -98,9 +103,20 @@ public final class PeerBench {
                             report.failed(model, w, r.runtime(), err);
                             continue;
                         }
-                        long[] ns = time(r, warmMs, measureMs);
-                        report.timed(model, w, r.runtime(), ns, err);
+                        agreed.add(r);
+                        errs.add(err);
                     }
+                    for (Runner r : agreed) time(r, warmMs, 0);
+                    List<List<long[]>> samples = new ArrayList<>();
+                    for (Runner r : agreed) samples.add(new ArrayList<>());
+                    for (int round = 0; round < rounds; round++) {
+                        for (int k = 0; k < agreed.size(); k++) samples.get(k).add(time(agreed.get(k), 0, measureMs / rounds));
+                    }
+                    for (int k = 0; k < agreed.size(); k++) {
+                        report.timed(model, w, agreed.get(k).runtime(), concat(samples.get(k)), errs.get(k));
+                    }
+                } finally {
+                    for (Runner r : runners) r.close();
                 }
             }
         }
@@ -132,6 +148,16 @@ public final class PeerBench {
         return m;
     }
 
+    private static long[] concat(List<long[]> parts) {
+        long[] all = new long[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
     private static long[] time(Runner r, long warmMs, long measureMs) throws Exception {
         long end = System.nanoTime() + warmMs * 1_000_000;
         while (System.nanoTime() < end) r.run();
@@ -148,13 +174,14 @@ public final class PeerBench {
 
     static final String USAGE = """
             usage: ./engine bench [--quick] [--only NAME,...] [--threads K] [--n 200] [--batch 256]
-                                  [--backends scalar,simd,cuda] [--models models] [--out bench/results] [--inputs DIR] [--tag NAME]
+                                  [--backends scalar,simd,cuda] [--models models] [--out bench/results] [--inputs DIR] [--tag NAME] [--rounds 3]
               Times every models/* with a model.onnx in the engine and in ONNX Runtime (CPU) on the ranking request
               (one user, T events, N candidates) and a batch of independent samples; each runtime is checked
               against the scalar backend first. --only keeps the named model directories (e.g. --only din,mimn).
+              Each runtime is timed in --rounds turns, interleaved with the others (6 s in all per runtime).
               Writes OUT/<date>[-NAME]-{ranking,batch}.json and OUT/<date>[-NAME]-peer.svg.
             """;
-    private static final java.util.Set<String> KEYS = java.util.Set.of("quick", "only", "threads", "n", "batch", "backends", "models", "out", "inputs", "tag");
+    private static final java.util.Set<String> KEYS = java.util.Set.of("quick", "only", "threads", "n", "batch", "backends", "models", "out", "inputs", "tag", "rounds");
 
     private static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new LinkedHashMap<>();
