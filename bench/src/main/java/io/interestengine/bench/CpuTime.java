@@ -73,11 +73,11 @@ public final class CpuTime {
     }
 
     /**
-     * {cpu µs per call, wall µs per call, bytes allocated per call} after at least {@code warm} calls and two
+     * {cpu µs per call, wall µs per call, bytes allocated per call} after at least {@code warm} calls and three
      * seconds of warm-up (a count alone left the first configuration measured half-compiled).
      */
     private static double[] measure(ThreadMXBean mx, com.sun.management.ThreadMXBean amx, Runnable call, int warm, int reps) {
-        long until = System.nanoTime() + 2_000_000_000L;
+        long until = System.nanoTime() + 3_000_000_000L;
         for (int k = 0; k < warm || System.nanoTime() < until; k++) call.run();
         long a0 = amx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
         for (int k = 0; k < reps; k++) call.run();
