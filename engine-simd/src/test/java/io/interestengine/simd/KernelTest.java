@@ -205,7 +205,7 @@ class KernelTest {
             // attention weights in [0, 1], as softmax outputs are
             for (int k = 0; k < n * T; k++) a.scalarF()[aOff + k] = a.simdF()[aOff + k] = r.nextFloat();
             int[] lens = new int[n], map = new int[n];
-            for (int u = 0; u < users; u++) lens[u] = switch (u % 3) { case 0 -> T; case 1 -> 0; default -> r.nextInt(T + 1); };
+            for (int u = 0; u < users; u++) lens[u] = switch (u % 4) { case 0 -> T; case 1 -> 0; case 2 -> 1; default -> r.nextInt(T + 1); };
             if (ranking) lens[0] = 1 + r.nextInt(T);
             for (int c = 0; c < n; c++) map[c] = ranking ? 0 : c;
             a.ints(0, lens);
@@ -343,7 +343,7 @@ class KernelTest {
         int qOff = iOff + users * m * D, oOff = qOff + rows * E, end = oOff + rows * O + 3;
         try (Arenas a = new Arenas(T, left, end, users + rows, users, rows, seed, 1, op, read)) {
             int[] lens = new int[users], map = new int[rows];
-            for (int u = 0; u < users; u++) lens[u] = switch (u % 4) { case 0 -> T; case 1 -> 0; default -> r.nextInt(T + 1); };
+            for (int u = 0; u < users; u++) lens[u] = switch (u % 4) { case 0 -> T; case 1 -> 0; case 2 -> 1; default -> r.nextInt(T + 1); };
             if (ranking) lens[0] = 1 + r.nextInt(T);
             for (int c = 0; c < rows; c++) map[c] = ranking ? 0 : c;
             a.ints(0, lens);
