@@ -1,5 +1,7 @@
 package io.interestengine;
 
+import io.interestengine.format.SafeTensors;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -89,7 +91,7 @@ public final class TinyModel {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("model.json"), json);
-            Files.write(dir.resolve("weights.safetensors"), safetensors(tensors, shapes));
+            SafeTensors.writeF32(dir.resolve("weights.safetensors"), tensors, shapes);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -107,18 +109,7 @@ public final class TinyModel {
 
     /** The safetensors JSON header for F32 tensors stored back to back in map order. */
     public static String header(Map<String, float[]> tensors, Map<String, int[]> shapes) {
-        StringBuilder h = new StringBuilder("{");
-        long off = 0;
-        for (var e : tensors.entrySet()) {
-            int[] sh = shapes.get(e.getKey());
-            StringBuilder s = new StringBuilder();
-            for (int d : sh) s.append(s.isEmpty() ? "" : ",").append(d);
-            if (h.length() > 1) h.append(',');
-            long end = off + 4L * e.getValue().length;
-            h.append('"').append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[").append(s).append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
-            off = end;
-        }
-        return h.append('}').toString();
+        return SafeTensors.headerF32(tensors, shapes);
     }
 
     /** Header length + header + data, with the header given verbatim (tests corrupt it). */

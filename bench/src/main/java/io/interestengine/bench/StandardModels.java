@@ -2,13 +2,8 @@ package io.interestengine.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -133,7 +128,7 @@ public final class StandardModels {
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("model.json"), json);
-            writeSafetensors(out.resolve("weights.safetensors"), t, sh);
+            io.interestengine.format.SafeTensors.writeF32(out.resolve("weights.safetensors"), t, sh);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -147,30 +142,5 @@ public final class StandardModels {
         for (int k = 0; k < n; k++) v[k] = (float) (r.nextGaussian() * std);
         t.put(name, v);
         sh.put(name, shape);
-    }
-
-    /** F32 tensors back to back in map order, after the 8-byte header length and the JSON header. */
-    static void writeSafetensors(Path file, Map<String, float[]> tensors, Map<String, int[]> shapes) throws IOException {
-        StringBuilder h = new StringBuilder("{");
-        long off = 0;
-        for (var e : tensors.entrySet()) {
-            StringBuilder s = new StringBuilder();
-            for (int x : shapes.get(e.getKey())) s.append(s.isEmpty() ? "" : ",").append(x);
-            long end = off + 4L * e.getValue().length;
-            if (h.length() > 1) h.append(',');
-            h.append('"').append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[").append(s).append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
-            off = end;
-        }
-        byte[] hb = h.append('}').toString().getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + hb.length).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(hb.length).put(hb).flip();
-            while (head.hasRemaining()) ch.write(head);
-            for (float[] v : tensors.values()) {
-                ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(v);
-                while (b.hasRemaining()) ch.write(b);
-            }
-        }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
  * Reader of the safetensors layout: the whole file is mapped read-only into the caller's arena, the
  * header is checked completely (dtypes, shapes, offsets inside the data block, no overlaps) before any
  * tensor is materialised, and each tensor is then either a slice of the mapping (fp32, when the caller
- * asks for it) or a copy converted to fp32/int32.
+ * asks for it) or a copy converted to fp32/int32. {@link #writeF32} writes fp32 tensors, for models built
+ * from Java (tests, benchmarks, an exporter on the JVM).
  */
 public final class SafeTensors {
     /** Data types the format may hold. */
@@ -56,6 +57,55 @@ public final class SafeTensors {
         this.mapped = mapped;
         this.dataStart = dataStart;
         this.entries = entries;
+    }
+
+    /**
+     * The header of F32 tensors stored back to back in map order: {@code {"name":{"dtype":"F32","shape":[..],
+     * "data_offsets":[begin,end]},...}}.
+     *
+     * @throws IllegalArgumentException when a tensor has no shape or its length is not its shape's product
+     */
+    public static String headerF32(Map<String, float[]> tensors, Map<String, int[]> shapes) {
+        StringBuilder h = new StringBuilder("{");
+        long off = 0;
+        for (var e : tensors.entrySet()) {
+            int[] sh = shapes.get(e.getKey());
+            if (sh == null) throw new IllegalArgumentException("tensor '" + e.getKey() + "' has no shape");
+            long n = 1;
+            StringBuilder dims = new StringBuilder();
+            for (int d : sh) {
+                n *= d;
+                dims.append(dims.isEmpty() ? "" : ",").append(d);
+            }
+            if (n != e.getValue().length) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has " + e.getValue().length + " values, its shape [" + dims + "] holds " + n);
+            }
+            long end = off + 4L * n;
+            if (h.length() > 1) h.append(',');
+            h.append(Json.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[").append(dims).append("],\"data_offsets\":[")
+                    .append(off).append(',').append(end).append("]}");
+            off = end;
+        }
+        return h.append('}').toString();
+    }
+
+    /**
+     * Writes F32 tensors to {@code file} (created or replaced), in map order.
+     *
+     * @throws IllegalArgumentException when a tensor has no shape or its length is not its shape's product
+     */
+    public static void writeF32(Path file, Map<String, float[]> tensors, Map<String, int[]> shapes) throws IOException {
+        byte[] hb = headerF32(tensors, shapes).getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(8 + hb.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(hb.length).put(hb).flip();
+            while (head.hasRemaining()) ch.write(head);
+            for (float[] v : tensors.values()) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(v);
+                while (b.hasRemaining()) ch.write(b);
+            }
+        }
     }
 
     private static ModelFormatException bad(Path f, String msg) {
