@@ -87,10 +87,10 @@ final class Act {
 
     private static void tanh(float[] src, int s, float[] dst, int d, int full, int n) {
         int j = 0;
-        for (; j < full; j += L) FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j);
+        for (; j < full; j += L) Vec.tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
-            FloatVector.fromArray(S, src, s + j).lanewise(VectorOperators.TANH).intoArray(dst, d + j, m);
+            Vec.tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j, m);
         }
     }
 

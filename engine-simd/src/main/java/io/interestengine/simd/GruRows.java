@@ -61,7 +61,7 @@ final class GruRows {
             int gi = i * g3, hi = hOff + i * hp, oi = outOff + i * hp, ci = i * hp;
             for (int j = 0; j < hp; j += L) {
                 FloatVector u = one.div(one.add(FloatVector.fromArray(S, hs, gi + hp + j).neg().lanewise(VectorOperators.EXP)));
-                FloatVector c = FloatVector.fromArray(S, gc, ci + j).lanewise(VectorOperators.TANH);
+                FloatVector c = Vec.tanh(FloatVector.fromArray(S, gc, ci + j));
                 FloatVector hv = FloatVector.fromArray(S, h, hi + j);
                 u.mul(hv).add(one.sub(u).mul(c)).intoArray(out, oi + j);
             }
@@ -82,7 +82,7 @@ final class GruRows {
                 FloatVector in = FloatVector.fromArray(S, gx, gi + 2 * hp + j).add(FloatVector.fromArray(S, xb, 2 * hp + j));
                 FloatVector r = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, gi + j)).neg().lanewise(VectorOperators.EXP)));
                 FloatVector z = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, gi + hp + j)).neg().lanewise(VectorOperators.EXP)));
-                FloatVector c = in.add(r.mul(FloatVector.fromArray(S, hs, gi + 2 * hp + j))).lanewise(VectorOperators.TANH);
+                FloatVector c = Vec.tanh(in.add(r.mul(FloatVector.fromArray(S, hs, gi + 2 * hp + j))));
                 FloatVector hv = FloatVector.fromArray(S, h, hi + j);
                 z.mul(hv).add(one.sub(z).mul(c)).intoArray(out, oi + j);
             }

@@ -194,7 +194,7 @@ final class SimdGru implements Step {
                     FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
                     FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
                     FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
-                    FloatVector c = in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).lanewise(VectorOperators.TANH);
+                    FloatVector c = Vec.tanh(in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))));
                     FloatVector k = zg.fma(pi, qi);
                     FloatVector hv = FloatVector.fromArray(S, h, ho + j);
                     k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
@@ -223,7 +223,7 @@ final class SimdGru implements Step {
                 int xo = gxOff[i], ho = i * hp;
                 float sc = scale[i], pi = p[i], qi = q[i];
                 for (int j = 0; j < hp; j += L) {
-                    FloatVector c = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)).lanewise(VectorOperators.TANH);
+                    FloatVector c = Vec.tanh(FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)));
                     FloatVector k = FloatVector.fromArray(S, gu, ho + j).fma(pi, qi);
                     FloatVector hv = FloatVector.fromArray(S, h, ho + j);
                     k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);

@@ -227,7 +227,7 @@ final class SimdMimn implements Step {
         FloatVector kk = FloatVector.zero(S);
         int c = 0;
         for (; c + L <= D; c += L) {
-            FloatVector k = FloatVector.fromArray(S, p, h + c).lanewise(VectorOperators.TANH);
+            FloatVector k = Vec.tanh(FloatVector.fromArray(S, p, h + c));
             k.intoArray(key, c);
             kk = k.fma(k, kk);
         }
@@ -323,7 +323,7 @@ final class SimdMimn implements Step {
         int c = 0;
         for (; c + L <= D; c += L) {
             one.div(one.add(FloatVector.fromArray(S, p, po + c).neg().lanewise(VectorOperators.EXP))).intoArray(erase, c);
-            FloatVector.fromArray(S, p, po + D + c).lanewise(VectorOperators.TANH).intoArray(add, c);
+            Vec.tanh(FloatVector.fromArray(S, p, po + D + c)).intoArray(add, c);
         }
         for (; c < D; c++) {
             erase[c] = (float) (1.0 / (1.0 + Math.exp(-p[po + c])));

@@ -377,6 +377,39 @@ class KernelTest {
     }
 
     @Test
+    void vectorTanhIsAccurate() {
+        // Vec.tanh against Math.tanh: around zero (the polynomial), across the switch at |x| = 0.1, the exp
+        // form's range and its saturation, infinities and NaN. Bounds from its javadoc: 2e-7 absolute and 2e-6
+        // relative (3e-7 on the polynomial's side); a wrong coefficient or switch point breaks them near 0.1.
+        float[] x = new float[4096 + Vec.L];
+        Random r = new Random(12);
+        for (int k = 0; k < 4096; k++) {
+            x[k] = switch (k % 4) {
+                case 0 -> (float) (r.nextGaussian() * 1e-3);
+                case 1 -> 0.1f + (float) (r.nextGaussian() * 1e-3);
+                case 2 -> (float) (r.nextGaussian() * 3);
+                default -> (float) (r.nextGaussian() * 30);
+            };
+        }
+        float[] special = {0f, -0f, Float.MIN_VALUE, 0.1f, -0.1f, Math.nextDown(0.1f), 9f, -9f, 50f, -50f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        System.arraycopy(special, 0, x, 4096 - special.length, special.length);
+        float[] y = new float[x.length];
+        for (int k = 0; k < 4096; k += Vec.L) Vec.tanh(jdk.incubator.vector.FloatVector.fromArray(Vec.S, x, k)).intoArray(y, k);
+        for (int k = 0; k < 4096; k++) {
+            double want = Math.tanh(x[k]), err = Math.abs(y[k] - want);
+            // below 0.1 (the polynomial) a few ulps: 3e-7 relative
+            double rel = Math.abs(x[k]) < 0.1f ? 3e-7 : 2e-6;
+            if (!(err <= 2e-7 && err <= rel * Math.abs(want) + 1e-30 || y[k] == want)) {
+                org.junit.jupiter.api.Assertions.fail("Vec.tanh(" + x[k] + ") = " + y[k] + ", Math.tanh " + want + " [" + Vec.bits() + "-bit vectors]");
+            }
+        }
+        float[] nan = new float[Vec.L];
+        java.util.Arrays.fill(nan, Float.NaN);
+        Vec.tanh(jdk.incubator.vector.FloatVector.fromArray(Vec.S, nan, 0)).intoArray(nan, 0);
+        org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(nan[0]), "tanh(NaN) must stay NaN");
+    }
+
+    @Test
     void parallelRowsEqualSequential() {
         Random r = new Random(6);
         Layer l = layer("fc", 36, 80, new Activation.Sigmoid(), r);
