@@ -1,6 +1,5 @@
 package io.interestengine.scalar;
 
-import io.interestengine.NumericException;
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.MimnLayout;
 import io.interestengine.graph.ModelGraph;
@@ -30,12 +29,7 @@ final class ScalarMimn {
                     cell.step(real ? f : null, inOff + (u * T + t) * E, f, so);
                     if (!real && op.maskFlag()) cell.resetPadded(f, so);
                 }
-                for (int k = 0; k < S; k++) {
-                    if (!Float.isFinite(f[so + k])) {
-                        throw new NumericException("memory state of mimn '" + op.out().name() + "' is " + f[so + k] + " at index " + k
-                                + " of user row " + u + ": the request's values drive the model out of range");
-                    }
-                }
+                ScalarMimnCell.checkFinite(op, f, so, u);
                 finish(cell, op, f, so, meanOff + u * D, miuOff < 0 ? -1 : miuOff + u * m * D);
             }
         };

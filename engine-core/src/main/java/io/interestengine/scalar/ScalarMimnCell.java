@@ -1,5 +1,6 @@
 package io.interestengine.scalar;
 
+import io.interestengine.NumericException;
 import io.interestengine.graph.MimnLayout;
 import io.interestengine.graph.Op;
 
@@ -52,9 +53,15 @@ public final class ScalarMimnCell {
 
     /** The initial state: controller 0, read vector tanh(init_read), M = tanh(init_M), aggregates and MIU 0. */
     public void init(float[] s, int so) {
-        Arrays.fill(s, so, so + L.size(), 0f);
-        System.arraycopy(op.initRead(), 0, s, so + L.readOff(), D);
-        System.arraycopy(op.initM(), 0, s, so + L.memOff(), m * D);
+        init(op, s, so);
+    }
+
+    /** {@link #init(float[], int)} without a cell (shared with the SIMD backend). */
+    public static void init(Op.Mimn op, float[] s, int so) {
+        MimnLayout l = op.layout();
+        Arrays.fill(s, so, so + l.size(), 0f);
+        System.arraycopy(op.initRead(), 0, s, so + l.readOff(), l.memoryDim());
+        System.arraycopy(op.initM(), 0, s, so + l.memOff(), l.slots() * l.memoryDim());
     }
 
     /**
@@ -62,10 +69,30 @@ public final class ScalarMimnCell {
      * initial values; the read vector, w_aggre and the last MIU outputs are kept, as the script does.
      */
     public void resetPadded(float[] s, int so) {
-        Arrays.fill(s, so + L.ctrlOff(), so + L.ctrlOff() + H, 0f);
-        System.arraycopy(op.initM(), 0, s, so + L.memOff(), m * D);
-        Arrays.fill(s, so + L.sumAggreOff(), so + L.sumAggreOff() + m * D, 0f);
-        if (L.induction()) Arrays.fill(s, so + L.miuStateOff(), so + L.miuStateOff() + m * D, 0f);
+        resetPadded(op, s, so);
+    }
+
+    /** {@link #resetPadded(float[], int)} without a cell (shared with the SIMD backend). */
+    public static void resetPadded(Op.Mimn op, float[] s, int so) {
+        MimnLayout l = op.layout();
+        int md = l.slots() * l.memoryDim();
+        Arrays.fill(s, so + l.ctrlOff(), so + l.ctrlOff() + l.controller(), 0f);
+        System.arraycopy(op.initM(), 0, s, so + l.memOff(), md);
+        Arrays.fill(s, so + l.sumAggreOff(), so + l.sumAggreOff() + md, 0f);
+        if (l.induction()) Arrays.fill(s, so + l.miuStateOff(), so + l.miuStateOff() + md, 0f);
+    }
+
+    /**
+     * Throws {@link NumericException} naming the first non-finite value of a user's final state: a state that
+     * went non-finite never recovers, so this one check stands for every step.
+     */
+    public static void checkFinite(Op.Mimn op, float[] s, int so, int userRow) {
+        for (int k = 0; k < op.layout().size(); k++) {
+            if (!Float.isFinite(s[so + k])) {
+                throw new NumericException("memory state of mimn '" + op.out().name() + "' is " + s[so + k] + " at index " + k
+                        + " of user row " + userRow + ": the request's values drive the model out of range");
+            }
+        }
     }
 
     /** One behavior step with input {@code x} (null: a padding step, input zero). */
@@ -145,7 +172,13 @@ public final class ScalarMimnCell {
 
     /** Mean over slots of sum_aggre. */
     public void meanMemory(float[] s, int so, float[] out, int oo) {
-        int sum = so + L.sumAggreOff();
+        meanMemory(op, s, so, out, oo);
+    }
+
+    /** {@link #meanMemory(float[], int, float[], int)} without a cell (shared with the SIMD backend). */
+    public static void meanMemory(Op.Mimn op, float[] s, int so, float[] out, int oo) {
+        MimnLayout l = op.layout();
+        int sum = so + l.sumAggreOff(), m = l.slots(), D = l.memoryDim();
         for (int c = 0; c < D; c++) {
             float acc = 0f;
             for (int j = 0; j < m; j++) acc += s[sum + j * D + c];

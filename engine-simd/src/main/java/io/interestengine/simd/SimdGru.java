@@ -80,7 +80,7 @@ final class SimdGru implements Step {
     public void run(int users, int cands) {
         Scope s = op.out().scope();
         int rows = CpuSession.rows(op.out(), users, cands);
-        java.util.Arrays.fill(bucket, 0);
+        Arrays.fill(bucket, 0);
         for (int r = 0; r < rows; r++) {
             int user = CpuSession.userRow(op.out(), ints, rowMapOff, r);
             len[r] = op.in().masked() ? ints[lengthsOff + user] : T;
@@ -116,7 +116,7 @@ final class SimdGru implements Step {
 
         private void block(int b0, int nb, boolean shared) {
             Scope s = op.out().scope();
-            java.util.Arrays.fill(h, 0, nb * hp, 0f);
+            Arrays.fill(h, 0, nb * hp, 0f);
             if (op.returnSequence()) {
                 for (int i = 0; i < nb; i++) {
                     int r = order[b0 + i];

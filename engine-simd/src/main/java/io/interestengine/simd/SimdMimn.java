@@ -1,6 +1,5 @@
 package io.interestengine.simd;
 
-import io.interestengine.NumericException;
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.MimnLayout;
 import io.interestengine.graph.ModelGraph;
@@ -137,10 +136,7 @@ final class SimdMimn implements Step {
     private void block(Scratch s, int u0, int nb) {
         int steps = 0;
         for (int u = u0; u < u0 + nb; u++) {
-            int so = stateOff + u * size;
-            Arrays.fill(f, so, so + size, 0f);
-            System.arraycopy(op.initRead(), 0, f, so + lay.readOff(), D);
-            System.arraycopy(op.initM(), 0, f, so + lay.memOff(), m * D);
+            ScalarMimnCell.init(op, f, stateOff + u * size);
             steps = Math.max(steps, ints[lengthsOff + u]);
         }
         if (op.padded()) steps = T;
@@ -171,13 +167,13 @@ final class SimdMimn implements Step {
             System.arraycopy(f, so + lay.ctrlOff(), s.hc, n * s.hp, H);
             n++;
         }
-        controller(s, n, w.o2p, s.ppad);
+        controller(s, n, w, w.o2p, s.ppad, f);
         for (int i = 0; i < n; i++) {
             int mem = s.so[i] + lay.memOff(), po = i * s.ppad;
-            address(s, s.params, po, mem, s.wr, i * m);
-            address(s, s.params, po + w.per, mem, s.ww, i * m);
+            address(s, w, f, s.params, po, mem, s.wr, i * m);
+            address(s, w, f, s.params, po + w.per, mem, s.ww, i * m);
             if (op.utilReg()) ScalarMimnCell.shiftSharpen(op, s.ww, i * m, s.params, po + w.per, s.sFull, s.sharpened);
-            read(s.wr, i * m, mem, s.rNew, i * D);
+            read(lay, f, s.wr, i * m, mem, s.rNew, i * D);
         }
         if (w.miu != null) induction(s, n);
         for (int i = 0; i < n; i++) {
@@ -185,7 +181,7 @@ final class SimdMimn implements Step {
             write(s, i, so);
             System.arraycopy(s.rNew, i * D, f, so + lay.readOff(), D);
             System.arraycopy(s.hNew, i * s.hp, f, so + lay.ctrlOff(), H);
-            if (!s.real[i] && op.maskFlag()) resetPadded(so);
+            if (!s.real[i] && op.maskFlag()) ScalarMimnCell.resetPadded(op, f, so);
         }
     }
 
@@ -206,10 +202,6 @@ final class SimdMimn implements Step {
         }
         s.call.weights(p).a(s.parIn, 0, s.pin, n).c(s.params, 0, ld).run();
         clip(s.params, n * ld, w.op.clip());
-    }
-
-    private void controller(Scratch s, int n, Packed p, int ld) {
-        controller(s, n, w, p, ld, f);
     }
 
     static void clip(float[] a, int n, float c) {
@@ -266,10 +258,6 @@ final class SimdMimn implements Step {
         for (int j = 0; j < m; j++) out[o + j] /= sum;
     }
 
-    private void address(Scratch s, float[] p, int h, int mem, float[] out, int o) {
-        address(s, w, f, p, h, mem, out, o);
-    }
-
     /** {@code r = Σ_j wr_j·M_j} into {@code r[ro, ro + D)}. */
     static void read(MimnLayout lay, float[] f, float[] wr, int wo, int mem, float[] r, int ro) {
         int D = lay.memoryDim(), m = lay.slots();
@@ -284,10 +272,6 @@ final class SimdMimn implements Step {
             for (int j = 0; j < m; j++) acc += wr[wo + j] * f[mem + j * D + c];
             r[ro + c] = acc;
         }
-    }
-
-    private void read(float[] wr, int wo, int mem, float[] r, int ro) {
-        read(lay, f, wr, wo, mem, r, ro);
     }
 
     /**
@@ -356,30 +340,11 @@ final class SimdMimn implements Step {
         }
     }
 
-    /** A padding step's reset under mask_flag: controller, M, sum_aggre and the MIU states to their initial values. */
-    private void resetPadded(int so) {
-        int H = lay.controller();
-        Arrays.fill(f, so + lay.ctrlOff(), so + lay.ctrlOff() + H, 0f);
-        System.arraycopy(op.initM(), 0, f, so + lay.memOff(), m * D);
-        Arrays.fill(f, so + lay.sumAggreOff(), so + lay.sumAggreOff() + m * D, 0f);
-        if (lay.induction()) Arrays.fill(f, so + lay.miuStateOff(), so + lay.miuStateOff() + m * D, 0f);
-    }
-
     /** The finiteness check of a user's final state, then its mean memory and MIU rows. */
     private void finish(int u) {
         int so = stateOff + u * size;
-        for (int k = 0; k < size; k++) {
-            if (!Float.isFinite(f[so + k])) {
-                throw new NumericException("memory state of mimn '" + op.out().name() + "' is " + f[so + k] + " at index " + k
-                        + " of user row " + u + ": the request's values drive the model out of range");
-            }
-        }
-        int sum = so + lay.sumAggreOff(), mo = meanOff + u * D;
-        for (int c = 0; c < D; c++) {
-            float acc = 0f;
-            for (int j = 0; j < m; j++) acc += f[sum + j * D + c];
-            f[mo + c] = acc / m;
-        }
+        ScalarMimnCell.checkFinite(op, f, so, u);
+        ScalarMimnCell.meanMemory(op, f, so, f, meanOff + u * D);
         if (miuOff >= 0) System.arraycopy(f, so + lay.miuOutOff(), f, miuOff + u * m * D, m * D);
     }
 
