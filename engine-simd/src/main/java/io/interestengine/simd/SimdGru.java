@@ -6,13 +6,8 @@ import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.util.Arrays;
-
-import static io.interestengine.simd.Vec.L;
-import static io.interestengine.simd.Vec.S;
 
 /**
  * The GRU op family (plain GRU and DIEN's AUGRU both forms, AGRU, AIGRU; TF and PyTorch cells) with fused
@@ -106,13 +101,13 @@ final class SimdGru implements Step {
     private final class Block {
         /** Input-side pre-activations of the block's rows at one step. */
         private final float[] gx = new float[BLOCK * 3 * hp];
-        /** The block's input rows at one step, states, state-side pre-activations, update gates, r⊙h, candidate products. */
-        private final float[] x = new float[BLOCK * W], h = new float[BLOCK * hp], hs = new float[BLOCK * 3 * hp], gu = new float[BLOCK * hp],
-                rh = new float[BLOCK * hp], gc = new float[BLOCK * hp];
+        /** The block's input rows at one step and its states. */
+        private final float[] x = new float[BLOCK * W], h = new float[BLOCK * hp];
         /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
         private final float[] p = new float[BLOCK], q = new float[BLOCK], scale = new float[BLOCK];
         private final int[] gxOff = new int[BLOCK];
         private final Gemm.Call call = new Gemm.Call();
+        private final GruRows cell = new GruRows(w, BLOCK);
 
         private void block(int b0, int nb, boolean shared) {
             Scope s = op.out().scope();
@@ -157,8 +152,7 @@ final class SimdGru implements Step {
                 }
                 float[] gxs = shared ? gxShared : gx;
                 if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, 3 * hp).run();
-                if (w.tf) tfStep(n, gxs);
-                else torchStep(n, gxs);
+                cell.cell(n, gxs, gxOff, scale, p, q, h, 0, h, 0);
                 if (op.returnSequence()) {
                     for (int i = 0; i < n; i++) {
                         int r = order[b0 + i];
@@ -176,58 +170,6 @@ final class SimdGru implements Step {
                     }
                 }
                 if (!op.returnSequence()) System.arraycopy(h, i * hp, f, outOff + r * H, H);
-            }
-        }
-
-        /** PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). */
-        private void torchStep(int n, float[] gxs) {
-            int g3 = 3 * hp;
-            call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
-            float[] xb = w.xBias;
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            for (int i = 0; i < n; i++) {
-                int xo = gxOff[i], so = i * g3, ho = i * hp;
-                float sc = scale[i], pi = p[i], qi = q[i];
-                for (int j = 0; j < hp; j += L) {
-                    FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
-                    FloatVector iz = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, xb, hp + j));
-                    FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
-                    FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
-                    FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
-                    FloatVector c = Vec.tanh(in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))));
-                    FloatVector k = zg.fma(pi, qi);
-                    FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                    k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
-                }
-            }
-        }
-
-        /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. */
-        private void tfStep(int n, float[] gxs) {
-            int g3 = 3 * hp;
-            call.weights(w.state).a(h, 0, hp, n).c(hs, 0, g3).run();
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            for (int i = 0; i < n; i++) {
-                int xo = gxOff[i], so = i * g3, ho = i * hp;
-                float sc = scale[i];
-                for (int j = 0; j < hp; j += L) {
-                    FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j));
-                    FloatVector iu = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, hs, so + hp + j));
-                    FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
-                    one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, ho + j);
-                    rg.mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ho + j);
-                }
-            }
-            call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
-            for (int i = 0; i < n; i++) {
-                int xo = gxOff[i], ho = i * hp;
-                float sc = scale[i], pi = p[i], qi = q[i];
-                for (int j = 0; j < hp; j += L) {
-                    FloatVector c = Vec.tanh(FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ho + j)));
-                    FloatVector k = FloatVector.fromArray(S, gu, ho + j).fma(pi, qi);
-                    FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                    k.mul(hv).add(one.sub(k).mul(c)).intoArray(h, ho + j);
-                }
             }
         }
     }
