@@ -50,9 +50,11 @@ public final class Backends {
             for (Backend b : all) {
                 if (b.name().equals(name)) {
                     b.probe();
+                    String why = b.unsupported(graph);
+                    if (why != null) throw new BackendUnavailableException(b.name() + ": " + why);
                     DeviceModel dm = b.load(graph, options);
                     String r = "backend " + b.name() + " (requested)";
-                    LOG.log(System.Logger.Level.INFO, r);
+                    LOG.log(System.Logger.Level.INFO, "model '" + graph.name() + "': " + r);
                     return new Selection(b, dm, r);
                 }
             }
@@ -62,15 +64,16 @@ public final class Backends {
         for (Backend b : all) {
             try {
                 b.probe();
+                String why = b.unsupported(graph);
+                if (why != null) throw new BackendUnavailableException(why);
                 DeviceModel dm = b.load(graph, options);
                 String r = "backend " + b.name() + " (auto: highest-ranked available" + (report.isEmpty() ? "" : "; " + report) + ")";
-                LOG.log(System.Logger.Level.INFO, r);
+                // One line per model, rejections included: the choice is made once.
+                LOG.log(System.Logger.Level.INFO, "model '" + graph.name() + "': " + r);
                 return new Selection(b, dm, r);
             } catch (BackendUnavailableException e) {
-                String why = b.name() + " rejected: " + e.getMessage();
-                LOG.log(System.Logger.Level.INFO, why);
                 if (!report.isEmpty()) report.append("; ");
-                report.append(why);
+                report.append(b.name()).append(" rejected: ").append(e.getMessage());
             }
         }
         throw new BackendUnavailableException("no backend can run this model: " + report);

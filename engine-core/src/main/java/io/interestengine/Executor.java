@@ -4,7 +4,10 @@ import io.interestengine.graph.Field;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
 import io.interestengine.graph.Scope;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.StatefulOp;
 import io.interestengine.graph.Table;
+import io.interestengine.graph.Value;
 import io.interestengine.spi.DeviceModel;
 import io.interestengine.spi.DeviceSession;
 import io.interestengine.spi.Step;
@@ -13,53 +16,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a model graph on one backend session; written once for every backend. User-scope ops run once per
- * request (once per sample in a batch), candidate-scope ops batched over the candidates. Staging checks
- * every id against its table (or applies the table's default row), pads histories and derives mapped ids.
+ * Runs a model graph on one backend session; written once for every backend. Every op is bound through the
+ * backend's kernel table; user-scope ops run once per request (once per sample in a batch), candidate-scope
+ * ops batched over the candidates. Staging checks every id against its table (or applies the table's default
+ * row), pads each sequence group, counts id-masked groups' real positions and derives mapped ids.
  */
 final class Executor implements AutoCloseable {
     private final ModelGraph g;
     final Plan plan;
     private final DeviceSession ds;
     private final Step[] userSteps, candSteps;
-    /** Per user step: whether it is a stateful op (its outputs can come from a {@link UserState} instead). */
+    /** Per user step: whether its op holds user state (its outputs can come from a {@link UserState} instead). */
     private final boolean[] userStateful;
     private final Step outStep;
-    private final Op.DenseInput[] denseInputs;
+    private final Op[] staged;
+    /** The group a {@link UserState}'s window fills (null when the model has none). */
+    private final SequenceGroup stateGroup;
 
     Executor(ModelGraph g, DeviceModel dm, int maxUsers, int maxCandidates) {
         this.g = g;
         this.plan = new Plan(g, maxUsers, maxCandidates);
+        this.stateGroup = StateOps.stateGroup(g);
         this.ds = dm.openSession(plan.layout());
         try {
             List<Step> us = new ArrayList<>(), cs = new ArrayList<>();
             List<Boolean> stf = new ArrayList<>();
-            List<Op.DenseInput> dis = new ArrayList<>();
+            List<Op> st = new ArrayList<>();
             for (Op op : g.ops()) {
-                Step s = switch (op) {
-                    case Op.Embedding e -> ds.embedding(e, plan.idOff[e.field().index()], plan.off(e.out()));
-                    case Op.DenseInput d -> {
-                        dis.add(d);
-                        yield null;
-                    }
-                    case Op.Concat c -> {
-                        int[] offs = new int[c.in().size()];
-                        for (int k = 0; k < offs.length; k++) offs[k] = plan.off(c.in().get(k));
-                        yield ds.concat(c, offs, plan.off(c.out()), plan.rowMapOff);
-                    }
-                    case Op.Binary b -> ds.binary(b, plan.off(b.a()), plan.off(b.b()), plan.off(b.out()), plan.rowMapOff);
-                    case Op.Pool p -> ds.pool(p, plan.off(p.in()), plan.off(p.out()), plan.lengthsOff);
-                    case Op.Dense d -> ds.dense(d, plan.off(d.in()), plan.off(d.out()));
-                    case Op.Attention a -> ds.attention(a, plan.off(a.query()), plan.off(a.keys()), plan.off(a.out()), plan.lengthsOff, plan.rowMapOff);
-                    case Op.Gru r -> ds.gru(r, plan.off(r.in()), r.attention() == null ? -1 : plan.off(r.attention()), plan.off(r.out()), plan.lengthsOff, plan.rowMapOff);
-                    case Op.Mimn m -> ds.mimn(m, plan.off(m.in()), plan.off(m.out()), plan.off(m.meanMemory()),
-                            m.induction() == null ? -1 : plan.off(m.induction()), plan.lengthsOff);
-                    case Op.MimnRead m -> ds.mimnRead(m, plan.off(m.state()), plan.off(m.query()), plan.off(m.out()), plan.rowMapOff);
-                };
-                if (s != null && op.out().scope() == Scope.USER) {
+                if (op.stagedInput() != null) {
+                    st.add(op);
+                    continue;
+                }
+                Step s = ds.bind(op, plan);
+                if (op.out().scope() == Scope.USER) {
                     us.add(s);
-                    stf.add(StateOps.isStateful(op));
-                } else if (s != null) {
+                    stf.add(op instanceof StatefulOp so && so.holdsUserState());
+                } else {
                     cs.add(s);
                 }
             }
@@ -67,8 +59,8 @@ final class Executor implements AutoCloseable {
             userStateful = new boolean[stf.size()];
             for (int k = 0; k < userStateful.length; k++) userStateful[k] = stf.get(k);
             candSteps = cs.toArray(new Step[0]);
-            denseInputs = dis.toArray(new Op.DenseInput[0]);
-            outStep = ds.output(g.output(), plan.off(g.output().in()), plan.scoresOff, plan.rowMapOff);
+            staged = st.toArray(new Op[0]);
+            outStep = ds.output(g.output(), plan, plan.scoresOff);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
@@ -81,8 +73,8 @@ final class Executor implements AutoCloseable {
     }
 
     /**
-     * Scores a ranking request whose history and stateful op outputs come from {@code st} (when non-null):
-     * the request's own history is ignored and the stateful ops do not run.
+     * Scores a ranking request whose state-group history and stateful op outputs come from {@code st} (when
+     * non-null): the request's own history of that group is ignored and the stateful ops do not run.
      */
     void run(RequestData r, boolean ranking, float[] out, UserState st) {
         stage(r, ranking, st);
@@ -94,7 +86,8 @@ final class Executor implements AutoCloseable {
         ds.download(plan.scoresOff, out, cands);
         for (int c = 0; c < cands; c++) {
             if (!Float.isFinite(out[c])) {
-                throw new NumericException("score of " + (ranking ? "candidate " : "sample ") + c + " is " + out[c] + " (output '" + g.output().in().name() + "'): the request's values drive the model out of range");
+                throw new NumericException("score of " + (ranking ? "candidate " : "sample ") + c + " is " + out[c] + " (output '"
+                        + g.output().in().name() + "'): the request's values drive the model out of range");
             }
         }
     }
@@ -106,16 +99,16 @@ final class Executor implements AutoCloseable {
     }
 
     /** Copies {@code n} floats of value {@code v} starting {@code at} floats into its first row. */
-    void read(io.interestengine.graph.Value v, int at, float[] dst, int n) {
+    void read(Value v, int at, float[] dst, int n) {
         ds.download(plan.off(v) + at, dst, n);
     }
 
     private void inject(UserState st) {
         float[] sf = ds.stagingFloats();
         for (int k = 0; k < st.values.length; k++) {
-            io.interestengine.graph.Value v = st.valueDefs[k];
+            Value v = st.valueDefs[k];
             int off = plan.off(v);
-            StateOps.toPositions(g, v, st.values[k], st.length, sf, off);
+            StateOps.toPositions(v, st.values[k], st.length, sf, off);
             ds.upload(0, off, v.rowSize());
         }
     }
@@ -124,13 +117,17 @@ final class Executor implements AutoCloseable {
         int users = r.users, cands = r.candidates;
         int[] si = ds.stagingInts();
         float[] sf = ds.stagingFloats();
-        int T = g.historyLength();
+        for (SequenceGroup s : g.sequences()) {
+            int lo = plan.lengthsOff[s.index()];
+            int[] lengths = r.lengths[s.index()];
+            for (int u = 0; u < users; u++) si[lo + u] = st != null && s == stateGroup ? st.length : lengths[u];
+        }
         for (Field f : r.fields) {
             if (f.isDense()) continue;
             int off = plan.idOff[f.index()];
             if (f.isDerived()) {
                 int src = plan.idOff[f.deriveFrom().index()];
-                int n = f.group() == Field.Group.CANDIDATE ? cands : f.group() == Field.Group.HISTORY ? users * T : users;
+                int n = f.group() == Field.Group.CANDIDATE ? cands : f.group() == Field.Group.HISTORY ? users * f.seq().maxLength() : users;
                 for (int k = 0; k < n; k++) si[off + k] = f.deriveMap().i(si[src + k]);
                 continue;
             }
@@ -140,27 +137,39 @@ final class Executor implements AutoCloseable {
                 case USER -> { for (int u = 0; u < users; u++) si[off + u] = checkId(f, t, ids[u], u, -1, ranking); }
                 case CANDIDATE -> { for (int c = 0; c < cands; c++) si[off + c] = checkId(f, t, ids[c], c, -1, ranking); }
                 case HISTORY -> {
-                    int pad = g.paddingId();
-                    if (st != null) ids = st.ids[f.index()];
+                    SequenceGroup s = f.seq();
+                    int T = s.maxLength(), pad = s.paddingId(), lo = plan.lengthsOff[s.index()];
+                    if (st != null && s == stateGroup) ids = st.ids[f.index()];
                     for (int u = 0; u < users; u++) {
-                        int len = st != null ? st.length : r.lengths[u], base = off + u * T, first = g.leftPadding() ? T - len : 0;
+                        int len = si[lo + u], base = off + u * T, first = s.idMask() ? 0 : s.first(len);
                         for (int p = 0; p < T; p++) si[base + p] = pad;
                         for (int p = 0; p < len; p++) si[base + first + p] = checkId(f, t, ids[u * T + p], u, p, ranking);
                     }
                 }
             }
         }
-        for (int u = 0; u < users; u++) si[plan.lengthsOff + u] = st != null ? st.length : r.lengths[u];
+        // An id-masked group's length is its count of real positions (what a masked mean divides by).
+        for (SequenceGroup s : g.sequences()) {
+            if (!s.idMask()) continue;
+            int T = s.maxLength(), pad = s.paddingId(), lo = plan.lengthsOff[s.index()];
+            int ids = plan.idOff[g.maskField(s).index()];
+            for (int u = 0; u < users; u++) {
+                int n = 0;
+                for (int p = 0; p < T; p++) if (si[ids + u * T + p] != pad) n++;
+                si[lo + u] = n;
+            }
+        }
         for (int c = 0; c < cands; c++) si[plan.rowMapOff + c] = ranking ? 0 : c;
-        for (Op.DenseInput d : denseInputs) {
-            Field f = d.field();
+        for (Op d : staged) {
+            Field f = d.stagedInput();
             int rows = f.group() == Field.Group.CANDIDATE ? cands : users, w = f.denseWidth();
             float[] src = r.dense[f.index()];
             int off = plan.off(d.out());
             for (int k = 0; k < rows * w; k++) {
                 float v = src[k];
                 if (!Float.isFinite(v)) {
-                    throw new InvalidRequestException("dense field '" + f.name() + "': value " + v + " at " + where(f, k / w, ranking) + ", index " + (k % w) + " is not finite");
+                    throw new InvalidRequestException("dense field '" + f.name() + "': value " + v + " at " + where(f, k / w, ranking)
+                            + ", index " + (k % w) + " is not finite");
                 }
                 sf[off + k] = v;
             }

@@ -2,6 +2,7 @@ package io.interestengine;
 
 import io.interestengine.graph.Field;
 import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.SequenceGroup;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /**
  * Request storage shared by {@link RankingRequest} and {@link BatchRequest}: per field a growable
- * array of ids or floats, per user row a history length, and a generation stamp per (field, row) so
+ * array of ids or floats, per sequence group and user row a length, and a generation stamp per (field, row) so
  * that scoring can tell a row that was never set from one set in an earlier use of the object.
  * Reusing one request object allocates nothing once its arrays have reached the largest size seen.
  */
@@ -17,12 +18,13 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
     final ModelGraph graph;
     final Field[] fields;
     private final Map<String, Field> byName = new HashMap<>();
-    final int historyLength;
+    final SequenceGroup[] groups;
     int[][] ids;
     float[][] dense;
     int[][] stamp;
-    int[] lengths;
-    int[] lengthStamp;
+    /** Per sequence group, per user row: the number of ids given. */
+    int[][] lengths;
+    int[][] lengthStamp;
     int generation = 1;
     int users;
     int candidates;
@@ -31,7 +33,7 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
         this.graph = graph;
         this.fields = graph.fields().toArray(new Field[0]);
         for (Field f : fields) byName.put(f.name(), f);
-        this.historyLength = graph.historyLength();
+        this.groups = graph.sequences().toArray(new SequenceGroup[0]);
         ids = new int[fields.length][];
         dense = new float[fields.length][];
         stamp = new int[fields.length][];
@@ -39,10 +41,16 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
             int rows = f.group() == Field.Group.CANDIDATE ? candCap : userCap;
             stamp[f.index()] = new int[rows];
             if (f.isDense()) dense[f.index()] = new float[rows * f.denseWidth()];
-            else if (!f.isDerived()) ids[f.index()] = new int[f.group() == Field.Group.HISTORY ? rows * historyLength : rows];
+            else if (!f.isDerived()) ids[f.index()] = new int[f.group() == Field.Group.HISTORY ? rows * f.seq().maxLength() : rows];
         }
-        lengths = new int[userCap];
-        lengthStamp = new int[userCap];
+        lengths = new int[groups.length][userCap];
+        lengthStamp = new int[groups.length][userCap];
+    }
+
+    /** User rows the arrays hold. */
+    private int userCapacity() {
+        for (Field f : fields) if (f.group() != Field.Group.CANDIDATE) return stamp[f.index()].length;
+        return lengths.length > 0 ? lengths[0].length : Integer.MAX_VALUE;
     }
 
     /** Forgets every value set so far (arrays are kept for reuse). */
@@ -50,7 +58,7 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
         generation++;
         if (generation == Integer.MAX_VALUE) {
             for (int[] s : stamp) Arrays.fill(s, 0);
-            Arrays.fill(lengthStamp, 0);
+            for (int[] s : lengthStamp) Arrays.fill(s, 0);
             generation = 1;
         }
     }
@@ -66,10 +74,13 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
     }
 
     void growUsers(int cap) {
-        if (lengths.length >= cap) return;
-        int n = Math.max(cap, lengths.length * 2);
-        lengths = Arrays.copyOf(lengths, n);
-        lengthStamp = Arrays.copyOf(lengthStamp, n);
+        int have = userCapacity();
+        if (have >= cap) return;
+        int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(cap, 2L * have));
+        for (int k = 0; k < groups.length; k++) {
+            lengths[k] = Arrays.copyOf(lengths[k], n);
+            lengthStamp[k] = Arrays.copyOf(lengthStamp[k], n);
+        }
         for (Field f : fields) if (f.group() != Field.Group.CANDIDATE) grow(f, n);
     }
 
@@ -83,7 +94,7 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
         int i = f.index();
         stamp[i] = Arrays.copyOf(stamp[i], rows);
         if (f.isDense()) dense[i] = Arrays.copyOf(dense[i], rows * f.denseWidth());
-        else if (!f.isDerived()) ids[i] = Arrays.copyOf(ids[i], f.group() == Field.Group.HISTORY ? rows * historyLength : rows);
+        else if (!f.isDerived()) ids[i] = Arrays.copyOf(ids[i], f.group() == Field.Group.HISTORY ? rows * f.seq().maxLength() : rows);
     }
 
     void setId(Field f, int row, int id) {
@@ -99,16 +110,23 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
     }
 
     void setHistory(Field f, int row, int[] src, int len) {
+        SequenceGroup g = f.seq();
+        int T = g.maxLength(), k = g.index();
         if (len < 0) throw new InvalidRequestException("history field '" + f.name() + "': negative length " + len);
-        if (len > historyLength) throw new InvalidRequestException("history field '" + f.name() + "': length " + len + " exceeds max_length " + historyLength);
+        if (len > T) throw new InvalidRequestException("history field '" + f.name() + "': length " + len + " exceeds max_length " + T + groupNote(g));
         if (src.length < len) throw new InvalidRequestException("history field '" + f.name() + "': length " + len + " but only " + src.length + " ids given");
-        if (lengthStamp[row] == generation && lengths[row] != len) {
-            throw new InvalidRequestException("history field '" + f.name() + "': length " + len + " differs from the length " + lengths[row] + " of another history field");
+        if (lengthStamp[k][row] == generation && lengths[k][row] != len) {
+            throw new InvalidRequestException("history field '" + f.name() + "': length " + len + " differs from the length " + lengths[k][row]
+                    + " of another history field" + groupNote(g));
         }
-        lengths[row] = len;
-        lengthStamp[row] = generation;
-        System.arraycopy(src, 0, ids[f.index()], row * historyLength, len);
+        lengths[k][row] = len;
+        lengthStamp[k][row] = generation;
+        System.arraycopy(src, 0, ids[f.index()], row * T, len);
         stamp[f.index()][row] = generation;
+    }
+
+    private String groupNote(SequenceGroup g) {
+        return groups.length > 1 ? " of " + g.describe() : "";
     }
 
     /** Throws naming the first field and row that was not set. */
@@ -116,19 +134,24 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
         checkComplete(true);
     }
 
-    /** As {@link #checkComplete()}; history fields are not required when {@code history} is false. */
+    /** As {@link #checkComplete()}; the fields of group {@code fromState} (non-null) are not required. */
     void checkComplete(boolean history) {
+        checkComplete(history ? null : StateOps.stateGroup(graph));
+    }
+
+    private void checkComplete(SequenceGroup fromState) {
         if (candidates < 1) throw new InvalidRequestException("the request has no candidates");
         for (Field f : fields) {
-            if (f.isDerived() || (!history && f.group() == Field.Group.HISTORY)) continue;
+            if (f.isDerived() || (fromState != null && f.seq() == fromState)) continue;
             int rows = f.group() == Field.Group.CANDIDATE ? candidates : users;
             int[] s = stamp[f.index()];
             for (int r = 0; r < rows; r++) {
                 if (s[r] != generation) throw new InvalidRequestException(describeMissing(f, r));
             }
         }
-        if (history && historyLength > 0) {
-            for (int r = 0; r < users; r++) if (lengthStamp[r] != generation) throw new InvalidRequestException("no history set" + rowName(r));
+        for (SequenceGroup g : groups) {
+            if (g == fromState) continue;
+            for (int r = 0; r < users; r++) if (lengthStamp[g.index()][r] != generation) throw new InvalidRequestException("no history set" + groupNote(g) + rowName(r));
         }
     }
 

@@ -85,14 +85,17 @@ public final class Session implements AutoCloseable {
      */
     public UserState buildState(RankingRequest request) {
         check(request);
-        if (model.graph().historyLength() > 0 && request.lengthStamp[0] != request.generation) throw new InvalidRequestException("no history set");
+        io.interestengine.graph.SequenceGroup group = StateOps.stateGroup(model.graph());
         int[][] ids = StateOps.emptyIds(model.graph());
+        if (group == null) return buildState(ids, 0);
+        if (request.lengthStamp[group.index()][0] != request.generation) throw new InvalidRequestException("no history set");
+        int len = request.lengths[group.index()][0];
         for (int k = 0; k < ids.length; k++) {
             if (ids[k] == null) continue;
             if (request.stamp[k][0] != request.generation) throw new InvalidRequestException("history field '" + model.graph().fields().get(k).name() + "' was not set");
-            System.arraycopy(request.ids[k], 0, ids[k], 0, request.lengths[0]);
+            System.arraycopy(request.ids[k], 0, ids[k], 0, len);
         }
-        return buildState(ids, request.lengths[0]);
+        return buildState(ids, len);
     }
 
     private UserState buildState(int[][] ids, int len) {

@@ -1,13 +1,11 @@
 package io.interestengine;
 
-import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.Field;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
-import io.interestengine.graph.Scope;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.StatefulOp;
 import io.interestengine.graph.Value;
-import io.interestengine.scalar.ScalarGruCell;
-import io.interestengine.scalar.ScalarMimnCell;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,12 +19,12 @@ import java.util.Set;
  * Builds and advances {@link UserState}s for one session. Building runs the user-scope part of the graph
  * on the session's backend; advancing runs the non-recurrent user-scope ops for the new window (to get the
  * new event's inputs) and then one step of each stateful op on the host with the reference cells, from the
- * stored states. One instance per session (the cells hold scratch).
+ * stored states. The window is one sequence group: the one the stateful ops read (or, without stateful ops,
+ * the first length-masked group). One instance per session (the steppers hold scratch).
  */
 final class StateOps {
     private final ModelGraph g;
-    private final Map<Op, ScalarGruCell> gruCells = new HashMap<>();
-    private final Map<Op, ScalarMimnCell> mimnCells = new HashMap<>();
+    private final Map<Op, StatefulOp.Stepper> steppers = new HashMap<>();
     private final String notAdvanceable;
 
     StateOps(ModelGraph g) {
@@ -35,11 +33,13 @@ final class StateOps {
     }
 
     static boolean isStateful(Op op) {
-        return (op instanceof Op.Gru r && r.out().scope() == Scope.USER) || op instanceof Op.Mimn;
+        return op instanceof StatefulOp s && s.holdsUserState();
     }
 
-    static List<Op> statefulOps(ModelGraph g) {
-        return g.ops().stream().filter(StateOps::isStateful).toList();
+    static List<StatefulOp> statefulOps(ModelGraph g) {
+        List<StatefulOp> l = new ArrayList<>();
+        for (Op op : g.ops()) if (isStateful(op)) l.add((StatefulOp) op);
+        return l;
     }
 
     static List<Value> statefulValues(ModelGraph g) {
@@ -48,17 +48,42 @@ final class StateOps {
         return v;
     }
 
+    /**
+     * The group a user state's window holds: the one the stateful ops read (the loader rejects models whose
+     * stateful ops read several), else the first length-masked group, else null.
+     */
+    static SequenceGroup stateGroup(ModelGraph g) {
+        for (StatefulOp op : statefulOps(g)) {
+            SequenceGroup s = op.inputs().get(0).group();
+            if (s != null) return s;
+        }
+        for (SequenceGroup s : g.sequences()) if (!s.idMask()) return s;
+        return null;
+    }
+
+    /** The window's capacity (the state group's max_length; 0 without one). */
+    static int windowLength(ModelGraph g) {
+        SequenceGroup s = stateGroup(g);
+        return s == null ? 0 : s.maxLength();
+    }
+
+    /** The state group's sent fields, in declaration order: one id each per event. */
+    static List<Field> eventFields(ModelGraph g) {
+        SequenceGroup s = stateGroup(g);
+        return s == null ? List.of() : g.sentFields(s);
+    }
+
     static int[][] emptyIds(ModelGraph g) {
         int[][] ids = new int[g.fields().size()][];
-        for (Field f : g.fields()) if (f.group() == Field.Group.HISTORY && !f.isDerived()) ids[f.index()] = new int[g.historyLength()];
+        for (Field f : eventFields(g)) ids[f.index()] = new int[f.seq().maxLength()];
         return ids;
     }
 
     /** Writes a value stored in event order into its arena layout (masked sequences: row k at position first(len)+k). */
-    static void toPositions(ModelGraph g, Value v, float[] src, int len, float[] dst, int off) {
+    static void toPositions(Value v, float[] src, int len, float[] dst, int off) {
         if (v.sequence() && v.masked()) {
             Arrays.fill(dst, off, off + v.rowSize(), 0f);
-            System.arraycopy(src, 0, dst, off + CpuSession.first(g, len) * v.width(), len * v.width());
+            System.arraycopy(src, 0, dst, off + v.group().first(len) * v.width(), len * v.width());
         } else {
             System.arraycopy(src, 0, dst, off, v.rowSize());
         }
@@ -69,16 +94,11 @@ final class StateOps {
         Set<String> fromState = new HashSet<>();
         Map<String, Op> writer = new HashMap<>();
         for (Op op : g.ops()) for (Value v : op.outputs()) writer.put(v.name(), op);
-        for (Op op : statefulOps(g)) {
+        for (StatefulOp op : statefulOps(g)) {
             Value in = op.inputs().get(0);
-            if (op instanceof Op.Mimn m && m.padded()) {
-                return "mimn '" + m.out().name() + "' runs in \"padded\" compatibility mode: the T − len padding steps before the events move its "
-                        + "read vector and w_aggre, so each new event changes the whole state (use \"steps\": \"events\", or build from the full history)";
-            }
-            if (op instanceof Op.Gru r && (r.attention() != null || !r.in().masked())) {
-                return "gru '" + r.out().name() + "' takes user-scope attention weights or an unmasked sequence";
-            }
-            boolean direct = fromState.contains(in.name()) && writer.get(in.name()) instanceof Op.Gru;
+            String why = op.notAdvanceable();
+            if (why != null) return why;
+            boolean direct = fromState.contains(in.name()) && writer.get(in.name()) instanceof StatefulOp;
             if (!direct && dependsOnState(in, writer, fromState)) {
                 return "the input '" + in.name() + "' of '" + op.out().name() + "' is computed from a stateful value through other ops";
             }
@@ -107,7 +127,7 @@ final class StateOps {
             ex.read(v, 0, row, row.length);
             if (v.sequence() && v.masked()) {
                 float[] ev = new float[v.rowSize()];
-                System.arraycopy(row, CpuSession.first(g, len) * v.width(), ev, 0, len * v.width());
+                System.arraycopy(row, v.group().first(len) * v.width(), ev, 0, len * v.width());
                 row = ev;
             }
             check(v, row);
@@ -117,11 +137,14 @@ final class StateOps {
     }
 
     UserState advance(Executor ex, RequestData scratch, UserState s, UserState.Overflow policy, int[] event) {
-        List<Field> hf = g.fields(Field.Group.HISTORY).stream().filter(f -> !f.isDerived()).toList();
+        List<Field> hf = eventFields(g);
+        if (hf.isEmpty()) throw new InvalidRequestException("model '" + g.name() + "' has no behaviour sequence to add events to");
         if (event.length != hf.size()) {
-            throw new InvalidRequestException("an event has one id per history field (" + String.join(", ", hf.stream().map(Field::name).toList()) + "), got " + event.length);
+            throw new InvalidRequestException("an event has one id per history field (" + String.join(", ", hf.stream().map(Field::name).toList())
+                    + "), got " + event.length);
         }
-        int T = g.historyLength();
+        SequenceGroup group = hf.get(0).seq();
+        int T = group.maxLength();
         int[][] ids = emptyIds(g);
         if (s.length == T) {
             if (policy == UserState.Overflow.ERROR) {
@@ -143,45 +166,24 @@ final class StateOps {
         Map<String, float[]> newRow = new HashMap<>();
         float[][] vals = new float[s.values.length][];
         int k = 0;
-        int pos = CpuSession.first(g, len + 1) + len;
-        for (Op op : statefulOps(g)) {
+        int pos = group.first(len + 1) + len;
+        for (StatefulOp op : statefulOps(g)) {
             Value in = op.inputs().get(0);
             float[] x = newRow.get(in.name());
             if (x == null) {
                 x = new float[in.width()];
                 ex.read(in, pos * in.width(), x, x.length);
             }
-            switch (op) {
-                case Op.Gru r -> {
-                    ScalarGruCell cell = gruCells.computeIfAbsent(op, o -> new ScalarGruCell(r.cell()));
-                    int H = r.cell().hidden();
-                    float[] old = s.values[k], h = new float[H];
-                    if (r.returnSequence()) {
-                        if (len > 0) System.arraycopy(old, (len - 1) * H, h, 0, H);
-                    } else {
-                        System.arraycopy(old, 0, h, 0, H);
-                    }
-                    cell.step(x, 0, 1f, h, 0, Op.AttentionForm.NONE, 0f, h, 0);
-                    float[] nv = old.clone();
-                    if (r.returnSequence()) System.arraycopy(h, 0, nv, len * H, H);
-                    else nv = h;
-                    check(r.out(), nv);
-                    newRow.put(r.out().name(), h);
-                    vals[k++] = nv;
-                }
-                case Op.Mimn m -> {
-                    ScalarMimnCell cell = mimnCells.computeIfAbsent(op, o -> new ScalarMimnCell(m));
-                    float[] st = s.values[k].clone();
-                    cell.step(x, 0, st, 0);
-                    check(m.out(), st);
-                    vals[k++] = st;
-                    float[] mean = new float[m.layout().memoryDim()];
-                    cell.meanMemory(st, 0, mean, 0);
-                    vals[k++] = mean;
-                    if (m.induction() != null) vals[k++] = Arrays.copyOfRange(st, m.layout().miuOutOff(), m.layout().size());
-                }
-                default -> throw new IllegalStateException("not a stateful op: " + op.out().name());
+            int n = op.outputs().size();
+            float[][] old = Arrays.copyOfRange(s.values, k, k + n);
+            StatefulOp.Stepper st = steppers.computeIfAbsent(op, o -> op.stepper());
+            float[][] nv = st.advance(old, len, x);
+            for (int j = 0; j < n; j++) {
+                check(op.outputs().get(j), nv[j]);
+                vals[k++] = nv[j];
             }
+            float[] last = st.lastRow();
+            if (last != null) newRow.put(op.out().name(), last);
         }
         return new UserState(g, len + 1, ids, s.valueDefs, vals);
     }

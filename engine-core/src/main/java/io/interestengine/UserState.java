@@ -80,7 +80,7 @@ public final class UserState {
     /** The ids of one history field in event order (a copy). @throws IllegalArgumentException if there is no such field */
     public int[] history(String field) {
         Field f = graph.field(field);
-        if (f == null || f.group() != Field.Group.HISTORY || f.isDerived()) throw new IllegalArgumentException("no history field '" + field + "' sent to model '" + graph.name() + "'");
+        if (f == null || f.group() != Field.Group.HISTORY || f.isDerived() || ids[f.index()] == null) throw new IllegalArgumentException("no history field '" + field + "' sent to model '" + graph.name() + "'");
         return Arrays.copyOf(ids[f.index()], length);
     }
 
@@ -105,7 +105,7 @@ public final class UserState {
             o.writeInt(MAGIC);
             o.writeInt(VERSION);
             o.writeUTF(graph.fingerprint());
-            o.writeInt(graph.historyLength());
+            o.writeInt(StateOps.windowLength(graph));
             o.writeInt(length);
             for (int[] a : ids) {
                 if (a == null) continue;
@@ -142,7 +142,7 @@ public final class UserState {
                 throw new IllegalArgumentException("user state was made by model fingerprint " + fp + ", not by model '" + g.name() + "' (fingerprint " + g.fingerprint() + ")");
             }
             int T = in.readInt(), len = in.readInt();
-            if (T != g.historyLength() || len < 0 || len > T) throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length " + g.historyLength());
+            if (T != StateOps.windowLength(g) || len < 0 || len > T) throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length " + StateOps.windowLength(g));
             int[][] ids = StateOps.emptyIds(g);
             for (int[] a : ids) {
                 if (a == null) continue;

@@ -97,7 +97,7 @@ class BadModelTest {
         Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
         t.remove("fc1.bias");
         TinyModel.write(tmp.resolve("m"), TinyModel.JSON, t, TinyModel.shapes());
-        expect(tmp.resolve("m"), "graph[11].bias", "fc1.bias", "missing");
+        expect(tmp.resolve("m"), "graph[11](dense).bias", "fc1.bias", "missing");
     }
 
     @Test
@@ -121,7 +121,7 @@ class BadModelTest {
 
     @Test
     void unknownOption() {
-        expect(model(TinyModel.JSON.replace("\"mode\": \"sum\",", "\"mode\": \"sum\", \"window\": 3,")), "graph[7].window", "unknown key");
+        expect(model(TinyModel.JSON.replace("\"mode\": \"sum\",", "\"mode\": \"sum\", \"window\": 3,")), "graph[7](pool).window", "unknown key");
     }
 
     @Test
@@ -142,7 +142,7 @@ class BadModelTest {
 
     @Test
     void unknownValueReference() {
-        expect(model(TinyModel.JSON.replace("\"in\": [\"item\", \"his_sum\"]", "\"in\": [\"item\", \"his_summ\"]")), "graph[8].in[1]", "unknown value \"his_summ\"");
+        expect(model(TinyModel.JSON.replace("\"in\": [\"item\", \"his_sum\"]", "\"in\": [\"item\", \"his_summ\"]")), "graph[8](mul).in[1]", "unknown value \"his_summ\"");
     }
 
     @Test

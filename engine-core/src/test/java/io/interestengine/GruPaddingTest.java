@@ -42,7 +42,7 @@ class GruPaddingTest {
                 int[] a = built.history(m.graph().fields(io.interestengine.graph.Field.Group.HISTORY).get(0).name());
                 int[] b = built.history(m.graph().fields(io.interestengine.graph.Field.Group.HISTORY).get(1).name());
                 for (int t = 0; t < a.length; t++) st = s.advance(st, a[t], b[t]);
-                assertTrue(built.length() > 0 && built.length() < m.graph().historyLength());
+                assertTrue(built.length() > 0 && built.length() < m.graph().sequences().get(0).maxLength());
                 assertArrayEquals(built.value("ext"), st.value("ext"), g);
                 assertArrayEquals(s.score(req), s.score(st, req), g);
             }

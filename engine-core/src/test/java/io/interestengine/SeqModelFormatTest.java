@@ -33,7 +33,7 @@ class SeqModelFormatTest {
 
     @Test
     void hiddenSizeDisagreesWithTheCellTensors() throws IOException {
-        expect(edited("dien_mouna99_augru", "\"hidden\": 6", "\"hidden\": 5"), "gru1.gate_weight", "graph[9].cell", "[12, 14]", "expected [10, 13]");
+        expect(edited("dien_mouna99_augru", "\"hidden\": 6", "\"hidden\": 5"), "gru1.gate_weight", "graph[9](gru).cell", "[12, 14]", "expected [10, 13]");
     }
 
     @Test

@@ -146,7 +146,7 @@ class UserStateTest {
     void overflowPolicies() {
         try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"), LoadOptions.defaults().withBackend("scalar"));
              Session s = m.newSession()) {
-            int T = m.graph().historyLength();
+            int T = m.graph().sequences().get(0).maxLength();
             UserState st = s.emptyState();
             for (int t = 0; t < T; t++) st = s.advance(st, 1 + t % 20, 1 + t % 5);
             UserState full = st;

@@ -21,7 +21,7 @@ public final class Workloads {
     /** One user with a full history of T events and {@code n} candidates; ids uniform over each field's table. */
     public static RankingRequest ranking(Model m, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        int T = m.graph().historyLength();
+        int T = m.graph().sequences().get(0).maxLength();
         RankingRequest q = m.newRankingRequest();
         for (Field f : m.graph().fields()) {
             if (f.isDerived()) continue;
@@ -62,7 +62,7 @@ public final class Workloads {
 
     /** {@code b} independent samples, history lengths uniform in [1, T] ({@link #batchLengths}). */
     public static BatchRequest batch(Model m, int b, long seed) {
-        int T = m.graph().historyLength();
+        int T = m.graph().sequences().get(0).maxLength();
         int[] lens = batchLengths(b, T, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         BatchRequest q = m.newBatchRequest().reset(b);

@@ -1,29 +1,47 @@
 package io.interestengine.cpu;
 
-import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
+import io.interestengine.graph.Output;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.DeviceSession;
+import io.interestengine.spi.KernelTable;
 import io.interestengine.spi.PlanLayout;
+import io.interestengine.spi.Step;
 
 /**
- * Workspace shared by the CPU backends: the float and int arenas are plain heap arrays (the JIT and the
+ * The workspace of a CPU backend's session: the float and int arenas are plain heap arrays (the JIT and the
  * Vector API read them fastest), so staging is the arena itself and upload and download are copies at most.
+ * Each CPU backend's session is a sibling subclass binding ops through its own kernel table; kernels of one CPU
+ * backend can be reused by another through its table (they all see a {@code CpuSession}).
  */
 public abstract class CpuSession implements DeviceSession {
-    protected final PlanLayout layout;
-    protected final ModelGraph graph;
+    public final PlanLayout layout;
     /** Float arena: values and scores. */
-    protected final float[] f;
+    public final float[] f;
     /** Int arena: ids, lengths, row map. */
-    protected final int[] i;
+    public final int[] i;
     private boolean closed;
 
     protected CpuSession(PlanLayout layout) {
         this.layout = layout;
-        this.graph = layout.graph();
         this.f = new float[layout.floats()];
         this.i = new int[layout.ints()];
+    }
+
+    /** The kernels this session binds ops with. */
+    protected abstract KernelTable<?, ? super CpuSession> kernels();
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Step bind(Op op, Bindings b) {
+        return ((KernelTable<?, CpuSession>) kernels()).bind(this, op, b);
+    }
+
+    @Override
+    public Step output(Output output, Bindings b, int scoresOff) {
+        return CpuOutput.step(output, f, i, b.off(output.in()), scoresOff, b.rowMapOff());
     }
 
     @Override
@@ -57,16 +75,11 @@ public abstract class CpuSession implements DeviceSession {
     }
 
     /**
-     * The user row whose history length masks row {@code r} of sequence {@code v}: a candidate-scope sequence
-     * (attention weights, a GRU run per candidate) has the length of its candidate's user.
+     * The user row whose sequence lengths mask row {@code r} of sequence {@code v}: a candidate-scope sequence
+     * (attention weights, a GRU run per candidate) has the lengths of its candidate's user.
      */
     public static int userRow(Value v, int[] ints, int rowMapOff, int r) {
         return v.scope() == Scope.CANDIDATE ? ints[rowMapOff + r] : r;
-    }
-
-    /** First real position of a masked sequence row of length {@code len} (0 with right padding). */
-    public static int first(ModelGraph g, int len) {
-        return g.leftPadding() ? g.historyLength() - len : 0;
     }
 
     @Override

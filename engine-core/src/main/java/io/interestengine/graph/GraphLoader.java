@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * their dense layers and Dice parameters are folded into one affine map. Throws on the first problem,
  * naming the field or tensor; the caller closes the arena, so nothing stays half-loaded.
  */
-public final class GraphLoader {
-    public static final int FORMAT_VERSION = 1;
+public final class GraphLoader implements OpContext {
+    /** The newest format_version this engine reads; every older one still loads. */
+    public static final int FORMAT_VERSION = 2;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private final Path dir;
@@ -46,7 +47,8 @@ public final class GraphLoader {
     private final Map<String, Field> fieldByName = new LinkedHashMap<>();
     private final Map<String, Value> values = new LinkedHashMap<>();
     private final List<Op> ops = new ArrayList<>();
-    private int historyLength;
+    private final List<SequenceGroup> sequences = new ArrayList<>();
+    private int formatVersion;
 
     private GraphLoader(Path dir, Arena arena, boolean mmapTables) {
         this.dir = dir;
@@ -91,7 +93,10 @@ public final class GraphLoader {
             throw root.get("format").fail("expected \"interest-engine-model\", found \"" + root.get("format").str() + "\"");
         }
         long ver = root.get("format_version").integer();
-        if (ver != FORMAT_VERSION) throw root.get("format_version").fail("unsupported version " + ver + " (this engine reads " + FORMAT_VERSION + ")");
+        if (ver < 1 || ver > FORMAT_VERSION) {
+            throw root.get("format_version").fail("unsupported version " + ver + " (this engine reads 1 to " + FORMAT_VERSION + ")");
+        }
+        formatVersion = (int) ver;
         Path wfile = dir.resolve("weights.safetensors");
         if (!Files.exists(wfile)) throw new ModelFormatException(dir + ": no weights.safetensors");
         st = SafeTensors.open(wfile, arena);
@@ -101,8 +106,9 @@ public final class GraphLoader {
         parseFields(root.get("fields"));
         List<Node> graph = root.get("graph").list();
         if (graph.isEmpty()) throw root.get("graph").fail("the graph has no ops");
-        for (Node op : graph) parseOp(op);
+        for (int k = 0; k < graph.size(); k++) parseOp(graph.get(k), k);
         Output output = parseOutput(root.get("output"));
+        checkStateGroups();
 
         if (!root.bool("allow_unused_tensors", false)) {
             for (String t : st.entries().keySet()) {
@@ -111,12 +117,9 @@ public final class GraphLoader {
                 }
             }
         }
-        Node hist = root.get("fields").opt("history");
-        boolean left = !hist.isNull() && hist.str("padding", "right").equals("left");
-        int padId = hist.isNull() ? 0 : (int) hist.num("padding_id", 0);
         return new ModelGraph(root.str("name", dir.getFileName().toString()), root.str("reference", ""),
-                fingerprint(jsonBytes), Map.copyOf(tables), List.copyOf(fields), values, List.copyOf(ops), output,
-                historyLength, left, padId);
+                fingerprint(jsonBytes), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
+                List.copyOf(ops), output);
     }
 
     private String fingerprint(byte[] json) {
@@ -151,7 +154,8 @@ public final class GraphLoader {
         return e;
     }
 
-    float[] floats(Node ref, long... shape) {
+    @Override
+    public float[] floats(Node ref, long... shape) {
         return st.floats(entry(ref, shape), arena, false, false).toFloatArray();
     }
 
@@ -177,42 +181,60 @@ public final class GraphLoader {
     }
 
     private void parseFields(Node f) {
-        f.allowOnly("user", "history", "candidate");
-        if (f.has("user")) for (Node n : f.get("user").list()) addField(n, Field.Group.USER);
-        if (f.has("history")) {
-            Node h = f.get("history");
-            h.allowOnly("max_length", "padding", "padding_id", "fields");
-            historyLength = h.get("max_length").intIn(1, 1 << 16);
-            String pad = h.str("padding", "right");
-            if (!pad.equals("right") && !pad.equals("left")) throw h.get("padding").fail("expected \"right\" or \"left\", found \"" + pad + "\"");
-            for (Node n : h.get("fields").list()) addField(n, Field.Group.HISTORY);
-            if (h.has("padding_id")) {
-                // Padded positions are looked up like real ids, so the padding id must be a row of every history table.
-                int padId = h.get("padding_id").intIn(0, Integer.MAX_VALUE);
-                for (Field x : fields(Field.Group.HISTORY)) {
-                    if (!x.isDense() && padId >= x.table().rows()) {
-                        throw h.get("padding_id").fail(padId + " is outside table '" + x.table().name() + "' of " + x.table().rows() + " rows (history field '" + x.name() + "')");
-                    }
-                }
+        f.allowOnly("user", "history", "sequences", "candidate");
+        if (f.has("user")) for (Node n : f.get("user").list()) addField(n, Field.Group.USER, null);
+        if (f.has("history") && f.has("sequences")) throw f.get("sequences").fail("give \"sequences\" or the single-group \"history\", not both");
+        if (f.has("sequences") && formatVersion < 2) throw f.get("sequences").fail("sequence groups need \"format_version\": 2");
+        if (f.has("history")) parseGroup("history", f.get("history"));
+        if (f.has("sequences")) {
+            Node groups = f.get("sequences");
+            for (String name : groups.keys()) {
+                if (!NAME.matcher(name).matches()) throw groups.opt(name).fail("invalid sequence group name \"" + name + "\"");
+                parseGroup(name, groups.get(name));
             }
         }
-        if (f.has("candidate")) for (Node n : f.get("candidate").list()) addField(n, Field.Group.CANDIDATE);
+        if (f.has("candidate")) for (Node n : f.get("candidate").list()) addField(n, Field.Group.CANDIDATE, null);
         if (fields(Field.Group.CANDIDATE).isEmpty()) throw f.fail("at least one candidate field is required");
+    }
+
+    /** One sequence group: its fields share a length per user row (or, id-masked, the first field's padding). */
+    private void parseGroup(String name, Node h) {
+        h.allowOnly(formatVersion >= 2 ? List.of("max_length", "padding", "padding_id", "mask", "fields")
+                : List.of("max_length", "padding", "padding_id", "fields"));
+        int maxLength = h.get("max_length").intIn(1, 1 << 16);
+        String pad = h.str("padding", "right");
+        if (!pad.equals("right") && !pad.equals("left")) throw h.get("padding").fail("expected \"right\" or \"left\", found \"" + pad + "\"");
+        String mask = h.str("mask", "length");
+        if (!mask.equals("length") && !mask.equals("id")) throw h.get("mask").fail("expected \"length\" or \"id\", found \"" + mask + "\"");
+        int padId = h.has("padding_id") ? h.get("padding_id").intIn(0, Integer.MAX_VALUE) : 0;
+        SequenceGroup g = new SequenceGroup(name, sequences.size(), maxLength, pad.equals("left"), padId, mask.equals("id"));
+        sequences.add(g);
+        List<Node> fs = h.get("fields").list();
+        if (fs.isEmpty()) throw h.get("fields").fail(g.describe() + " has no fields");
+        for (Node n : fs) addField(n, Field.Group.HISTORY, g);
+        // Padded positions are looked up like real ids, so the padding id must be a row of every table of the group.
+        for (Field x : fields) {
+            if (x.seq() == g && padId >= x.table().rows()) {
+                Node at = h.has("padding_id") ? h.get("padding_id") : h;
+                throw at.fail("padding id " + padId + " is outside table '" + x.table().name() + "' of " + x.table().rows()
+                        + " rows (field '" + x.name() + "' of " + g.describe() + ")");
+            }
+        }
     }
 
     private List<Field> fields(Field.Group g) {
         return fields.stream().filter(x -> x.group() == g).toList();
     }
 
-    private void addField(Node n, Field.Group g) {
+    private void addField(Node n, Field.Group g, SequenceGroup seq) {
         n.allowOnly("name", "table", "dense", "derive");
         String name = checkName(n.get("name"));
         if (fieldByName.containsKey(name)) throw n.get("name").fail("field \"" + name + "\" declared twice");
         Field f;
         if (n.has("dense")) {
             if (n.has("table")) throw n.fail("a field has either \"table\" or \"dense\", not both");
-            if (g == Field.Group.HISTORY) throw n.fail("dense fields are not allowed in the history");
-            f = new Field(name, g, null, n.get("dense").intIn(1, 1 << 20), null, null, fields.size());
+            if (g == Field.Group.HISTORY) throw n.fail("dense fields are not allowed in a sequence group");
+            f = new Field(name, g, null, n.get("dense").intIn(1, 1 << 20), null, null, fields.size(), null);
         } else {
             String tn = n.get("table").str();
             Table t = tables.get(tn);
@@ -224,7 +246,7 @@ public final class GraphLoader {
                 d.allowOnly("from", "map");
                 String fn = d.get("from").str();
                 from = fieldByName.get(fn);
-                if (from == null || from.group() != g || from.isDense()) {
+                if (from == null || from.group() != g || from.seq() != seq || from.isDense()) {
                     throw d.get("from").fail("\"" + fn + "\" is not an earlier id field of the same group");
                 }
                 if (from.isDerived()) throw d.get("from").fail("\"" + fn + "\" is itself derived");
@@ -236,141 +258,57 @@ public final class GraphLoader {
                     }
                 }
             }
-            f = new Field(name, g, t, 0, from, map, fields.size());
+            f = new Field(name, g, t, 0, from, map, fields.size(), seq);
         }
         fields.add(f);
         fieldByName.put(name, f);
     }
 
-    Value value(Node ref) {
+    @Override
+    public Value value(Node ref) {
         String n = ref.str();
         Value v = values.get(n);
         if (v == null) throw ref.fail("unknown value \"" + n + "\" (it must be written by an earlier op)");
         return v;
     }
 
-    String outName(Node op) {
-        return newName(op.get("out"));
+    @Override
+    public Field field(Node ref) {
+        return fieldByName.get(ref.str());
+    }
+
+    @Override
+    public List<Op> earlier() {
+        return List.copyOf(ops);
     }
 
     /** A name for a value this op writes: valid and not yet defined. */
-    String newName(Node ref) {
+    @Override
+    public String newName(Node ref) {
         String n = checkName(ref);
         if (values.containsKey(n) || fieldByName.containsKey(n)) throw ref.fail("\"" + n + "\" is already defined");
         return n;
     }
 
-    private void parseOp(Node op) {
-        String kind = op.get("op").str();
-        switch (kind) {
-            case "embedding" -> {
-                op.allowOnly("op", "out", "field");
-                String out = outName(op);
-                Field f = fieldByName.get(op.get("field").str());
-                if (f == null || f.isDense()) throw op.get("field").fail("\"" + op.get("field").str() + "\" is not an id field");
-                Value v = switch (f.group()) {
-                    case USER -> Value.vector(out, Scope.USER, f.table().dim());
-                    case CANDIDATE -> Value.vector(out, Scope.CANDIDATE, f.table().dim());
-                    case HISTORY -> Value.sequence(out, Scope.USER, historyLength, f.table().dim(), true);
-                };
-                add(new Op.Embedding(v, f));
+    private void parseOp(Node raw, int index) {
+        String kind = raw.get("op").str();
+        OpDefinition def = Ops.get(kind);
+        if (def == null) throw raw.get("op").fail("unknown op \"" + kind + "\" (known: " + String.join(", ", Ops.kinds()) + ")");
+        // The op's path names its index and kind, so every error below says which op it is about.
+        Node op = new Node(raw.raw(), "graph[" + index + "](" + kind + ")", GraphLoader::err);
+        add(def.parse(this, op));
+    }
+
+    /** A user state holds one behaviour window: every stateful op must read the same sequence group. */
+    private void checkStateGroups() {
+        StatefulOp first = null;
+        for (Op op : ops) {
+            if (!(op instanceof StatefulOp so) || !so.holdsUserState() || so.inputs().get(0).group() == null) continue;
+            if (first == null) first = so;
+            else if (so.inputs().get(0).group() != first.inputs().get(0).group()) {
+                throw err("stateful ops '" + first.out().name() + "' and '" + so.out().name() + "' read different sequence groups ('"
+                        + first.inputs().get(0).group().name() + "', '" + so.inputs().get(0).group().name() + "'): a user state holds one");
             }
-            case "dense_input" -> {
-                op.allowOnly("op", "out", "field");
-                String out = outName(op);
-                Field f = fieldByName.get(op.get("field").str());
-                if (f == null || !f.isDense()) throw op.get("field").fail("\"" + op.get("field").str() + "\" is not a dense field");
-                add(new Op.DenseInput(Value.vector(out, f.group() == Field.Group.USER ? Scope.USER : Scope.CANDIDATE, f.denseWidth()), f));
-            }
-            case "concat" -> {
-                op.allowOnly("op", "out", "in");
-                String out = outName(op);
-                List<Value> in = new ArrayList<>();
-                for (Node n : op.get("in").list()) in.add(value(n));
-                if (in.isEmpty()) throw op.get("in").fail("nothing to concatenate");
-                Value first = in.get(0);
-                Scope s = Scope.USER;
-                int w = 0;
-                for (int k = 0; k < in.size(); k++) {
-                    Value v = in.get(k);
-                    if (v.sequence() != first.sequence() || (v.sequence() && (v.length() != first.length() || v.masked() != first.masked()))) {
-                        throw op.get("in").fail("\"" + v.name() + "\" cannot be concatenated with \"" + first.name() + "\": " + v.describe() + " vs " + first.describe());
-                    }
-                    if (v.sequence() && v.scope() != first.scope()) throw op.get("in").fail("sequences of different scopes");
-                    s = Scope.of(s, v.scope());
-                    w += v.width();
-                }
-                Value o = first.sequence() ? Value.sequence(out, s, first.length(), w, first.masked()) : Value.vector(out, s, w);
-                add(new Op.Concat(o, List.copyOf(in)));
-            }
-            case "mul", "add" -> {
-                op.allowOnly("op", "out", "in");
-                String out = outName(op);
-                List<Node> in = op.get("in").list();
-                if (in.size() != 2) throw op.get("in").fail("expected two inputs, found " + in.size());
-                Value a = value(in.get(0)), b = value(in.get(1));
-                if (a.sequence() || b.sequence()) throw op.get("in").fail("\"" + kind + "\" takes vectors");
-                if (a.width() != b.width()) throw op.get("in").fail("widths differ: " + a.describe() + " vs " + b.describe());
-                add(new Op.Binary(Value.vector(out, Scope.of(a.scope(), b.scope()), a.width()),
-                        kind.equals("mul") ? Op.BinaryKind.MUL : Op.BinaryKind.ADD, a, b));
-            }
-            case "pool" -> {
-                op.allowOnly("op", "out", "in", "mode", "masked", "mean_eps");
-                String out = outName(op);
-                Value in = value(op.get("in"));
-                if (!in.sequence()) throw op.get("in").fail("pool takes a sequence, \"" + in.name() + "\" is a vector");
-                String mode = op.get("mode").str();
-                if (!mode.equals("sum") && !mode.equals("mean")) throw op.get("mode").fail("expected \"sum\" or \"mean\", found \"" + mode + "\"");
-                boolean masked = op.get("masked").bool();
-                add(new Op.Pool(Value.vector(out, in.scope(), in.width()), in, mode.equals("mean"), masked, (float) op.num("mean_eps", 0)));
-            }
-            case "dense" -> {
-                op.allowOnly("op", "out", "in", "weight", "bias", "batch_norm_before", "batch_norm_after", "activation");
-                String out = outName(op);
-                Value in = value(op.get("in"));
-                if (in.sequence()) throw op.get("in").fail("dense takes a vector, \"" + in.name() + "\" is a sequence");
-                Layer l = parseLayer(op, out, in.width());
-                add(new Op.Dense(Value.vector(out, in.scope(), l.out()), in, l));
-            }
-            case "attention" -> {
-                op.allowOnly("op", "out", "query", "keys", "layers", "normalization", "scale", "mask", "return");
-                String out = outName(op);
-                Value q = value(op.get("query")), k = value(op.get("keys"));
-                if (q.sequence()) throw op.get("query").fail("the query must be a vector");
-                if (!k.sequence()) throw op.get("keys").fail("the keys must be a sequence");
-                if (q.width() != k.width()) throw op.get("query").fail("query width " + q.width() + " differs from key width " + k.width());
-                List<Node> ln = op.get("layers").list();
-                if (ln.isEmpty()) throw op.get("layers").fail("at least one layer is required");
-                List<Layer> layers = new ArrayList<>();
-                int w = 4 * k.width();
-                for (int i = 0; i < ln.size(); i++) {
-                    Node lnode = ln.get(i);
-                    lnode.allowOnly("weight", "bias", "activation", "batch_norm_before", "batch_norm_after");
-                    Layer l = parseLayer(lnode, out + ".layer" + i, w);
-                    layers.add(l);
-                    w = l.out();
-                }
-                Layer last = layers.get(layers.size() - 1);
-                if (last.out() != 1) throw ln.get(ln.size() - 1).fail("the last attention layer must have one output, found " + last.out());
-                if (!(last.activation() instanceof Activation.Linear)) throw ln.get(ln.size() - 1).fail("the last attention layer gives the raw score: no activation");
-                String norm = op.get("normalization").str();
-                Op.Normalization nz = switch (norm) {
-                    case "softmax" -> Op.Normalization.SOFTMAX;
-                    case "raw" -> Op.Normalization.RAW;
-                    default -> throw op.get("normalization").fail("expected \"softmax\" or \"raw\", found \"" + norm + "\"");
-                };
-                float scale = (float) op.num("scale", 1.0);
-                boolean mask = op.bool("mask", true);
-                String ret = op.str("return", "pooled");
-                if (!ret.equals("pooled") && !ret.equals("weights")) throw op.get("return").fail("expected \"pooled\" or \"weights\", found \"" + ret + "\"");
-                Scope s = Scope.of(q.scope(), k.scope());
-                Value o = ret.equals("pooled") ? Value.vector(out, s, k.width()) : Value.sequence(out, s, k.length(), 1, k.masked());
-                add(new Op.Attention(o, q, k, List.copyOf(layers), nz, scale, mask && k.masked(), ret.equals("weights")));
-            }
-            case "gru" -> add(SeqOps.gru(this, op, outName(op)));
-            case "mimn" -> add(SeqOps.mimn(this, op, outName(op)));
-            case "mimn_read" -> add(SeqOps.mimnRead(this, op, outName(op), ops));
-            default -> throw op.get("op").fail("unknown op \"" + kind + "\" (known: embedding, dense_input, concat, mul, add, pool, dense, attention, gru, mimn, mimn_read)");
         }
     }
 
@@ -380,7 +318,8 @@ public final class GraphLoader {
     }
 
     /** One dense layer with its batch norms folded: BN before scales W's columns, BN after its rows. */
-    Layer parseLayer(Node n, String name, int in) {
+    @Override
+    public Layer layer(Node n, String name, int in) {
         Node wref = n.get("weight");
         SafeTensors.Entry we = entry(wref, (long[]) null);
         if (we.shape().length != 2 || we.shape()[1] != in) {
@@ -409,6 +348,37 @@ public final class GraphLoader {
         }
         Activation act = n.has("activation") ? parseActivation(n.get("activation"), out) : Activation.LINEAR;
         return new Layer(name, in, out, toFloat(w), toFloat(b), act);
+    }
+
+    /**
+     * A GRU_CELL object. {@code "style": "tf"}: gate_weight {@code [2H, in+H]}, gate_bias {@code [2H]},
+     * candidate_weight {@code [H, in+H]}, candidate_bias {@code [H]} (a TF kernel {@code [in+H, 2H]} transposed).
+     * {@code "style": "torch"}: weight_ih {@code [3H, in]}, weight_hh {@code [3H, H]}, bias_ih, bias_hh {@code [3H]}.
+     * Biases may be omitted (zero).
+     */
+    @Override
+    public GruCell gruCell(Node c, int in, int hidden) {
+        String style = c.get("style").str();
+        int x = in + hidden;
+        switch (style) {
+            case "tf" -> {
+                c.allowOnly("style", "gate_weight", "gate_bias", "candidate_weight", "candidate_bias");
+                float[] g = floats(c.get("gate_weight"), 2L * hidden, x);
+                float[] gb = c.has("gate_bias") ? floats(c.get("gate_bias"), 2L * hidden) : new float[2 * hidden];
+                float[] cw = floats(c.get("candidate_weight"), hidden, x);
+                float[] cb = c.has("candidate_bias") ? floats(c.get("candidate_bias"), hidden) : new float[hidden];
+                return new GruCell(true, in, hidden, g, gb, cw, cb, null, null, null, null);
+            }
+            case "torch" -> {
+                c.allowOnly("style", "weight_ih", "weight_hh", "bias_ih", "bias_hh");
+                float[] ih = floats(c.get("weight_ih"), 3L * hidden, in);
+                float[] hh = floats(c.get("weight_hh"), 3L * hidden, hidden);
+                float[] bi = c.has("bias_ih") ? floats(c.get("bias_ih"), 3L * hidden) : new float[3 * hidden];
+                float[] bh = c.has("bias_hh") ? floats(c.get("bias_hh"), 3L * hidden) : new float[3 * hidden];
+                return new GruCell(false, in, hidden, null, null, null, null, ih, bi, hh, bh);
+            }
+            default -> throw c.get("style").fail("expected \"tf\" or \"torch\", found \"" + style + "\"");
+        }
     }
 
     /** Batch norm as {@code x·scale + shift}: [0] scale, [1] shift. */

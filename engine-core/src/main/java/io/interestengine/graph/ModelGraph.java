@@ -4,13 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded, validated model: tables, request fields, the op graph in declaration order and the output.
- * Immutable; tensors are owned by the arena of the {@code Model} that loaded it.
+ * A loaded, validated model: tables, request fields, sequence groups, the op graph in declaration order and
+ * the output. Immutable; tensors are owned by the arena of the {@code Model} that loaded it.
  */
-public record ModelGraph(String name, String reference, String fingerprint,
-                         Map<String, Table> tables, List<Field> fields, Map<String, Value> values,
-                         List<Op> ops, Output output,
-                         int historyLength, boolean leftPadding, int paddingId) {
+public record ModelGraph(String name, String reference, String fingerprint, int formatVersion,
+                         Map<String, Table> tables, List<Field> fields, List<SequenceGroup> sequences,
+                         Map<String, Value> values, List<Op> ops, Output output) {
 
     public Field field(String name) {
         for (Field f : fields) if (f.name().equals(name)) return f;
@@ -21,23 +20,22 @@ public record ModelGraph(String name, String reference, String fingerprint,
         return fields.stream().filter(f -> f.group() == g).toList();
     }
 
-    /** Bytes of weights a backend keeps resident (tables and layers), for memory-fit checks. */
+    /** The sent (non-derived) fields of one sequence group, in declaration order. */
+    public List<Field> sentFields(SequenceGroup s) {
+        return fields.stream().filter(f -> f.seq() == s && !f.isDerived()).toList();
+    }
+
+    /** The field whose ids decide an id-masked group's real positions: its first. */
+    public Field maskField(SequenceGroup s) {
+        for (Field f : fields) if (f.seq() == s) return f;
+        throw new IllegalStateException(s.describe() + " has no field");
+    }
+
+    /** Bytes of weights a backend keeps resident (tables and every op's weights), for memory-fit checks. */
     public long weightBytes() {
         long b = 0;
         for (Table t : tables.values()) b += (long) t.rows() * t.dim() * 4;
-        for (Op op : ops) {
-            if (op instanceof Op.Dense d) b += 4L * d.layer().weight().length;
-            if (op instanceof Op.Attention a) for (Layer l : a.layers()) b += 4L * l.weight().length;
-            if (op instanceof Op.Gru r) b += cellBytes(r.cell());
-            if (op instanceof Op.Mimn m) {
-                b += cellBytes(m.controller()) + (m.miu() == null ? 0 : cellBytes(m.miu()));
-                b += 4L * (m.o2pWeight().length + m.o2oWeight().length + m.initM().length + m.keyM().length);
-            }
-        }
+        for (Op op : ops) b += op.weightBytes();
         return b;
-    }
-
-    private static long cellBytes(Op.GruWeights w) {
-        return w.tf() ? 4L * (w.gate().length + w.cand().length) : 4L * (w.ih().length + w.hh().length);
     }
 }

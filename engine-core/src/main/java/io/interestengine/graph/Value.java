@@ -2,16 +2,22 @@ package io.interestengine.graph;
 
 /**
  * A named intermediate of the op graph: a vector {@code [rows, width]} or a sequence
- * {@code [rows, length, width]}. A sequence is {@code masked} when its real length per row is the
- * request's history length; otherwise every position is real.
+ * {@code [rows, length, width]}. A sequence is masked when it belongs to a {@link SequenceGroup}
+ * ({@code group} non-null): its real positions per row are the group's; otherwise every position is real.
  */
-public record Value(String name, Scope scope, boolean sequence, int length, int width, boolean masked) {
+public record Value(String name, Scope scope, boolean sequence, int length, int width, SequenceGroup group) {
     public static Value vector(String name, Scope scope, int width) {
-        return new Value(name, scope, false, 1, width, false);
+        return new Value(name, scope, false, 1, width, null);
     }
 
-    public static Value sequence(String name, Scope scope, int length, int width, boolean masked) {
-        return new Value(name, scope, true, length, width, masked);
+    /** A sequence masked by {@code group} (its length is the group's), or unmasked of {@code length} when null. */
+    public static Value sequence(String name, Scope scope, int length, int width, SequenceGroup group) {
+        return new Value(name, scope, true, group != null ? group.maxLength() : length, width, group);
+    }
+
+    /** Whether some positions of each row are padding (the group's mask decides which). */
+    public boolean masked() {
+        return group != null;
     }
 
     /** Floats per row. */
@@ -20,6 +26,8 @@ public record Value(String name, Scope scope, boolean sequence, int length, int 
     }
 
     public String describe() {
-        return name + (sequence ? "[" + scope.name().toLowerCase() + " seq " + length + "x" + width + "]" : "[" + scope.name().toLowerCase() + " " + width + "]");
+        String s = scope.name().toLowerCase();
+        return name + (sequence ? "[" + s + " seq " + length + "x" + width + (group != null ? " of '" + group.name() + "'" : "") + "]"
+                : "[" + s + " " + width + "]");
     }
 }

@@ -1,9 +1,10 @@
 package io.interestengine.scalar;
 
 import io.interestengine.cpu.CpuSession;
+import io.interestengine.cpu.SeqMask;
 import io.interestengine.graph.Layer;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 
 /**
@@ -15,23 +16,22 @@ final class ScalarAttention implements Step {
     /** The references' padding score {@code −2^32 + 1}, as fp32. */
     static final float PAD_SCORE = (float) (-4294967296.0 + 1.0);
 
-    private final ModelGraph g;
-    private final Op.Attention op;
+    private final AttentionOp op;
+    private final SeqMask mask;
     private final float[] f;
     private final int[] ints;
-    private final int qOff, kOff, outOff, lengthsOff, rowMapOff;
+    private final int qOff, kOff, outOff, rowMapOff;
     private final float[] x, h0, h1, scores;
 
-    ScalarAttention(ModelGraph g, Op.Attention op, float[] f, int[] ints, int qOff, int kOff, int outOff, int lengthsOff, int rowMapOff) {
-        this.g = g;
+    ScalarAttention(AttentionOp op, float[] f, int[] ints, Bindings b) {
         this.op = op;
+        this.mask = SeqMask.of(op.keys(), op.mask(), b);
         this.f = f;
         this.ints = ints;
-        this.qOff = qOff;
-        this.kOff = kOff;
-        this.outOff = outOff;
-        this.lengthsOff = lengthsOff;
-        this.rowMapOff = rowMapOff;
+        this.qOff = b.off(op.query());
+        this.kOff = b.off(op.keys());
+        this.outOff = b.off(op.out());
+        this.rowMapOff = b.rowMapOff();
         int widest = 4 * op.keys().width();
         for (Layer l : op.layers()) widest = Math.max(widest, l.out());
         x = new float[widest];
@@ -47,8 +47,7 @@ final class ScalarAttention implements Step {
         for (int r = 0; r < rows; r++) {
             int q = qOff + CpuSession.src(op.query(), op.out().scope(), ints, rowMapOff, r) * d;
             int ku = CpuSession.src(op.keys(), op.out().scope(), ints, rowMapOff, r);
-            int len = op.mask() ? ints[lengthsOff + CpuSession.userRow(op.keys(), ints, rowMapOff, ku)] : T;
-            int t0 = op.mask() ? CpuSession.first(g, len) : 0;
+            int len = mask.length(ints, ku);
             for (int t = 0; t < T; t++) {
                 int k = kOff + (ku * T + t) * d;
                 for (int j = 0; j < d; j++) {
@@ -67,11 +66,10 @@ final class ScalarAttention implements Step {
                 scores[t] = in[0];
             }
             boolean any = len > 0 || !op.mask();
-            if (op.normalization() == Op.Normalization.SOFTMAX) {
+            if (op.normalization() == AttentionOp.Normalization.SOFTMAX) {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t < T; t++) {
-                    boolean real = t >= t0 && t < t0 + len;
-                    scores[t] = (real ? scores[t] : PAD_SCORE) * op.scale();
+                    scores[t] = (mask.real(ints, ku, t) ? scores[t] : PAD_SCORE) * op.scale();
                     max = Math.max(max, scores[t]);
                 }
                 float sum = 0f;
@@ -81,9 +79,9 @@ final class ScalarAttention implements Step {
                 }
                 for (int t = 0; t < T; t++) scores[t] /= sum;
             } else {
-                for (int t = 0; t < T; t++) if (t < t0 || t >= t0 + len) scores[t] = 0f;
+                for (int t = 0; t < T; t++) if (!mask.real(ints, ku, t)) scores[t] = 0f;
             }
-            assert any || op.normalization() == Op.Normalization.SOFTMAX || len == 0;
+            assert any || op.normalization() == AttentionOp.Normalization.SOFTMAX || len == 0;
             if (op.returnWeights()) {
                 for (int t = 0; t < T; t++) f[outOff + r * T + t] = scores[t];
             } else {

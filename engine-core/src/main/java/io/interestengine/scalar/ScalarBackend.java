@@ -1,5 +1,6 @@
 package io.interestengine.scalar;
 
+import io.interestengine.LoadOptions;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.spi.Backend;
 import io.interestengine.spi.DeviceModel;
@@ -21,7 +22,12 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public DeviceModel load(ModelGraph graph) {
-        return layout -> new ScalarSession(layout);
+    public String unsupported(ModelGraph graph) {
+        return ScalarKernels.TABLE.unsupported(graph);
+    }
+
+    @Override
+    public DeviceModel load(ModelGraph graph, LoadOptions options) {
+        return ScalarSession::new;
     }
 }

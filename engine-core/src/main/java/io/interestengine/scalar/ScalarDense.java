@@ -3,7 +3,7 @@ package io.interestengine.scalar;
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.Activation;
 import io.interestengine.graph.Layer;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.DenseOp;
 import io.interestengine.spi.Step;
 
 /** {@code y = act(W·x + b)} row by row, the definition itself. */
@@ -11,7 +11,7 @@ final class ScalarDense {
     private ScalarDense() {
     }
 
-    static Step step(Op.Dense op, float[] f, int inOff, int outOff) {
+    static Step step(DenseOp op, float[] f, int inOff, int outOff) {
         Layer l = op.layer();
         return (users, cands) -> {
             int rows = CpuSession.rows(op.out(), users, cands);

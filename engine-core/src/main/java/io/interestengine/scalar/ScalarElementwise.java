@@ -1,7 +1,8 @@
 package io.interestengine.scalar;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.BinaryOp;
+import io.interestengine.graph.ConcatOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 
@@ -10,7 +11,7 @@ final class ScalarElementwise {
     private ScalarElementwise() {
     }
 
-    static Step concat(Op.Concat op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+    static Step concat(ConcatOp op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
         Value out = op.out();
         Value[] in = op.in().toArray(new Value[0]);
         int T = out.length(), W = out.width();
@@ -28,10 +29,10 @@ final class ScalarElementwise {
         };
     }
 
-    static Step binary(Op.Binary op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
+    static Step binary(BinaryOp op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
         Value out = op.out();
         int w = out.width();
-        boolean mul = op.kind() == Op.BinaryKind.MUL;
+        boolean mul = op.operation() == BinaryOp.Kind.MUL;
         return (users, cands) -> {
             int rows = CpuSession.rows(out, users, cands);
             for (int r = 0; r < rows; r++) {

@@ -2,7 +2,7 @@ package io.interestengine.scalar;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.format.Tensor;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.EmbeddingOp;
 import io.interestengine.spi.Step;
 
 /** Table lookup: one row copied per id (ids are checked and padded by the executor). */
@@ -10,7 +10,7 @@ final class ScalarEmbedding {
     private ScalarEmbedding() {
     }
 
-    static Step step(Op.Embedding op, float[] f, int[] ints, int idsOff, int outOff) {
+    static Step step(EmbeddingOp op, float[] f, int[] ints, int idsOff, int outOff) {
         Tensor table = op.field().table().data();
         int dim = op.field().table().dim();
         int perRow = op.out().length();

@@ -2,9 +2,9 @@ package io.interestengine.scalar;
 
 import io.interestengine.NumericException;
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruOp;
 import io.interestengine.graph.Scope;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 
 import java.util.Arrays;
@@ -15,24 +15,24 @@ import java.util.Arrays;
  * positions, as TF dynamic_rnn and PyTorch pad_packed_sequence give them.
  */
 final class ScalarGru implements Step {
-    private final ModelGraph g;
-    private final Op.Gru op;
+    private final GruOp op;
     private final float[] f;
     private final int[] ints;
     private final int inOff, attOff, outOff, lengthsOff, rowMapOff;
+    private final io.interestengine.graph.SequenceGroup group;
     private final ScalarGruCell cell;
     private final float[] h;
 
-    ScalarGru(ModelGraph g, Op.Gru op, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
-        this.g = g;
+    ScalarGru(GruOp op, float[] f, int[] ints, Bindings b) {
         this.op = op;
         this.f = f;
         this.ints = ints;
-        this.inOff = inOff;
-        this.attOff = attOff;
-        this.outOff = outOff;
-        this.lengthsOff = lengthsOff;
-        this.rowMapOff = rowMapOff;
+        this.group = op.in().group();
+        this.inOff = b.off(op.in());
+        this.attOff = op.attention() == null ? -1 : b.off(op.attention());
+        this.outOff = b.off(op.out());
+        this.lengthsOff = group == null ? -1 : b.lengthsOff(group);
+        this.rowMapOff = b.rowMapOff();
         this.cell = new ScalarGruCell(op.cell());
         this.h = new float[op.cell().hidden()];
     }
@@ -47,7 +47,7 @@ final class ScalarGru implements Step {
             int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
             int attRow = op.attention() == null ? 0 : CpuSession.src(op.attention(), s, ints, rowMapOff, r);
             int len = op.in().masked() ? ints[lengthsOff + user] : T;
-            int t0 = op.in().masked() ? CpuSession.first(g, len) : 0;
+            int t0 = op.in().masked() ? group.first(len) : 0;
             Arrays.fill(h, 0f);
             if (op.returnSequence()) Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
             for (int t = t0; t < t0 + len; t++) {
@@ -59,7 +59,7 @@ final class ScalarGru implements Step {
                                 + " (input to gru '" + op.out().name() + "'): the request's values drive the model out of range");
                     }
                 }
-                float scale = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
+                float scale = op.form() == GruOp.AttentionForm.AIGRU ? a : 1f;
                 cell.step(f, inOff + (inRow * T + t) * W, scale, h, 0, op.form(), a, h, 0);
                 if (op.returnSequence()) System.arraycopy(h, 0, f, outOff + (r * T + t) * H, H);
             }

@@ -1,6 +1,7 @@
 package io.interestengine.scalar;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruCell;
+import io.interestengine.graph.GruOp;
 
 /**
  * One GRU step in either cell style, written as the definition: the TF cell (mouna99, UIC-Paper) applies
@@ -9,11 +10,11 @@ import io.interestengine.graph.Op;
  * own scratch, so one instance serves one thread.
  */
 public final class ScalarGruCell {
-    private final Op.GruWeights w;
+    private final GruCell w;
     private final int in, hid;
     private final float[] xh, gi, gh, g, c;
 
-    public ScalarGruCell(Op.GruWeights w) {
+    public ScalarGruCell(GruCell w) {
         this.w = w;
         this.in = w.in();
         this.hid = w.hidden();
@@ -28,7 +29,7 @@ public final class ScalarGruCell {
      * {@code out = cell(x·xScale, h)} combined per {@code form} with attention weight {@code a}. {@code out}
      * may be {@code h} itself (same offset); {@code x} must not overlap {@code out}.
      */
-    public void step(float[] x, int xo, float xScale, float[] h, int ho, Op.AttentionForm form, float a, float[] out, int oo) {
+    public void step(float[] x, int xo, float xScale, float[] h, int ho, GruOp.AttentionForm form, float a, float[] out, int oo) {
         for (int k = 0; k < in; k++) xh[k] = x[xo + k] * xScale;
         gates(h, ho);
         for (int j = 0; j < hid; j++) {

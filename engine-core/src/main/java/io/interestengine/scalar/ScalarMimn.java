@@ -2,8 +2,10 @@ package io.interestengine.scalar;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 
 /**
@@ -15,14 +17,17 @@ final class ScalarMimn {
     private ScalarMimn() {
     }
 
-    static Step step(ModelGraph g, Op.Mimn op, float[] f, int[] ints, int inOff, int stateOff, int meanOff, int miuOff, int lengthsOff) {
+    static Step step(MimnOp op, float[] f, int[] ints, Bindings b) {
+        int inOff = b.off(op.in()), stateOff = b.off(op.out()), meanOff = b.off(op.meanMemory());
+        int miuOff = op.induction() == null ? -1 : b.off(op.induction()), lengthsOff = b.lengthsOff(op.in().group());
+        SequenceGroup g = op.in().group();
         ScalarMimnCell cell = new ScalarMimnCell(op);
         MimnLayout L = op.layout();
         int T = op.in().length(), E = op.in().width(), S = L.size(), m = L.slots(), D = L.memoryDim();
         return (users, cands) -> {
             for (int u = 0; u < users; u++) {
                 int so = stateOff + u * S;
-                int len = ints[lengthsOff + u], t0 = CpuSession.first(g, len);
+                int len = ints[lengthsOff + u], t0 = g.first(len);
                 cell.init(f, so);
                 for (int t = op.padded() ? 0 : t0; t < (op.padded() ? T : t0 + len); t++) {
                     boolean real = t >= t0 && t < t0 + len;
@@ -36,13 +41,14 @@ final class ScalarMimn {
     }
 
     /** Writes the derived outputs (mean memory, MIU rows) of one user's state. */
-    static void finish(ScalarMimnCell cell, Op.Mimn op, float[] f, int so, int meanOff, int miuOff) {
+    static void finish(ScalarMimnCell cell, MimnOp op, float[] f, int so, int meanOff, int miuOff) {
         MimnLayout L = op.layout();
         cell.meanMemory(f, so, f, meanOff);
         if (miuOff >= 0) System.arraycopy(f, so + L.miuOutOff(), f, miuOff, L.slots() * L.memoryDim());
     }
 
-    static Step read(Op.MimnRead op, float[] f, int[] ints, int stateOff, int queryOff, int outOff, int rowMapOff) {
+    static Step read(MimnReadOp op, float[] f, int[] ints, Bindings b) {
+        int stateOff = b.off(op.state()), queryOff = b.off(op.query()), outOff = b.off(op.out()), rowMapOff = b.rowMapOff();
         ScalarMimnCell cell = new ScalarMimnCell(op.mimn());
         int S = op.mimn().layout().size(), E = op.query().width(), O = op.out().width();
         return (users, cands) -> {

@@ -2,7 +2,7 @@ package io.interestengine.scalar;
 
 import io.interestengine.NumericException;
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.MimnOp;
 
 import java.util.Arrays;
 
@@ -14,13 +14,13 @@ import java.util.Arrays;
  * write, and the Memory Induction Unit's top-1 slot GRU. Holds scratch: one instance per thread.
  */
 public final class ScalarMimnCell {
-    private final Op.Mimn op;
+    private final MimnOp op;
     private final MimnLayout L;
     private final int E, H, m, D, per, P;
     private final ScalarGruCell ctrl, miu;
     private final float[] ctrlIn, hNew, parIn, params, wr, ww, wTmp, sFull, sharpened, rNew, zeros, key, erase, add;
 
-    public ScalarMimnCell(Op.Mimn op) {
+    public ScalarMimnCell(MimnOp op) {
         this.op = op;
         this.L = op.layout();
         E = L.input();
@@ -57,7 +57,7 @@ public final class ScalarMimnCell {
     }
 
     /** {@link #init(float[], int)} without a cell (shared with the SIMD backend). */
-    public static void init(Op.Mimn op, float[] s, int so) {
+    public static void init(MimnOp op, float[] s, int so) {
         MimnLayout l = op.layout();
         Arrays.fill(s, so, so + l.size(), 0f);
         System.arraycopy(op.initRead(), 0, s, so + l.readOff(), l.memoryDim());
@@ -73,7 +73,7 @@ public final class ScalarMimnCell {
     }
 
     /** {@link #resetPadded(float[], int)} without a cell (shared with the SIMD backend). */
-    public static void resetPadded(Op.Mimn op, float[] s, int so) {
+    public static void resetPadded(MimnOp op, float[] s, int so) {
         MimnLayout l = op.layout();
         int md = l.slots() * l.memoryDim();
         Arrays.fill(s, so + l.ctrlOff(), so + l.ctrlOff() + l.controller(), 0f);
@@ -86,7 +86,7 @@ public final class ScalarMimnCell {
      * Throws {@link NumericException} naming the first non-finite value of a user's final state: a state that
      * went non-finite never recovers, so this one check stands for every step.
      */
-    public static void checkFinite(Op.Mimn op, float[] s, int so, int userRow) {
+    public static void checkFinite(MimnOp op, float[] s, int so, int userRow) {
         for (int k = 0; k < op.layout().size(); k++) {
             if (!Float.isFinite(s[so + k])) {
                 throw new NumericException("memory state of mimn '" + op.out().name() + "' is " + s[so + k] + " at index " + k
@@ -176,7 +176,7 @@ public final class ScalarMimnCell {
     }
 
     /** {@link #meanMemory(float[], int, float[], int)} without a cell (shared with the SIMD backend). */
-    public static void meanMemory(Op.Mimn op, float[] s, int so, float[] out, int oo) {
+    public static void meanMemory(MimnOp op, float[] s, int so, float[] out, int oo) {
         MimnLayout l = op.layout();
         int sum = so + l.sumAggreOff(), m = l.slots(), D = l.memoryDim();
         for (int c = 0; c < D; c++) {
@@ -248,7 +248,7 @@ public final class ScalarMimnCell {
      * {@code p[h]}; {@code sFull} and {@code sharpened} are scratch of m floats. Shared with the SIMD backend,
      * whose per-user slot loops are too short to vectorise.
      */
-    public static void shiftSharpen(Op.Mimn op, float[] w, int wo, float[] p, int h, float[] sFull, float[] sharpened) {
+    public static void shiftSharpen(MimnOp op, float[] w, int wo, float[] p, int h, float[] sFull, float[] sharpened) {
         int m = op.layout().slots(), D = op.layout().memoryDim();
         int sr = op.shiftRange(), ns = 2 * sr + 1, per = MimnLayout.perHead(D, sr);
         float mx = Float.NEGATIVE_INFINITY;

@@ -20,11 +20,12 @@ public interface Backend {
     /** Cheap check that this backend can run on this machine at all. */
     void probe() throws BackendUnavailableException;
 
-    /** Makes the model's weights resident for this backend (for example on a device). */
-    DeviceModel load(ModelGraph graph) throws BackendUnavailableException;
+    /**
+     * Why this backend cannot run {@code graph} (an op it has no kernel for, or whose kernel declines it),
+     * naming the op; null when it can. Called after {@link #probe()} passed, before {@link #load}.
+     */
+    String unsupported(ModelGraph graph);
 
-    /** As {@link #load(ModelGraph)}, with the caller's load options (backends that need none ignore them). */
-    default DeviceModel load(ModelGraph graph, LoadOptions options) throws BackendUnavailableException {
-        return load(graph);
-    }
+    /** Makes the model's weights resident for this backend (for example on a device). */
+    DeviceModel load(ModelGraph graph, LoadOptions options) throws BackendUnavailableException;
 }

@@ -1,7 +1,8 @@
 package io.interestengine.scalar;
 
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruCell;
+import io.interestengine.graph.MimnOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ class ScalarMimnCellTest {
         return a;
     }
 
-    private static Op.GruWeights tfCell(Random r, int in, int h) {
-        return new Op.GruWeights(true, in, h, rnd(r, 2 * h * (in + h)), rnd(r, 2 * h), rnd(r, h * (in + h)), rnd(r, h), null, null, null, null);
+    private static GruCell tfCell(Random r, int in, int h) {
+        return new GruCell(true, in, h, rnd(r, 2 * h * (in + h)), rnd(r, 2 * h), rnd(r, h * (in + h)), rnd(r, h), null, null, null, null);
     }
 
     @Test
@@ -38,9 +39,9 @@ class ScalarMimnCellTest {
         }
         int P = 2 * MimnLayout.perHead(D, 1) + 2 * D;
         MimnLayout L = new MimnLayout(E, H, m, D, H, true);
-        Value in = Value.sequence("h", Scope.USER, 5, E, true);
-        Op.Mimn op = new Op.Mimn(Value.vector("s", Scope.USER, L.size()), in, Value.vector("mean", Scope.USER, D),
-                Value.sequence("miu", Scope.USER, m, D, false), L, false, true, false, 20f, 2f, 400f, 1,
+        Value in = Value.sequence("h", Scope.USER, 5, E, new io.interestengine.graph.SequenceGroup("history", 0, 5, false, 0, false));
+        MimnOp op = new MimnOp(Value.vector("s", Scope.USER, L.size()), in, Value.vector("mean", Scope.USER, D),
+                Value.sequence("miu", Scope.USER, m, D, null), L, false, true, false, 20f, 2f, 400f, 1,
                 tfCell(r, E + D, H), rnd(r, P * H), rnd(r, P), rnd(r, H * (H + D)), rnd(r, H), rnd(r, D), initM, keyM, tfCell(r, E + D, D));
         ScalarMimnCell cell = new ScalarMimnCell(op);
         float[] s = new float[L.size()];

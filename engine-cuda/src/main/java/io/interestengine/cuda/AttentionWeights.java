@@ -1,7 +1,7 @@
 package io.interestengine.cuda;
 
 import io.interestengine.graph.Layer;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ final class AttentionWeights implements AutoCloseable {
     final DeviceBuffer blob, desc;
     final int hidden, layers;
 
-    AttentionWeights(Driver drv, Op.Attention op, String what) {
+    AttentionWeights(Driver drv, AttentionOp op, String what) {
         List<Layer> ls = op.layers();
         Layer first = ls.getFirst();
         int d = op.keys().width(), h1 = first.out();

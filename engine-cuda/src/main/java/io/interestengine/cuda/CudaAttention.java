@@ -1,6 +1,6 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
@@ -14,12 +14,12 @@ import io.interestengine.spi.Step;
  */
 final class CudaAttention implements Step {
     private final CudaSession s;
-    private final Op.Attention op;
+    private final AttentionOp op;
     private final Launch keyProj, queryProj, fused;
     private final int[] keyRows = {0}, queryRows = {0}, rows = {0};
     private final int hidden;
 
-    CudaAttention(CudaSession s, Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff) {
+    CudaAttention(CudaSession s, AttentionOp op, int queryOff, int keysOff, int outOff, int lengthsOff) {
         this.s = s;
         this.op = op;
         AttentionWeights w = s.model.attention(op);
@@ -34,8 +34,8 @@ final class CudaAttention implements Step {
         queryProj = CudaDense.bind(s, w.query, s.f(queryOff), qp.ptr(), queryRows, false, name + " query projection");
         fused = new Launch(s.driver, KernelAbi.ATTENTION, name, s.f(queryOff), s.f(keysOff), qp.ptr(), kp.ptr(), w.blob.ptr(), w.desc.ptr(), w.layers,
                 s.f(outOff), s.i(lengthsOff), s.map(q, out), s.map(k, out), out.scope() == Scope.CANDIDATE ? s.i(s.rowMapOff) : null,
-                rows, T, d, op.normalization() == Op.Normalization.SOFTMAX ? 1 : 0, op.scale(), op.mask() ? 1 : 0,
-                s.layout.graph().leftPadding() ? 1 : 0, op.returnWeights() ? 1 : 0);
+                rows, T, d, op.normalization() == AttentionOp.Normalization.SOFTMAX ? 1 : 0, op.scale(), op.mask() ? 1 : 0,
+                CudaSession.leftPadded(k) ? 1 : 0, op.returnWeights() ? 1 : 0);
         fused.block = 128;
         fused.shared = 4 * (T + 32);
     }

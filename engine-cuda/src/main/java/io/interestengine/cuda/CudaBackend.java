@@ -1,9 +1,8 @@
 package io.interestengine.cuda;
 
 import io.interestengine.BackendUnavailableException;
-import io.interestengine.graph.Layer;
+import io.interestengine.LoadOptions;
 import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
 import io.interestengine.spi.Backend;
 import io.interestengine.spi.DeviceModel;
 
@@ -82,10 +81,15 @@ public class CudaBackend implements Backend {
     }
 
     @Override
-    public DeviceModel load(ModelGraph graph) {
+    public String unsupported(ModelGraph graph) {
+        return CudaKernels.TABLE.unsupported(graph);
+    }
+
+    @Override
+    public DeviceModel load(ModelGraph graph, LoadOptions options) {
         probe();
         String unsupported = unsupported(graph);
-        if (unsupported != null) throw new BackendUnavailableException(unsupported);
+        if (unsupported != null) throw new BackendUnavailableException(unsupported + "; use the simd or scalar backend for this model");
         Driver drv = drivers.open();
         try {
             long[] mem = drv.memInfo();
@@ -100,44 +104,5 @@ public class CudaBackend implements Backend {
             throw e;
         }
         return new CudaDeviceModel(graph, drv);
-    }
-
-    /**
-     * Why the kernels cannot run this graph (naming the op and the limit), or null. The switch is exhaustive
-     * over the sealed op set, so an op added to the engine fails this build until a kernel backs it.
-     */
-    static String unsupported(ModelGraph g) {
-        for (int k = 0; k < g.ops().size(); k++) {
-            Op op = g.ops().get(k);
-            String why = switch (op) {
-                case Op.Embedding e -> null;
-                case Op.DenseInput d -> null;
-                case Op.Concat c -> null;
-                case Op.Binary b -> null;
-                case Op.Pool p -> null;
-                case Op.Dense d -> null;
-                case Op.Attention a -> attentionLimits(a);
-                case Op.Gru r -> r.attention() != null && r.attention().scope() != r.out().scope()
-                        ? "gru attention weights of another scope than its output" : null;
-                case Op.Mimn m -> MemoryWeights.limits(m);
-                case Op.MimnRead m -> null;
-            };
-            if (why != null) return "op " + k + " ('" + op.out().name() + "'): " + why + "; use the simd or scalar backend for this model";
-        }
-        return null;
-    }
-
-    /** Scores of one row live in shared memory: (T + 32) floats of the 48 KiB a block gets without opt-in. */
-    static final int MAX_HISTORY = 12_000;
-
-    private static String attentionLimits(Op.Attention a) {
-        if (a.keys().length() > MAX_HISTORY) return "attention over " + a.keys().length() + " positions exceeds the kernel's " + MAX_HISTORY;
-        if (a.keys().width() > AttentionWeights.MAX_KEY_WIDTH) {
-            return "attention key width " + a.keys().width() + " exceeds the kernel's " + AttentionWeights.MAX_KEY_WIDTH;
-        }
-        for (Layer l : a.layers()) {
-            if (l.out() > AttentionWeights.MAX_HIDDEN) return "attention layer '" + l.name() + "' has " + l.out() + " outputs, the kernel at most " + AttentionWeights.MAX_HIDDEN;
-        }
-        return null;
     }
 }

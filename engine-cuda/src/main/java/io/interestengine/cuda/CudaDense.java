@@ -1,6 +1,6 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.DenseOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 
@@ -9,7 +9,7 @@ final class CudaDense {
     private CudaDense() {
     }
 
-    static Step step(CudaSession s, Op.Dense op, int inOff, int outOff) {
+    static Step step(CudaSession s, DenseOp op, int inOff, int outOff) {
         DeviceLayer L = s.model.dense(op);
         Value out = op.out();
         int[] rows = {0};

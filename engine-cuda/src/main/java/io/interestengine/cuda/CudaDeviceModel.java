@@ -1,9 +1,13 @@
 package io.interestengine.cuda;
 
 import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
+import io.interestengine.graph.DenseOp;
+import io.interestengine.graph.GruOp;
+import io.interestengine.graph.MimnOp;
 import io.interestengine.graph.Table;
 import io.interestengine.spi.DeviceModel;
+import io.interestengine.spi.KernelTable;
 import io.interestengine.spi.DeviceSession;
 import io.interestengine.spi.PlanLayout;
 
@@ -22,10 +26,7 @@ final class CudaDeviceModel implements DeviceModel {
     final boolean debugSync = Boolean.getBoolean("interestengine.cuda.sync");
     final boolean graphs = !"false".equalsIgnoreCase(System.getProperty("interestengine.cuda.graphs"));
     private final Map<Table, DeviceBuffer> tables = new IdentityHashMap<>();
-    private final Map<Op, DeviceLayer> dense = new IdentityHashMap<>();
-    private final Map<Op, AttentionWeights> attention = new IdentityHashMap<>();
-    private final Map<Op, RecurrentWeights> gru = new IdentityHashMap<>();
-    private final Map<Op, MemoryWeights> mimn = new IdentityHashMap<>();
+    private KernelTable.Prepared prepared;
     private boolean closed;
 
     /** Takes ownership of {@code driver}: closing the model (or a failed load) closes it. */
@@ -35,12 +36,7 @@ final class CudaDeviceModel implements DeviceModel {
         try {
             driver.makeCurrent();
             for (Table t : graph.tables().values()) tables.put(t, DeviceBuffer.of(driver, t.data().data(), "table '" + t.name() + "'"));
-            for (Op op : graph.ops()) {
-                if (op instanceof Op.Dense d) dense.put(op, new DeviceLayer(driver, d.layer(), d.layer().weight(), true, "dense '" + d.out().name() + "'"));
-                if (op instanceof Op.Attention a) attention.put(op, new AttentionWeights(driver, a, "attention '" + a.out().name() + "'"));
-                if (op instanceof Op.Gru r) gru.put(op, new RecurrentWeights(driver, r.cell(), "gru '" + r.out().name() + "'"));
-                if (op instanceof Op.Mimn m) mimn.put(op, new MemoryWeights(driver, m, "mimn '" + m.out().name() + "'"));
-            }
+            prepared = CudaKernels.TABLE.prepare(this, graph);
         } catch (RuntimeException | Error e) {
             try {
                 freeWeights();
@@ -55,20 +51,20 @@ final class CudaDeviceModel implements DeviceModel {
         return tables.get(t);
     }
 
-    DeviceLayer dense(Op.Dense op) {
-        return dense.get(op);
+    DeviceLayer dense(DenseOp op) {
+        return prepared.get(op);
     }
 
-    AttentionWeights attention(Op.Attention op) {
-        return attention.get(op);
+    AttentionWeights attention(AttentionOp op) {
+        return prepared.get(op);
     }
 
-    RecurrentWeights gru(Op.Gru op) {
-        return gru.get(op);
+    RecurrentWeights gru(GruOp op) {
+        return prepared.get(op);
     }
 
-    MemoryWeights mimn(Op.Mimn op) {
-        return mimn.get(op);
+    MemoryWeights mimn(MimnOp op) {
+        return prepared.get(op);
     }
 
     @Override
@@ -79,15 +75,8 @@ final class CudaDeviceModel implements DeviceModel {
 
     private void freeWeights() {
         tables.values().forEach(DeviceBuffer::close);
-        dense.values().forEach(DeviceLayer::close);
-        attention.values().forEach(AttentionWeights::close);
-        gru.values().forEach(RecurrentWeights::close);
-        mimn.values().forEach(MemoryWeights::close);
         tables.clear();
-        gru.clear();
-        mimn.clear();
-        dense.clear();
-        attention.clear();
+        if (prepared != null) prepared.close();
     }
 
     @Override

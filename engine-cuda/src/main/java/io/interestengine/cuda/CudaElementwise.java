@@ -1,6 +1,7 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.BinaryOp;
+import io.interestengine.graph.ConcatOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 
@@ -9,7 +10,7 @@ final class CudaElementwise {
     private CudaElementwise() {
     }
 
-    static Step concat(CudaSession s, Op.Concat op, int[] inOffs, int outOff) {
+    static Step concat(CudaSession s, ConcatOp op, int[] inOffs, int outOff) {
         Value out = op.out();
         int T = out.length(), W = out.width();
         int[] rows = {0};
@@ -29,12 +30,12 @@ final class CudaElementwise {
         };
     }
 
-    static Step binary(CudaSession s, Op.Binary op, int aOff, int bOff, int outOff) {
+    static Step binary(CudaSession s, BinaryOp op, int aOff, int bOff, int outOff) {
         Value out = op.out();
         int w = out.width();
         int[] rows = {0};
-        Launch l = new Launch(s.driver, KernelAbi.BINARY, op.kind().name().toLowerCase() + " '" + out.name() + "'",
-                s.f(aOff), s.f(bOff), s.f(outOff), s.map(op.a(), out), s.map(op.b(), out), rows, w, op.kind() == Op.BinaryKind.MUL ? 1 : 0);
+        Launch l = new Launch(s.driver, KernelAbi.BINARY, op.kind() + " '" + out.name() + "'",
+                s.f(aOff), s.f(bOff), s.f(outOff), s.map(op.a(), out), s.map(op.b(), out), rows, w, op.operation() == BinaryOp.Kind.MUL ? 1 : 0);
         return (users, cands) -> {
             rows[0] = CudaSession.rows(out, users, cands);
             s.enqueue(l.cover((long) rows[0] * w, 256), users, cands);

@@ -1,6 +1,6 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.EmbeddingOp;
 import io.interestengine.spi.Step;
 
 /** Table lookup: ie_gather over every id of the field (a history field: users·T ids, padded by the executor). */
@@ -8,7 +8,7 @@ final class CudaEmbedding {
     private CudaEmbedding() {
     }
 
-    static Step step(CudaSession s, Op.Embedding op, int idsOff, int outOff) {
+    static Step step(CudaSession s, EmbeddingOp op, int idsOff, int outOff) {
         DeviceBuffer table = s.model.table(op.field().table());
         int dim = op.field().table().dim(), perRow = op.out().length();
         int[] n = {0};

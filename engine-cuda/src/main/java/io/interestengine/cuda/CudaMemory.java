@@ -1,6 +1,7 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
 
@@ -13,13 +14,13 @@ final class CudaMemory {
     private CudaMemory() {
     }
 
-    static Step sequence(CudaSession s, Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
+    static Step sequence(CudaSession s, MimnOp op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
         MemoryWeights w = s.model.mimn(op);
         int T = op.in().length();
         int[] rows = {0};
         Launch l = new Launch(s.driver, KernelAbi.NTM_SEQ, "mimn '" + op.out().name() + "'", s.f(inOff), w.blob.ptr(), w.desc.ptr(), s.f(stateOff),
                 w.layout.size(), s.f(meanOff), inductionOff < 0 ? null : s.f(inductionOff), null, s.i(lengthsOff), rows, T,
-                s.layout.graph().leftPadding() ? 1 : 0, op.clip());
+                CudaSession.leftPadded(op.in()) ? 1 : 0, op.clip());
         l.block = 128;
         return (users, cands) -> {
             rows[0] = CudaSession.rows(op.out(), users, cands);
@@ -28,7 +29,7 @@ final class CudaMemory {
         };
     }
 
-    static Step read(CudaSession s, Op.MimnRead op, int stateOff, int queryOff, int outOff) {
+    static Step read(CudaSession s, MimnReadOp op, int stateOff, int queryOff, int outOff) {
         MemoryWeights w = s.model.mimn(op.mimn());
         int[] rows = {0};
         Launch l = new Launch(s.driver, KernelAbi.NTM_READ, "mimn_read '" + op.out().name() + "'", s.f(queryOff), w.blob.ptr(), w.desc.ptr(),
@@ -41,7 +42,7 @@ final class CudaMemory {
         };
     }
 
-    static boolean userScope(Op.Mimn op) {
+    static boolean userScope(MimnOp op) {
         return op.out().scope() == Scope.USER;
     }
 }

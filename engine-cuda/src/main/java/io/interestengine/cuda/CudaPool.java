@@ -1,7 +1,6 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.PoolOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
 
@@ -13,14 +12,13 @@ final class CudaPool {
     private CudaPool() {
     }
 
-    static Step step(CudaSession s, Op.Pool op, int inOff, int outOff, int lengthsOff) {
-        ModelGraph g = s.layout.graph();
+    static Step step(CudaSession s, PoolOp op, int inOff, int outOff, int lengthsOff) {
         int T = op.in().length(), w = op.in().width();
-        boolean masked = op.masked() && op.in().masked();
+        boolean masked = op.masked();
         int[] rows = {0};
         Launch l = new Launch(s.driver, KernelAbi.POOL, "pool '" + op.out().name() + "'",
                 s.f(inOff), s.f(outOff), s.i(lengthsOff), op.in().scope() == Scope.CANDIDATE ? s.i(s.rowMapOff) : null,
-                rows, T, w, masked ? 1 : 0, op.mean() ? 1 : 0, op.meanEps(), g.leftPadding() ? 1 : 0);
+                rows, T, w, masked ? 1 : 0, op.mean() ? 1 : 0, op.meanEps(), CudaSession.leftPadded(op.in()) ? 1 : 0);
         return (users, cands) -> {
             rows[0] = CudaSession.rows(op.out(), users, cands);
             s.enqueue(l.cover((long) rows[0] * w, 256), users, cands);

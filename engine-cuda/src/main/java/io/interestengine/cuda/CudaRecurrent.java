@@ -1,6 +1,6 @@
 package io.interestengine.cuda;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
@@ -17,12 +17,12 @@ final class CudaRecurrent implements Step {
     private static final int SHARED_LIMIT = 48 * 1024;
 
     private final CudaSession s;
-    private final Op.Gru op;
+    private final GruOp op;
     private final Launch scale, project, recur;
     private final int[] scaleRows = {0}, projRows = {0}, rows = {0};
     private final int hidden;
 
-    CudaRecurrent(CudaSession s, Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff) {
+    CudaRecurrent(CudaSession s, GruOp op, int inOff, int attOff, int outOff, int lengthsOff) {
         this.s = s;
         this.op = op;
         RecurrentWeights w = s.model.gru(op);
@@ -32,7 +32,7 @@ final class CudaRecurrent implements Step {
         String name = "gru '" + out.name() + "'";
         int maxU = s.layout.maxUsers(), maxC = s.layout.maxCandidates();
         Long src = s.f(inOff), xMap = s.map(in, out);
-        boolean aigru = op.form() == Op.AttentionForm.AIGRU;
+        boolean aigru = op.form() == GruOp.AttentionForm.AIGRU;
         if (aigru) {
             // The attention scales the input before the projection (the bias is not scaled).
             DeviceBuffer scaled = s.scratch((long) (out.scope() == Scope.USER ? maxU : maxC) * T * W, name + " scaled input");
@@ -56,7 +56,7 @@ final class CudaRecurrent implements Step {
         recur = new Launch(s.driver, KernelAbi.GRU_SEQ, name, xproj.ptr(), xMap, mode == 0 ? null : s.f(attOff), w.wh.ptr(), DeviceLayer.ptr(w.bh),
                 op.returnSequence() ? s.f(outOff) : null, op.returnSequence() ? null : s.f(outOff), s.i(lengthsOff),
                 out.scope() == Scope.CANDIDATE ? s.i(s.rowMapOff) : null, rows, T, H, w.tf ? 0 : 1, mode, in.masked() ? 1 : 0,
-                s.layout.graph().leftPadding() ? 1 : 0, whShared ? 1 : 0);
+                CudaSession.leftPadded(in) ? 1 : 0, whShared ? 1 : 0);
         recur.block = Math.min(256, Math.max(32, (3 * H + 31) / 32 * 32));
         recur.shared = (int) (whShared ? sharedW : 4L * 5 * H);
     }

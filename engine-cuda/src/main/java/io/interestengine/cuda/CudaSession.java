@@ -4,6 +4,7 @@ import io.interestengine.graph.Op;
 import io.interestengine.graph.Output;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.DeviceSession;
 import io.interestengine.spi.PlanLayout;
 import io.interestengine.spi.Step;
@@ -47,12 +48,11 @@ final class CudaSession implements DeviceSession {
         this.model = model;
         this.driver = model.driver;
         this.layout = layout;
-        // The planner puts the row map right after the history lengths (Plan: lengths[maxUsers], rowMap).
-        this.rowMapOff = layout.inputInts() - layout.maxCandidates();
+        this.rowMapOff = layout.bindings().rowMapOff();
         intFloats = (layout.ints() + ALIGN - 1) / ALIGN * ALIGN;
         int dense = 0;
         for (Op op : layout.graph().ops()) {
-            if (op instanceof Op.DenseInput d) dense += rows(d.out(), layout.maxUsers(), layout.maxCandidates()) * d.out().width();
+            if (op.stagedInput() != null) dense += rows(op.out(), layout.maxUsers(), layout.maxCandidates()) * op.out().width();
         }
         denseCap = dense;
         downloadAt = intFloats + denseCap;
@@ -82,6 +82,16 @@ final class CudaSession implements DeviceSession {
     /** Rows of a value for a request of this shape. */
     static int rows(Value v, int users, int cands) {
         return v.scope() == Scope.USER ? users : cands;
+    }
+
+    /** Whether a sequence's real positions end at T (left padding of its group). */
+    static boolean leftPadded(Value seq) {
+        return seq.group() != null && seq.group().leftPadding();
+    }
+
+    /** Device int arena offset of the lengths that mask {@code seq} (any valid offset when it is unmasked: unread). */
+    static int lengthsOff(Value seq, io.interestengine.spi.Bindings b) {
+        return seq.group() == null ? b.rowMapOff() : b.lengthsOff(seq.group());
     }
 
     /** Device address of float arena offset {@code off}. */
@@ -183,68 +193,18 @@ final class CudaSession implements DeviceSession {
         }
     }
 
-    private void checkRowMap(int given) {
-        if (given != rowMapOff) throw new IllegalStateException("row map at int offset " + given + ", the session expected " + rowMapOff + " (planner layout changed?)");
-    }
-
     private void check() {
         if (closed) throw new IllegalStateException("CUDA session is closed");
     }
 
     @Override
-    public Step embedding(Op.Embedding op, int idsOff, int outOff) {
-        return CudaEmbedding.step(this, op, idsOff, outOff);
+    public Step bind(Op op, Bindings b) {
+        return CudaKernels.TABLE.bind(this, op, b);
     }
 
     @Override
-    public Step concat(Op.Concat op, int[] inOffs, int outOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return CudaElementwise.concat(this, op, inOffs, outOff);
-    }
-
-    @Override
-    public Step binary(Op.Binary op, int aOff, int bOff, int outOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return CudaElementwise.binary(this, op, aOff, bOff, outOff);
-    }
-
-    @Override
-    public Step pool(Op.Pool op, int inOff, int outOff, int lengthsOff) {
-        return CudaPool.step(this, op, inOff, outOff, lengthsOff);
-    }
-
-    @Override
-    public Step dense(Op.Dense op, int inOff, int outOff) {
-        return CudaDense.step(this, op, inOff, outOff);
-    }
-
-    @Override
-    public Step attention(Op.Attention op, int queryOff, int keysOff, int outOff, int lengthsOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return new CudaAttention(this, op, queryOff, keysOff, outOff, lengthsOff);
-    }
-
-    @Override
-    public Step gru(Op.Gru op, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return new CudaRecurrent(this, op, inOff, attOff, outOff, lengthsOff);
-    }
-
-    @Override
-    public Step mimn(Op.Mimn op, int inOff, int stateOff, int meanOff, int inductionOff, int lengthsOff) {
-        return CudaMemory.sequence(this, op, inOff, stateOff, meanOff, inductionOff, lengthsOff);
-    }
-
-    @Override
-    public Step mimnRead(Op.MimnRead op, int stateOff, int queryOff, int outOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return CudaMemory.read(this, op, stateOff, queryOff, outOff);
-    }
-
-    @Override
-    public Step output(Output output, int inOff, int scoresOff, int rowMapOff) {
-        checkRowMap(rowMapOff);
-        return CudaOutput.step(this, output, inOff, scoresOff);
+    public Step output(Output output, Bindings b, int scoresOff) {
+        return CudaOutput.step(this, output, b.off(output.in()), scoresOff);
     }
 
     @Override

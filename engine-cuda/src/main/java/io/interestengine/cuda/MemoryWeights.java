@@ -1,7 +1,7 @@
 package io.interestengine.cuda;
 
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.MimnOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ final class MemoryWeights implements AutoCloseable {
     final DeviceBuffer blob, desc;
     final MimnLayout layout;
 
-    MemoryWeights(Driver d, Op.Mimn op, String what) {
+    MemoryWeights(Driver d, MimnOp op, String what) {
         layout = op.layout();
         List<float[]> parts = new ArrayList<>();
         int[] off = new int[16];
@@ -66,7 +66,7 @@ final class MemoryWeights implements AutoCloseable {
     }
 
     /** Why the kernels cannot run this memory network, or null. */
-    static String limits(Op.Mimn op) {
+    static String limits(MimnOp op) {
         MimnLayout L = op.layout();
         if (!op.controller().tf() || op.miu() != null && !op.miu().tf()) return "the MIMN kernels implement TF GRU cells only";
         if (L.input() > MAX_INPUT || L.memoryDim() > MAX_DIM || L.controller() > MAX_CONTROLLER || L.slots() > MAX_SLOTS) {

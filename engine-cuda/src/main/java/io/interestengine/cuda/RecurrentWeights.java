@@ -2,7 +2,7 @@ package io.interestengine.cuda;
 
 import io.interestengine.graph.Activation;
 import io.interestengine.graph.Layer;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruCell;
 
 /**
  * A GRU cell's weights in the layout of ie_gru_seq: the input half of every gate as one dense layer
@@ -16,7 +16,7 @@ final class RecurrentWeights implements AutoCloseable {
     final boolean tf;
     final int in, hidden;
 
-    RecurrentWeights(Driver d, Op.GruWeights w, String what) {
+    RecurrentWeights(Driver d, GruCell w, String what) {
         tf = w.tf();
         in = w.in();
         hidden = w.hidden();

@@ -80,8 +80,15 @@ class EmulatedBackendTest {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             io.interestengine.graph.ModelGraph g = io.interestengine.graph.GraphLoader.load(dir, arena, false);
             int floats = 800_000, at = 123_457, n = 600_001;   // spans three spill chunks, not aligned
-            try (io.interestengine.spi.DeviceModel dm = new EmulatedCudaBackend().load(g);
-                 io.interestengine.spi.DeviceSession s = dm.openSession(new io.interestengine.spi.PlanLayout(g, floats, 8, 8, 1, 4))) {
+            try (io.interestengine.spi.DeviceModel dm = new EmulatedCudaBackend().load(g, io.interestengine.LoadOptions.defaults());
+                 io.interestengine.spi.DeviceSession s = dm.openSession(new io.interestengine.spi.PlanLayout(g, floats, 8, 8, 1, 4, new io.interestengine.spi.Bindings() {
+                     public io.interestengine.graph.ModelGraph graph() { return g; }
+                     public int off(io.interestengine.graph.Value v) { return 0; }
+                     public int idsOff(io.interestengine.graph.Field f) { return 0; }
+                     public int lengthsOff(io.interestengine.graph.SequenceGroup q) { return 0; }
+                     public int rowMapOff() { return 4; }
+                     public int maxRows(io.interestengine.graph.Scope q) { return 4; }
+                 }))) {
                 float[] sf = s.stagingFloats();
                 for (int k = 0; k < n; k++) sf[at + k] = k * 0.5f - 7f;
                 s.upload(0, at, n);

@@ -46,7 +46,7 @@ public final class GpuBench {
             try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("cuda")); Session s = m.newSession();
                  Model ref = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session rs = ref.newSession()) {
                 ModelGraph g = m.graph();
-                int T = g.historyLength();
+                int T = g.sequences().get(0).maxLength();
                 RankingRequest req = ranking(m, 200, T, 1), rreq = ranking(ref, 200, T, 1);
                 float[] o = new float[200];
                 // 1e-3: a 100-200 step recurrence (DIEN, MIMN) amplifies fp32 reordering beyond Compare's 1e-4; a
@@ -96,7 +96,7 @@ public final class GpuBench {
     static BatchRequest batch(Model m, int size, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         BatchRequest b = m.newBatchRequest().reset(size);
-        int T = m.graph().historyLength();
+        int T = m.graph().sequences().get(0).maxLength();
         for (int i = 0; i < size; i++) {
             int len = 1 + r.nextInt(Math.max(T, 1));
             for (Field f : m.graph().fields()) {

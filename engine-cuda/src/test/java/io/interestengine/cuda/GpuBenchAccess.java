@@ -9,6 +9,6 @@ public final class GpuBenchAccess {
     }
 
     public static RankingRequest ranking(Model m, int candidates) {
-        return GpuBench.ranking(m, candidates, m.graph().historyLength(), 1);
+        return GpuBench.ranking(m, candidates, m.graph().sequences().get(0).maxLength(), 1);
     }
 }

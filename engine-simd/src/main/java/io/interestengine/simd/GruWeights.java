@@ -1,6 +1,6 @@
 package io.interestengine.simd;
 
-import io.interestengine.graph.Op;
+import io.interestengine.graph.GruCell;
 
 /**
  * A GRU cell's weights split for the SIMD step: the input side of all three gate blocks as one packed
@@ -21,7 +21,7 @@ final class GruWeights {
     /** PyTorch: {@code b_ih} per block, padded ({@code 3·hpad}); TF: null. */
     final float[] xBias;
 
-    GruWeights(Op.GruWeights w) {
+    GruWeights(GruCell w) {
         tf = w.tf();
         in = w.in();
         h = w.hidden();

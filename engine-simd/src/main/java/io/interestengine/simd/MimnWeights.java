@@ -1,7 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.MimnOp;
 
 /**
  * A MIMN memory network's weights in the SIMD kernels' layouts: the controller and Memory Induction Unit
@@ -10,7 +10,7 @@ import io.interestengine.graph.Op;
  * output layer, and the norms of the constant slot keys tanh(key_M). Built once at load, shared read-only.
  */
 final class MimnWeights {
-    final Op.Mimn op;
+    final MimnOp op;
     final MimnLayout layout;
     /** Values per head, and all head parameters (read head, write head, erase, add). */
     final int per, params;
@@ -21,7 +21,7 @@ final class MimnWeights {
     /** {@code ‖tanh(key_M)_j‖} per slot. */
     final float[] keyNorm;
 
-    MimnWeights(Op.Mimn op) {
+    MimnWeights(MimnOp op) {
         this.op = op;
         layout = op.layout();
         int H = layout.controller(), m = layout.slots(), D = layout.memoryDim(), O = layout.outputDim();

@@ -2,8 +2,8 @@ package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.Activation;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.AttentionOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
@@ -25,8 +25,8 @@ final class SimdAttention implements Step {
     /** The references' padding score {@code −2^32 + 1}, as fp32 (as the scalar backend). */
     private static final float PAD_SCORE = (float) (-4294967296.0 + 1.0);
 
-    private final ModelGraph g;
-    private final Op.Attention op;
+    private final SequenceGroup g;
+    private final AttentionOp op;
     private final SplitAttention w;
     private final float[] f;
     private final int[] ints;
@@ -53,7 +53,7 @@ final class SimdAttention implements Step {
         }
     }
 
-    SimdAttention(ModelGraph g, Op.Attention op, SplitAttention w, float[] f, int[] ints, int qOff, int kOff, int outOff,
+    SimdAttention(SequenceGroup g, AttentionOp op, SplitAttention w, float[] f, int[] ints, int qOff, int kOff, int outOff,
                   int lengthsOff, int rowMapOff, int maxUsers, int maxCandidates, Parallel par) {
         this.g = g;
         this.op = op;
@@ -82,7 +82,7 @@ final class SimdAttention implements Step {
     }
 
     private int first(int len) {
-        return op.mask() ? CpuSession.first(g, len) : 0;
+        return op.mask() ? g.first(len) : 0;
     }
 
     @Override
@@ -156,7 +156,7 @@ final class SimdAttention implements Step {
     /** Masks and normalises {@code sc[0, T)} in place; lanes {@code [T, tpad)} end as zero weights. */
     private void normalise(float[] sc, int len, int t0) {
         int t1 = t0 + len;
-        if (op.normalization() == Op.Normalization.SOFTMAX) {
+        if (op.normalization() == AttentionOp.Normalization.SOFTMAX) {
             float scale = op.scale(), pad = PAD_SCORE * scale;
             for (int t = 0; t < t0; t++) sc[t] = pad;
             for (int t = t0; t < t1; t++) sc[t] *= scale;

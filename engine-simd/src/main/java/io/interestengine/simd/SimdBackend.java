@@ -36,8 +36,8 @@ public final class SimdBackend implements Backend {
     }
 
     @Override
-    public DeviceModel load(ModelGraph graph) throws BackendUnavailableException {
-        return load(graph, LoadOptions.defaults());
+    public String unsupported(ModelGraph graph) {
+        return SimdKernels.TABLE.unsupported(graph);
     }
 
     @Override

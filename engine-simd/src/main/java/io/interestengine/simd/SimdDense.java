@@ -1,7 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.DenseOp;
 import io.interestengine.spi.Step;
 
 /**
@@ -10,7 +10,7 @@ import io.interestengine.spi.Step;
  * result into the arena. Rows split across parts when intra-request parallelism is on.
  */
 final class SimdDense implements Step {
-    private final Op.Dense op;
+    private final DenseOp op;
     private final Packed w;
     private final float[] f;
     private final int inOff, outOff;
@@ -20,7 +20,7 @@ final class SimdDense implements Step {
     private final float[] acc;
     private final Parallel.Body body = this::rows;
 
-    SimdDense(Op.Dense op, Packed w, float[] f, int inOff, int outOff, int maxRows, Parallel par) {
+    SimdDense(DenseOp op, Packed w, float[] f, int inOff, int outOff, int maxRows, Parallel par) {
         this.op = op;
         this.w = w;
         this.f = f;

@@ -1,7 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.BinaryOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
@@ -18,10 +18,10 @@ final class SimdElementwise {
     private SimdElementwise() {
     }
 
-    static Step binary(Op.Binary op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
+    static Step binary(BinaryOp op, float[] f, int[] ints, int aOff, int bOff, int outOff, int rowMapOff) {
         Value out = op.out();
         int w = out.width();
-        boolean mul = op.kind() == Op.BinaryKind.MUL;
+        boolean mul = op.operation() == BinaryOp.Kind.MUL;
         return (users, cands) -> {
             int rows = CpuSession.rows(out, users, cands);
             for (int r = 0; r < rows; r++) {

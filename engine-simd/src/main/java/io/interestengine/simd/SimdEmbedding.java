@@ -1,7 +1,7 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.EmbeddingOp;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -17,13 +17,13 @@ import static io.interestengine.simd.Vec.S;
  * into the arena; a masked load and store for the row's tail (18-wide rows are one vector and a tail).
  */
 final class SimdEmbedding implements Step {
-    private final Op.Embedding op;
+    private final EmbeddingOp op;
     private final MemorySegment table;
     private final float[] f;
     private final int[] ints;
     private final int idsOff, outOff, dim, perRow;
 
-    SimdEmbedding(Op.Embedding op, float[] f, int[] ints, int idsOff, int outOff) {
+    SimdEmbedding(EmbeddingOp op, float[] f, int[] ints, int idsOff, int outOff) {
         this.op = op;
         this.table = op.field().table().data().data();
         this.f = f;

@@ -2,8 +2,8 @@ package io.interestengine.simd;
 
 import io.interestengine.NumericException;
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.GruOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
 
@@ -26,8 +26,8 @@ import java.util.Arrays;
 final class SimdGru implements Step {
     /** Rows advanced together. */
     static final int BLOCK = 32;
-    private final ModelGraph g;
-    private final Op.Gru op;
+    private final SequenceGroup g;
+    private final GruOp op;
     private final GruWeights w;
     private final float[] f;
     private final int[] ints;
@@ -45,7 +45,7 @@ final class SimdGru implements Step {
     /** Whether this run's rows all read one user-scope history (set by run before the parts start). */
     private boolean shared;
 
-    SimdGru(ModelGraph g, Op.Gru op, GruWeights w, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff,
+    SimdGru(SequenceGroup g, GruOp op, GruWeights w, float[] f, int[] ints, int inOff, int attOff, int outOff, int lengthsOff, int rowMapOff,
             int maxRows, Parallel par) {
         this.g = g;
         this.op = op;
@@ -79,7 +79,7 @@ final class SimdGru implements Step {
         for (int r = 0; r < rows; r++) {
             int user = CpuSession.userRow(op.out(), ints, rowMapOff, r);
             len[r] = op.in().masked() ? ints[lengthsOff + user] : T;
-            first[r] = op.in().masked() ? CpuSession.first(g, len[r]) : 0;
+            first[r] = op.in().masked() ? g.first(len[r]) : 0;
             bucket[T - len[r] + 1]++;
         }
         // counting sort by decreasing length: bucket[T − len] becomes the first slot of that length
@@ -133,7 +133,7 @@ final class SimdGru implements Step {
                                     + " (input to gru '" + op.out().name() + "'): the request's values drive the model out of range");
                         }
                     }
-                    scale[i] = op.form() == Op.AttentionForm.AIGRU ? a : 1f;
+                    scale[i] = op.form() == GruOp.AttentionForm.AIGRU ? a : 1f;
                     // keep fraction k = p·g + q for each attention form
                     switch (op.form()) {
                         case NONE, AIGRU -> { p[i] = 1f; q[i] = 0f; }

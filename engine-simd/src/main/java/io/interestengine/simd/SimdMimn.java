@@ -2,8 +2,9 @@ package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.scalar.ScalarMimnCell;
 import io.interestengine.spi.Step;
@@ -33,8 +34,8 @@ final class SimdMimn implements Step {
      */
     static final int BLOCK = 32;
 
-    private final ModelGraph g;
-    private final Op.Mimn op;
+    private final SequenceGroup g;
+    private final MimnOp op;
     private final MimnWeights w;
     private final MimnLayout lay;
     private final float[] f;
@@ -45,7 +46,7 @@ final class SimdMimn implements Step {
     private final Scratch[] scratch;
     private final Parallel.Body body = this::users;
 
-    SimdMimn(ModelGraph g, Op.Mimn op, MimnWeights w, float[] f, int[] ints, int inOff, int stateOff, int meanOff, int miuOff, int lengthsOff,
+    SimdMimn(SequenceGroup g, MimnOp op, MimnWeights w, float[] f, int[] ints, int inOff, int stateOff, int meanOff, int miuOff, int lengthsOff,
              Parallel par) {
         this.g = g;
         this.op = op;
@@ -148,7 +149,7 @@ final class SimdMimn implements Step {
     private void step(Scratch s, int u0, int nb, int k) {
         int n = 0, H = lay.controller(), xw = s.xw;
         for (int u = u0; u < u0 + nb; u++) {
-            int len = ints[lengthsOff + u], t0 = CpuSession.first(g, len), t;
+            int len = ints[lengthsOff + u], t0 = g.first(len), t;
             boolean real;
             if (op.padded()) {
                 t = k;
@@ -354,7 +355,7 @@ final class SimdMimn implements Step {
      * per row, then the output layer as one more GEMM, clipped.
      */
     static final class Read implements Step {
-        private final Op.MimnRead op;
+        private final MimnReadOp op;
         private final MimnWeights w;
         private final MimnLayout lay;
         private final float[] f;
@@ -364,7 +365,7 @@ final class SimdMimn implements Step {
         private final Scratch[] scratch;
         private final Parallel.Body body = this::rows;
 
-        Read(Op.MimnRead op, MimnWeights w, float[] f, int[] ints, int stateOff, int queryOff, int outOff, int rowMapOff, Parallel par) {
+        Read(MimnReadOp op, MimnWeights w, float[] f, int[] ints, int stateOff, int queryOff, int outOff, int rowMapOff, Parallel par) {
             this.op = op;
             this.w = w;
             this.lay = w.layout;

@@ -1,8 +1,8 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.SequenceGroup;
+import io.interestengine.graph.PoolOp;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -16,14 +16,14 @@ import static io.interestengine.simd.Vec.S;
  * before the mean's division).
  */
 final class SimdPool implements Step {
-    private final ModelGraph g;
-    private final Op.Pool op;
+    private final SequenceGroup g;
+    private final PoolOp op;
     private final float[] f;
     private final int[] ints;
     private final int inOff, outOff, lengthsOff, rowMapOff, T, w;
     private final boolean masked;
 
-    SimdPool(ModelGraph g, Op.Pool op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff, int rowMapOff) {
+    SimdPool(SequenceGroup g, PoolOp op, float[] f, int[] ints, int inOff, int outOff, int lengthsOff, int rowMapOff) {
         this.g = g;
         this.op = op;
         this.f = f;
@@ -42,7 +42,7 @@ final class SimdPool implements Step {
         int rows = CpuSession.rows(op.out(), users, cands);
         for (int r = 0; r < rows; r++) {
             int len = masked ? ints[lengthsOff + CpuSession.userRow(op.in(), ints, rowMapOff, r)] : T;
-            int t0 = masked ? CpuSession.first(g, len) : 0;
+            int t0 = masked ? g.first(len) : 0;
             float div = 1f;
             boolean zero = false;
             if (op.mean()) {

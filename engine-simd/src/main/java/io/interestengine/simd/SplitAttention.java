@@ -2,7 +2,7 @@ package io.interestengine.simd;
 
 import io.interestengine.graph.Activation;
 import io.interestengine.graph.Layer;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
 
 import java.util.List;
 
@@ -31,7 +31,7 @@ final class SplitAttention {
     /** Widest padded hidden row, for scratch sizing. */
     final int widest;
 
-    SplitAttention(Op.Attention op) {
+    SplitAttention(AttentionOp op) {
         List<Layer> ls = op.layers();
         d = op.keys().width();
         Layer l1 = ls.getFirst();

@@ -30,7 +30,7 @@ class ConcurrencyTest {
 
     private static List<float[]> scoreAll(Session s, Model m, int requests) {
         List<float[]> out = new ArrayList<>();
-        int T = m.graph().historyLength();
+        int T = m.graph().sequences().get(0).maxLength();
         for (int k = 0; k < requests; k++) {
             RankingRequest r = TestModels.anyRanking(m, k % (T + 1), 1 + 37 * k % 250, k);
             out.add(s.score(r));

@@ -5,7 +5,16 @@ import io.interestengine.graph.Activation;
 import io.interestengine.graph.Field;
 import io.interestengine.graph.Layer;
 import io.interestengine.graph.MimnLayout;
-import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
+import io.interestengine.graph.BinaryOp;
+import io.interestengine.graph.ConcatOp;
+import io.interestengine.graph.DenseOp;
+import io.interestengine.graph.EmbeddingOp;
+import io.interestengine.graph.GruCell;
+import io.interestengine.graph.GruOp;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
+import io.interestengine.graph.PoolOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Table;
 import io.interestengine.graph.Value;
@@ -72,7 +81,7 @@ class KernelTest {
         Random r = new Random(seed);
         Layer l = layer("fc", in, out, act, r);
         Value x = Value.vector("x", Scope.CANDIDATE, in), y = Value.vector("y", Scope.CANDIDATE, out);
-        Op.Dense op = new Op.Dense(y, x, l);
+        DenseOp op = new DenseOp(y, x, l);
         int xOff = 5, yOff = xOff + rows * in;
         try (Arenas a = new Arenas(0, false, yOff + rows * out + 7, 1, 1, rows, seed, 1, op)) {
             // Per output, Σ|w·x| + |b|: the scale of the rounding error of a fp32 dot product in any order.
@@ -85,8 +94,8 @@ class KernelTest {
                     mag[i * out + o] = m;
                 }
             }
-            a.scalar.dense(op, xOff, yOff).run(1, rows);
-            a.simd.dense(op, xOff, yOff).run(1, rows);
+            a.dense(a.scalar, op, xOff, yOff).run(1, rows);
+            a.dense(a.simd, op, xOff, yOff).run(1, rows);
             // Two summation orders of `in` products differ by at most ~2·in·u·Σ|w·x| (rigorous) and in practice
             // by a few √in·u·Σ|w·x|; 8·√in·u·Σ|w·x| keeps a wide margin while a wrong weight or a lost term
             // (an error of order |w·x|) fails. The activations are 1-Lipschitz or less except Dice (≤ ~1.1)
@@ -120,7 +129,7 @@ class KernelTest {
                     in = h;
                 }
                 layers.add(layer("att_out", in, 1, Activation.LINEAR, r));
-                Op.Normalization norm = variant % 2 == 0 ? Op.Normalization.SOFTMAX : Op.Normalization.RAW;
+                AttentionOp.Normalization norm = variant % 2 == 0 ? AttentionOp.Normalization.SOFTMAX : AttentionOp.Normalization.RAW;
                 boolean mask = variant != 3, weights = variant == 2, left = variant == 1;
                 float scale = variant == 0 ? (float) (1 / Math.sqrt(d)) : 1f;
                 int n = T >= 207 ? 3 : 17;
@@ -130,12 +139,12 @@ class KernelTest {
         }
     }
 
-    private void attention(int d, int T, List<Layer> layers, Op.Normalization norm, float scale, boolean mask, boolean weights,
+    private void attention(int d, int T, List<Layer> layers, AttentionOp.Normalization norm, float scale, boolean mask, boolean weights,
                            boolean left, boolean ranking, int n, long seed) {
         Scope ks = ranking ? Scope.USER : Scope.CANDIDATE;
-        Value q = Value.vector("q", Scope.CANDIDATE, d), k = Value.sequence("k", ks, T, d, mask);
-        Value out = weights ? Value.sequence("w", Scope.CANDIDATE, T, 1, false) : Value.vector("o", Scope.CANDIDATE, d);
-        Op.Attention op = new Op.Attention(out, q, k, layers, norm, scale, mask, weights);
+        Value q = Value.vector("q", Scope.CANDIDATE, d), k = Value.sequence("k", ks, T, d, mask ? Arenas.grp(T, left) : null);
+        Value out = weights ? Value.sequence("w", Scope.CANDIDATE, T, 1, null) : Value.vector("o", Scope.CANDIDATE, d);
+        AttentionOp op = new AttentionOp(out, q, k, layers, norm, scale, mask, weights);
         int users = ranking ? 1 : n;
         int qOff = 3, kOff = qOff + n * d, oOff = kOff + users * T * d, end = oOff + n * out.rowSize() + 5;
         int lengthsOff = 0, rowMapOff = n;
@@ -147,8 +156,8 @@ class KernelTest {
             for (int c = 0; c < n; c++) map[c] = ranking ? 0 : c;
             a.ints(lengthsOff, lens);
             a.ints(rowMapOff, map);
-            a.scalar.attention(op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
-            a.simd.attention(op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
+            a.attention(a.scalar, op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
+            a.attention(a.simd, op, qOff, kOff, oOff, lengthsOff, rowMapOff).run(users, n);
             // fp32 through up to four stacked layers of width ≤ 144 (each a differently ordered sum, see the
             // dense test, ~1e-6 relative with O(1) activations), the split first layer (regrouped sums), vector
             // exp, then softmax over ≤ 1000 positions: 1e-4 relative plus 2e-5 absolute holds them with room;
@@ -159,13 +168,13 @@ class KernelTest {
         }
     }
 
-    static Op.GruWeights gruWeights(boolean tf, int in, int h, Random r) {
+    static GruCell gruWeights(boolean tf, int in, int h, Random r) {
         double s = 1 / Math.sqrt(in + h);
         if (tf) {
-            return new Op.GruWeights(true, in, h, gauss(2 * h * (in + h), s, r), gauss(2 * h, 0.5, r), gauss(h * (in + h), s, r), gauss(h, 0.5, r),
+            return new GruCell(true, in, h, gauss(2 * h * (in + h), s, r), gauss(2 * h, 0.5, r), gauss(h * (in + h), s, r), gauss(h, 0.5, r),
                     null, null, null, null);
         }
-        return new Op.GruWeights(false, in, h, null, null, null, null, gauss(3 * h * in, s, r), gauss(3 * h, 0.5, r), gauss(3 * h * h, s, r), gauss(3 * h, 0.5, r));
+        return new GruCell(false, in, h, null, null, null, null, gauss(3 * h * in, s, r), gauss(3 * h, 0.5, r), gauss(3 * h * h, s, r), gauss(3 * h, 0.5, r));
     }
 
     static float[] gauss(int n, double s, Random r) {
@@ -181,7 +190,7 @@ class KernelTest {
         for (int[] dim : dims) {
             int in = dim[0], H = dim[1], T = dim[2];
             for (boolean tf : new boolean[]{true, false}) {
-                for (Op.AttentionForm form : Op.AttentionForm.values()) {
+                for (GruOp.AttentionForm form : GruOp.AttentionForm.values()) {
                     boolean seq = form.ordinal() % 2 == 0, ranking = form.ordinal() % 3 != 0;
                     gru(in, H, T, tf, form, seq, ranking, ranking ? 45 : 37, gruWeights(tf, in, H, r), r.nextLong());
                 }
@@ -189,19 +198,19 @@ class KernelTest {
         }
     }
 
-    private void gru(int in, int H, int T, boolean tf, Op.AttentionForm form, boolean seq, boolean ranking, int n, Op.GruWeights w, long seed) {
+    private void gru(int in, int H, int T, boolean tf, GruOp.AttentionForm form, boolean seq, boolean ranking, int n, GruCell w, long seed) {
         // Ranking: DIEN's interest evolution, a candidate-scope GRU over the user's sequence with per-candidate
         // attention; batch: one user per row. 45 and 37 rows cross a block of SimdGru.BLOCK (32) rows, and the
         // batch's mixed lengths exercise the order by decreasing length.
         Scope scope = Scope.CANDIDATE;
-        Value x = Value.sequence("x", ranking ? Scope.USER : Scope.CANDIDATE, T, in, true);
-        Value att = form == Op.AttentionForm.NONE ? null : Value.sequence("a", Scope.CANDIDATE, T, 1, false);
-        Value out = seq ? Value.sequence("h", scope, T, H, true) : Value.vector("h", scope, H);
-        Op.Gru op = new Op.Gru(out, x, att, form, w, seq);
+        Value x = Value.sequence("x", ranking ? Scope.USER : Scope.CANDIDATE, T, in, Arenas.grp(T, form == GruOp.AttentionForm.AGRU));
+        Value att = form == GruOp.AttentionForm.NONE ? null : Value.sequence("a", Scope.CANDIDATE, T, 1, null);
+        Value out = seq ? Value.sequence("h", scope, T, H, x.group()) : Value.vector("h", scope, H);
+        GruOp op = new GruOp(out, x, att, form, w, seq);
         int users = ranking ? 1 : n;
         int xOff = 2, aOff = xOff + users * T * in, oOff = aOff + n * T, end = oOff + n * out.rowSize() + 3;
         Random r = new Random(seed);
-        try (Arenas a = new Arenas(T, form == Op.AttentionForm.AGRU, end, 2 * n, n, n, seed, 1, op)) {
+        try (Arenas a = new Arenas(T, form == GruOp.AttentionForm.AGRU, end, 2 * n, n, n, seed, 1, op)) {
             // attention weights in [0, 1], as softmax outputs are
             for (int k = 0; k < n * T; k++) a.scalarF()[aOff + k] = a.simdF()[aOff + k] = r.nextFloat();
             int[] lens = new int[n], map = new int[n];
@@ -211,8 +220,8 @@ class KernelTest {
             a.ints(0, lens);
             a.ints(n, map);
             int attOff = att == null ? -1 : aOff;
-            a.scalar.gru(op, xOff, attOff, oOff, 0, n).run(users, n);
-            a.simd.gru(op, xOff, attOff, oOff, 0, n).run(users, n);
+            a.gru(a.scalar, op, xOff, attOff, oOff, 0, n).run(users, n);
+            a.gru(a.simd, op, xOff, attOff, oOff, 0, n).run(users, n);
             // Per step: dot products of in+H ≤ 72 terms in another order (~1e-6 relative), vector exp/tanh
             // (a few ulps), carried through up to 100 contracting steps (gates in (0, 1) damp old errors):
             // 1e-4 relative plus 1e-5 absolute; a wrong gate, weight block or form changes states by O(0.1).
@@ -230,18 +239,18 @@ class KernelTest {
                 MemorySegment seg = arena.allocate((long) rows * dim * 4);
                 for (long i = 0; i < (long) rows * dim; i++) seg.setAtIndex(Tensor.F32, i, (float) r.nextGaussian());
                 Table t = new Table("t", rows, dim, new Tensor("emb", new long[]{rows, dim}, true, seg), -1);
-                Field fc = new Field("c", Field.Group.CANDIDATE, t, 0, null, null, 0);
-                Field fh = new Field("h", Field.Group.HISTORY, t, 0, null, null, 1);
-                Op.Embedding ec = new Op.Embedding(Value.vector("ec", Scope.CANDIDATE, dim), fc);
-                Op.Embedding eh = new Op.Embedding(Value.sequence("eh", Scope.USER, T, dim, true), fh);
+                Field fc = new Field("c", Field.Group.CANDIDATE, t, 0, null, null, 0, null);
+                Field fh = new Field("h", Field.Group.HISTORY, t, 0, null, null, 1, Arenas.grp(T, false));
+                EmbeddingOp ec = new EmbeddingOp(Value.vector("ec", Scope.CANDIDATE, dim), fc);
+                EmbeddingOp eh = new EmbeddingOp(Value.sequence("eh", Scope.USER, T, dim, fh.seq()), fh);
                 int users = 2, cOff = 1, hOff = cOff + n * dim, end = hOff + users * T * dim + 3;
                 try (Arenas a = new Arenas(T, false, end, n + users * T, users, n, r.nextLong(), 1, ec, eh)) {
                     int[] ids = new int[n + users * T];
                     for (int k = 0; k < ids.length; k++) ids[k] = k == 0 ? rows - 1 : r.nextInt(rows);
                     a.ints(0, ids);
                     for (var s : List.of(a.scalar, a.simd)) {
-                        s.embedding(ec, 0, cOff).run(users, n);
-                        s.embedding(eh, n, hOff).run(users, n);
+                        a.embedding(s, ec, 0, cOff).run(users, n);
+                        a.embedding(s, eh, n, hOff).run(users, n);
                     }
                     // A gather is a copy: bit-identical.
                     a.assertClose("embedding dim " + dim, Arenas.exact());
@@ -258,14 +267,14 @@ class KernelTest {
                 if (w * T > 30_000) continue;
                 for (int mode = 0; mode < 4; mode++) {
                     boolean mean = mode % 2 == 1, masked = mode >= 2;
-                    Value in = Value.sequence("h", Scope.USER, T, w, true), out = Value.vector("p", Scope.USER, w);
-                    Op.Pool op = new Op.Pool(out, in, mean, masked, mode == 3 ? 1e-8f : 0f);
+                    Value in = Value.sequence("h", Scope.USER, T, w, Arenas.grp(T, mode == 2)), out = Value.vector("p", Scope.USER, w);
+                    PoolOp op = new PoolOp(out, in, mean, masked, mode == 3 ? 1e-8f : 0f);
                     int users = 5, inOff = users, outOff = inOff + users * T * w;
                     try (Arenas a = new Arenas(T, mode == 2, outOff + users * w + 2, users, users, users, r.nextLong(), 1, op)) {
                         int[] lens = {T, 0, 1, r.nextInt(T + 1), T / 2};
                         a.ints(0, lens);
-                        a.scalar.pool(op, inOff, outOff, 0).run(users, users);
-                        a.simd.pool(op, inOff, outOff, 0).run(users, users);
+                        a.pool(a.scalar, op, inOff, outOff, 0).run(users, users);
+                        a.pool(a.simd, op, inOff, outOff, 0).run(users, users);
                         // Each lane sums the positions in the reference's order and divides once: bit-identical.
                         a.assertClose("pool w=" + w + " T=" + T + " mean=" + mean + " masked=" + masked, Arenas.exact());
                     }
@@ -280,11 +289,11 @@ class KernelTest {
         for (int w : SIZES) {
             int n = 13;
             Value u = Value.vector("u", Scope.USER, w), c = Value.vector("c", Scope.CANDIDATE, w);
-            Value s1 = Value.sequence("s1", Scope.USER, 3, w, true), s2 = Value.sequence("s2", Scope.USER, 3, 3, true);
-            Op.Binary mul = new Op.Binary(Value.vector("m", Scope.CANDIDATE, w), Op.BinaryKind.MUL, c, u);
-            Op.Binary add = new Op.Binary(Value.vector("a", Scope.CANDIDATE, w), Op.BinaryKind.ADD, u, c);
-            Op.Concat cat = new Op.Concat(Value.vector("cat", Scope.CANDIDATE, 2 * w), List.of(u, c));
-            Op.Concat seq = new Op.Concat(Value.sequence("sq", Scope.USER, 3, w + 3, true), List.of(s1, s2));
+            Value s1 = Value.sequence("s1", Scope.USER, 3, w, Arenas.grp(3, false)), s2 = Value.sequence("s2", Scope.USER, 3, 3, Arenas.grp(3, false));
+            BinaryOp mul = new BinaryOp(Value.vector("m", Scope.CANDIDATE, w), BinaryOp.Kind.MUL, c, u);
+            BinaryOp add = new BinaryOp(Value.vector("a", Scope.CANDIDATE, w), BinaryOp.Kind.ADD, u, c);
+            ConcatOp cat = new ConcatOp(Value.vector("cat", Scope.CANDIDATE, 2 * w), List.of(u, c));
+            ConcatOp seq = new ConcatOp(Value.sequence("sq", Scope.USER, 3, w + 3, Arenas.grp(3, false)), List.of(s1, s2));
             int uOff = 0, cOff = 2 * w, s1Off = cOff + n * w, s2Off = s1Off + 2 * 3 * w, mOff = s2Off + 2 * 9, aOff = mOff + n * w,
                     catOff = aOff + n * w, sqOff = catOff + n * 2 * w, end = sqOff + 2 * 3 * (w + 3) + 1;
             try (Arenas a = new Arenas(3, false, end, 2 * n, 2, n, r.nextLong(), 1, mul, add, cat, seq)) {
@@ -292,10 +301,10 @@ class KernelTest {
                 for (int k = 0; k < n; k++) map[k] = k % 2;
                 a.ints(0, map);
                 for (var s : List.of(a.scalar, a.simd)) {
-                    s.binary(mul, cOff, uOff, mOff, 0).run(2, n);
-                    s.binary(add, uOff, cOff, aOff, 0).run(2, n);
-                    s.concat(cat, new int[]{uOff, cOff}, catOff, 0).run(2, n);
-                    s.concat(seq, new int[]{s1Off, s2Off}, sqOff, 0).run(2, n);
+                    a.binary(s, mul, cOff, uOff, mOff, 0).run(2, n);
+                    a.binary(s, add, uOff, cOff, aOff, 0).run(2, n);
+                    a.concat(s, cat, new int[]{uOff, cOff}, catOff, 0).run(2, n);
+                    a.concat(s, seq, new int[]{s1Off, s2Off}, sqOff, 0).run(2, n);
                 }
                 // One rounding per element in both backends, and copies: bit-identical.
                 a.assertClose("elementwise/concat w=" + w, Arenas.exact());
@@ -330,13 +339,13 @@ class KernelTest {
         int T = 1 + r.nextInt(20);
         MimnLayout lay = new MimnLayout(E, H, m, D, O, miu);
         int P = 2 * MimnLayout.perHead(D, shift) + 2 * D, pin = H + (util ? m : 0);
-        Value x = Value.sequence("x", Scope.USER, T, E, true), state = Value.vector("state", Scope.USER, lay.size());
-        Value mean = Value.vector("mean", Scope.USER, D), ind = miu ? Value.sequence("miu", Scope.USER, m, D, false) : null;
-        Op.Mimn op = new Op.Mimn(state, x, mean, ind, lay, util, mask, padded, 20f, 2f, 400f, shift, gruWeights(tf, E + D, H, r),
+        Value x = Value.sequence("x", Scope.USER, T, E, Arenas.grp(T, left)), state = Value.vector("state", Scope.USER, lay.size());
+        Value mean = Value.vector("mean", Scope.USER, D), ind = miu ? Value.sequence("miu", Scope.USER, m, D, null) : null;
+        MimnOp op = new MimnOp(state, x, mean, ind, lay, util, mask, padded, 20f, 2f, 400f, shift, gruWeights(tf, E + D, H, r),
                 gauss(P * pin, 1 / Math.sqrt(pin), r), gauss(P, 0.5, r), gauss(O * (H + D), 1 / Math.sqrt(H + D), r), gauss(O, 0.5, r),
                 tanh(gauss(D, 1, r)), slots(m, D, tied, r), slots(m, D, tied, r), miu ? gruWeights(!tf, E + D, D, r) : null);
         Value q = Value.vector("q", Scope.CANDIDATE, E);
-        Op.MimnRead read = new Op.MimnRead(Value.vector("read", Scope.CANDIDATE, O), state, q, op);
+        MimnReadOp read = new MimnReadOp(Value.vector("read", Scope.CANDIDATE, O), state, q, op);
         // Batch: 37 users, more than one block of SimdMimn.BLOCK, one read row each; ranking: one user read by 45 candidates.
         int users = ranking ? 1 : SimdMimn.BLOCK + 5, rows = ranking ? 45 : users;
         int xOff = 2, sOff = xOff + users * T * E, mOff = sOff + users * lay.size(), iOff = mOff + users * D;
@@ -349,10 +358,10 @@ class KernelTest {
             a.ints(0, lens);
             a.ints(users, map);
             int miuOff = miu ? iOff : -1;
-            a.scalar.mimn(op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
-            a.simd.mimn(op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
-            a.scalar.mimnRead(read, sOff, qOff, oOff, users).run(users, rows);
-            a.simd.mimnRead(read, sOff, qOff, oOff, users).run(users, rows);
+            a.mimn(a.scalar, op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
+            a.mimn(a.simd, op, xOff, sOff, mOff, miuOff, 0).run(users, rows);
+            a.mimnRead(a.scalar, read, sOff, qOff, oOff, users).run(users, rows);
+            a.mimnRead(a.simd, read, sOff, qOff, oOff, users).run(users, rows);
             // Per step: dot products of up to E+D+H = 96 terms and cosines over D in another order (~1e-6
             // relative), vector exp/tanh (a few ulps), carried through up to 20 steps of a state that the GRUs
             // contract and the erase/add write mixes; the worst seen is ~1.2e-5 relative. 5e-5 relative plus
@@ -414,12 +423,12 @@ class KernelTest {
         Random r = new Random(6);
         Layer l = layer("fc", 36, 80, new Activation.Sigmoid(), r);
         Value x = Value.vector("x", Scope.CANDIDATE, 36), y = Value.vector("y", Scope.CANDIDATE, 80);
-        Op.Dense op = new Op.Dense(y, x, l);
+        DenseOp op = new DenseOp(y, x, l);
         int rows = 207;
         try (Arenas one = new Arenas(0, false, rows * 116, 1, 1, rows, 9, 1, op);
              Arenas four = new Arenas(0, false, rows * 116, 1, 1, rows, 9, 4, op)) {
-            one.simd.dense(op, 0, rows * 36).run(1, rows);
-            four.simd.dense(op, 0, rows * 36).run(1, rows);
+            one.dense(one.simd, op, 0, rows * 36).run(1, rows);
+            four.dense(four.simd, op, 0, rows * 36).run(1, rows);
             // Rows are independent and each is computed by the same code whichever thread runs it: bit-identical.
             org.junit.jupiter.api.Assertions.assertArrayEquals(one.simdF(), four.simdF());
         }

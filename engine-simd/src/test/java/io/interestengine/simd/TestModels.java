@@ -151,7 +151,7 @@ final class TestModels {
     /** {@code b} independent samples with history lengths in [0, T]. */
     static BatchRequest batch(Model m, int b, long seed) {
         Random r = new Random(seed);
-        int rows = m.graph().tables().get("mid").rows(), T = m.graph().historyLength();
+        int rows = m.graph().tables().get("mid").rows(), T = m.graph().sequences().get(0).maxLength();
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
             int len = s % 7 == 0 ? 0 : s % 7 == 1 ? T : r.nextInt(T + 1);
@@ -190,7 +190,7 @@ final class TestModels {
     /** {@code b} independent samples for any model, history lengths 0, T and uniform in between. */
     static BatchRequest anyBatch(Model m, int b, long seed) {
         Random r = new Random(seed);
-        int T = m.graph().historyLength();
+        int T = m.graph().sequences().get(0).maxLength();
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
             int len = s % 7 == 0 ? 0 : s % 7 == 1 ? T : r.nextInt(T + 1);

@@ -7,12 +7,24 @@ import io.interestengine.bench.StandardModels;
 import io.interestengine.bench.Workloads;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
+import io.interestengine.graph.AttentionOp;
+import io.interestengine.graph.DenseOp;
+import io.interestengine.graph.EmbeddingOp;
+import io.interestengine.graph.GruOp;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
+import io.interestengine.graph.PoolOp;
 import io.interestengine.graph.Scope;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Backend;
 import io.interestengine.spi.DeviceModel;
 import io.interestengine.spi.DeviceSession;
+import io.interestengine.spi.Bindings;
 import io.interestengine.spi.PlanLayout;
+import io.interestengine.graph.Field;
+import io.interestengine.graph.SequenceGroup;
+import java.util.HashMap;
+import java.util.Map;
 import io.interestengine.spi.Step;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -91,12 +103,12 @@ public class OpBench {
         model = Model.load(StandardModels.model(dir, modelOf(op), 42), LoadOptions.defaults().withBackend("scalar"));
         ModelGraph g = model.graph();
         Op target = g.ops().stream().filter(o -> o.out().name().equals(outName(op))).findFirst().orElseThrow();
-        if (target instanceof Op.Gru gr && (gr.cell().in() != DIEN_GRU_IN || gr.cell().hidden() != DIEN_GRU_HIDDEN || g.historyLength() != StandardModels.T)) {
-            throw new IllegalStateException("models/dien's " + op + " is " + gr.cell().in() + "→" + gr.cell().hidden() + " over T = " + g.historyLength()
+        if (target instanceof GruOp gr && (gr.cell().in() != DIEN_GRU_IN || gr.cell().hidden() != DIEN_GRU_HIDDEN || g.sequences().get(0).maxLength() != StandardModels.T)) {
+            throw new IllegalStateException("models/dien's " + op + " is " + gr.cell().in() + "→" + gr.cell().hidden() + " over T = " + g.sequences().get(0).maxLength()
                     + ", but flops() counts " + DIEN_GRU_IN + "→" + DIEN_GRU_HIDDEN + " over " + StandardModels.T + ": update the constants");
         }
         boolean ranking = workload.equals("ranking");
-        int T = g.historyLength();
+        int T = g.sequences().get(0).maxLength();
         users = ranking ? 1 : Workloads.B;
         cands = ranking ? Workloads.N : Workloads.B;
         // Workspace: every input of the op, then its output; ints: ids [users·T], lengths [users], row map [cands].
@@ -113,16 +125,45 @@ public class OpBench {
             off += capacity(target.outputs().get(k));
         }
         int idsOff = 0, lengthsOff = users * T, rowMapOff = lengthsOff + users, ints = rowMapOff + cands;
-        PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands);
+        Map<String, Integer> offs = new HashMap<>();
+        for (int k = 0; k < inOff.length; k++) offs.put(target.inputs().get(k).name(), inOff[k]);
+        for (int k = 0; k < outs.length; k++) offs.put(target.outputs().get(k).name(), outs[k]);
+        int maxU = users, maxC = cands;
+        Bindings bind = new Bindings() {
+            public ModelGraph graph() {
+                return g;
+            }
+
+            public int off(Value v) {
+                return offs.get(v.name());
+            }
+
+            public int idsOff(Field f) {
+                return idsOff;
+            }
+
+            public int lengthsOff(SequenceGroup s) {
+                return lengthsOff;
+            }
+
+            public int rowMapOff() {
+                return rowMapOff;
+            }
+
+            public int maxRows(Scope s) {
+                return s == Scope.USER ? maxU : maxC;
+            }
+        };
+        PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands, bind);
         Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
         b.probe();
-        dm = b.load(g);
+        dm = b.load(g, LoadOptions.defaults());
         ds = dm.openSession(layout);
         SplittableRandom r = new SplittableRandom(5);
         float[] f = ds.stagingFloats();
         for (int k = 0; k < off; k++) f[k] = (float) (r.nextGaussian() * 0.5);
         // attention weights (AUGRU's second input) in [0, 1], as softmax outputs are
-        if (target instanceof Op.Gru gr && gr.attention() != null) {
+        if (target instanceof GruOp gr && gr.attention() != null) {
             for (int k = inOff[1]; k < inOff[1] + capacity(gr.attention()); k++) f[k] = (float) r.nextDouble();
         }
         int[] in = ds.stagingInts();
@@ -131,16 +172,7 @@ public class OpBench {
         System.arraycopy(lens, 0, in, lengthsOff, users);
         for (int c = 0; c < cands; c++) in[rowMapOff + c] = ranking ? 0 : c;
         ds.upload(ints, 0, off);
-        step = switch (target) {
-            case Op.Embedding e -> ds.embedding(e, idsOff, outOff);
-            case Op.Pool p -> ds.pool(p, inOff[0], outOff, lengthsOff);
-            case Op.Dense d -> ds.dense(d, inOff[0], outOff);
-            case Op.Attention a -> ds.attention(a, inOff[0], inOff[1], outOff, lengthsOff, rowMapOff);
-            case Op.Gru gr -> ds.gru(gr, inOff[0], gr.attention() == null ? -1 : inOff[1], outOff, lengthsOff, rowMapOff);
-            case Op.Mimn mm -> ds.mimn(mm, inOff[0], outs[0], outs[1], outs.length > 2 ? outs[2] : -1, lengthsOff);
-            case Op.MimnRead mr -> ds.mimnRead(mr, inOff[0], inOff[1], outOff, rowMapOff);
-            default -> throw new IllegalStateException("op " + op + " is not benchmarked");
-        };
+        step = ds.bind(target, bind);
     }
 
     private int capacity(Value v) {

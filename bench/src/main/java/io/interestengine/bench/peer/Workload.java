@@ -30,7 +30,7 @@ final class Workload {
         this.ranking = ranking;
         this.g = g;
         this.rows = rows;
-        this.T = g.historyLength();
+        this.T = g.sequences().isEmpty() ? 0 : g.sequences().get(0).maxLength();
         this.lengths = new int[rows];
         SplittableRandom rnd = new SplittableRandom(seed);
         int userLen = T;
@@ -49,8 +49,8 @@ final class Workload {
             if (f.group() == Field.Group.HISTORY) {
                 int[] v = new int[rows * T];
                 for (int r = 0; r < rows; r++) {
-                    int len = lengths[r], first = g.leftPadding() ? T - len : 0;
-                    for (int p = 0; p < T; p++) v[r * T + p] = g.paddingId();
+                    int len = lengths[r], first = g.sequences().get(0).first(len);
+                    for (int p = 0; p < T; p++) v[r * T + p] = g.sequences().get(0).paddingId();
                     for (int p = 0; p < len; p++) v[r * T + first + p] = rnd.nextInt(n);
                 }
                 if (ranking) repeatRow(v, T);
@@ -102,7 +102,7 @@ final class Workload {
 
     /** The real events of row {@code r}'s history field {@code f} (the engine pads them itself). */
     private int[] events(String f, int r) {
-        int len = lengths[r], first = g.leftPadding() ? T - len : 0;
+        int len = lengths[r], first = g.sequences().get(0).first(len);
         int[] out = new int[len];
         System.arraycopy(ids.get(f), r * T + first, out, 0, len);
         return out;

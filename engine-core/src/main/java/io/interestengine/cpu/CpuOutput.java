@@ -1,13 +1,12 @@
-package io.interestengine.scalar;
+package io.interestengine.cpu;
 
-import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.Output;
 import io.interestengine.graph.Scope;
 import io.interestengine.spi.Step;
 
 /** The final score per candidate: sigmoid of one logit, one entry of a 2-way softmax, or the value itself. */
-final class ScalarOutput {
-    private ScalarOutput() {
+final class CpuOutput {
+    private CpuOutput() {
     }
 
     static Step step(Output o, float[] f, int[] ints, int inOff, int scoresOff, int rowMapOff) {

@@ -1,0 +1,106 @@
+package io.interestengine.simd;
+
+import io.interestengine.graph.AttentionOp;
+import io.interestengine.graph.BinaryOp;
+import io.interestengine.graph.ConcatOp;
+import io.interestengine.graph.DenseOp;
+import io.interestengine.graph.EmbeddingOp;
+import io.interestengine.graph.GruOp;
+import io.interestengine.graph.MaxPoolOp;
+import io.interestengine.graph.MimnOp;
+import io.interestengine.graph.MimnReadOp;
+import io.interestengine.graph.PoolOp;
+import io.interestengine.graph.Value;
+import io.interestengine.scalar.ScalarKernels;
+import io.interestengine.spi.Kernel;
+import io.interestengine.spi.KernelTable;
+
+/**
+ * The Vector API kernels, one per op kind. Concat (row-piece copies either way) is the reference kernel,
+ * reused by composition; so are pooling and attention over id-masked groups (DeepCTR-Torch's small
+ * {@code length_name=None} features, whose real positions need not be consecutive).
+ */
+final class SimdKernels {
+    private SimdKernels() {
+    }
+
+    private static boolean idMasked(Value seq, boolean masked) {
+        return masked && seq.group() != null && seq.group().idMask();
+    }
+
+    static final Kernel<SimdModel, SimdSession, DenseOp> DENSE = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, DenseOp op) {
+            return Packed.of(op.layer());
+        }
+
+        @Override
+        public io.interestengine.spi.Step bind(SimdSession s, DenseOp op, io.interestengine.spi.Bindings b) {
+            return new SimdDense(op, s.model.prepared(op), s.f, b.off(op.in()), b.off(op.out()), b.maxRows(op.out().scope()), s.par);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, AttentionOp> ATTENTION = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, AttentionOp op) {
+            return new SplitAttention(op);
+        }
+
+        @Override
+        public io.interestengine.spi.Step bind(SimdSession s, AttentionOp op, io.interestengine.spi.Bindings b) {
+            if (idMasked(op.keys(), op.mask())) return ScalarKernels.ATTENTION.bind(s, op, b);
+            return new SimdAttention(op.keys().group(), op, s.model.prepared(op), s.f, s.i, b.off(op.query()), b.off(op.keys()),
+                    b.off(op.out()), op.mask() ? b.lengthsOff(op.keys().group()) : -1, b.rowMapOff(),
+                    b.maxRows(io.interestengine.graph.Scope.USER), b.maxRows(io.interestengine.graph.Scope.CANDIDATE), s.par);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, GruOp> GRU = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, GruOp op) {
+            return new GruWeights(op.cell());
+        }
+
+        @Override
+        public io.interestengine.spi.Step bind(SimdSession s, GruOp op, io.interestengine.spi.Bindings b) {
+            return new SimdGru(op.in().group(), op, s.model.prepared(op), s.f, s.i, b.off(op.in()),
+                    op.attention() == null ? -1 : b.off(op.attention()), b.off(op.out()),
+                    op.in().masked() ? b.lengthsOff(op.in().group()) : -1, b.rowMapOff(), b.maxRows(op.out().scope()), s.par);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, MimnOp> MIMN = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, MimnOp op) {
+            return new MimnWeights(op);
+        }
+
+        @Override
+        public io.interestengine.spi.Step bind(SimdSession s, MimnOp op, io.interestengine.spi.Bindings b) {
+            return new SimdMimn(op.in().group(), op, s.model.prepared(op), s.f, s.i, b.off(op.in()), b.off(op.out()),
+                    b.off(op.meanMemory()), op.induction() == null ? -1 : b.off(op.induction()), b.lengthsOff(op.in().group()), s.par);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, MimnReadOp> MIMN_READ = (s, op, b) ->
+            new SimdMimn.Read(op, s.model.prepared(op.mimn()), s.f, s.i, b.off(op.state()), b.off(op.query()), b.off(op.out()),
+                    b.rowMapOff(), s.par);
+
+    static final Kernel<SimdModel, SimdSession, PoolOp> POOL = (s, op, b) -> idMasked(op.in(), op.masked())
+            ? ScalarKernels.POOL.bind(s, op, b)
+            : new SimdPool(op.in().group(), op, s.f, s.i, b.off(op.in()), b.off(op.out()),
+                    op.masked() ? b.lengthsOff(op.in().group()) : -1, b.rowMapOff());
+
+    static final KernelTable<SimdModel, SimdSession> TABLE = KernelTable.<SimdModel, SimdSession>builder("simd")
+            .add(EmbeddingOp.class, (s, op, b) -> new SimdEmbedding(op, s.f, s.i, b.idsOff(op.field()), b.off(op.out())))
+            .add(ConcatOp.class, ScalarKernels.CONCAT)
+            .add(BinaryOp.class, (s, op, b) -> SimdElementwise.binary(op, s.f, s.i, b.off(op.a()), b.off(op.b()), b.off(op.out()), b.rowMapOff()))
+            .add(PoolOp.class, POOL)
+            .add(MaxPoolOp.class, (s, op, b) -> new SimdMaxPool(op, s.f, s.i, b))
+            .add(DenseOp.class, DENSE)
+            .add(AttentionOp.class, ATTENTION)
+            .add(GruOp.class, GRU)
+            .add(MimnOp.class, MIMN)
+            .add(MimnReadOp.class, MIMN_READ)
+            .build();
+}
