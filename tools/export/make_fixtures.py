@@ -426,15 +426,8 @@ def training_data(model, rng, rows):
     return inp.arrays(), rng.integers(0, 2, rows).astype(np.float32)
 
 
-# --------------------------------------------------------------------------------------------------
-def make(dc, name, build, weights, gain, out_root, seed):
-    import deepctr_export as ex
-    torch.manual_seed(seed)
-    g = torch.Generator().manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    model, cols, kw, what = build()
-    kw = dict(kw)
-    garbage = kw.pop("inputs", {}).get("garbage", False)
+def prepare(model, g, rng, weights, gain):
+    """Random weights (then, for "train", two epochs of fit on random data); leaves the model in eval mode."""
     randomize(model, g, gain)
     if weights == "train":
         x, y = training_data(model, rng, 96)
@@ -442,11 +435,11 @@ def make(dc, name, build, weights, gain, out_root, seed):
         model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     model.eval()
 
-    out = os.path.join(out_root, name)
-    if os.path.isdir(out):
-        shutil.rmtree(out)
-    desc = ex.export(model, out, feature_columns=cols, name=name, **kw)
 
+def record(ex, desc, model, rng, garbage, out):
+    """Six ranking requests (history lengths 0, 1, T, T-1, 2, random; 1-5 candidates) and a batch of seven,
+    scored by model.predict and written through the exporter's converters to out/cases.jsonl.
+    Returns the DeepCTR-Torch input dict and its scores. Raises the converters' ValueError."""
     inp = Inputs(model, rng, garbage)
     per = set(e["field"] for e in desc["candidate"])
     requests = []  # (kind, rows)
@@ -462,11 +455,31 @@ def make(dc, name, build, weights, gain, out_root, seed):
     # model.predict runs eval mode, as a serving system would; rows are independent in eval mode, so one call
     # scores them all (and DIEN, which fails on a batch of only empty histories, always sees non-empty rows).
     scores = model.predict({k: v.copy() for k, v in x.items()}, batch_size=4096).reshape(-1)
+    lines = []
+    for kind, rows in requests:
+        req = ex.to_ranking_request(desc, x, rows) if kind == "ranking" else ex.to_batch_request(desc, x, rows)
+        lines.append(json.dumps({"request": req, "scores": [float(scores[r]) for r in rows]}, separators=(",", ":")))
     with open(os.path.join(out, "cases.jsonl"), "w") as f:
-        for kind, rows in requests:
-            req = ex.to_ranking_request(desc, x, rows) if kind == "ranking" else ex.to_batch_request(desc, x, rows)
-            f.write(json.dumps({"request": req, "scores": [float(scores[r]) for r in rows]}, separators=(",", ":")))
-            f.write("\n")
+        f.write("".join(line + "\n" for line in lines))
+    return x, scores
+
+
+# --------------------------------------------------------------------------------------------------
+def make(dc, name, build, weights, gain, out_root, seed):
+    import deepctr_export as ex
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model, cols, kw, what = build()
+    kw = dict(kw)
+    garbage = kw.pop("inputs", {}).get("garbage", False)
+    prepare(model, g, rng, weights, gain)
+
+    out = os.path.join(out_root, name)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    desc = ex.export(model, out, feature_columns=cols, name=name, **kw)
+    x, scores = record(ex, desc, model, rng, garbage, out)
     ref = {
         "reference": "DeepCTR-Torch %s deepctr_torch/models/%s.py %s (%s)"
                      % (getattr(dc, "__version__", "?"), type(model).__name__.lower(), type(model).__name__, what),
