@@ -232,8 +232,8 @@ class RequestsAsDeepCtrReadsThem(unittest.TestCase):
     def test_garbage_past_the_length_changes_nothing_in_deepctr(self):
         m = DIN(base_cols([hist("tags", 7, 3, "tags", T=3, length="tags_len", combiner="mean")]), ["item"],
                 dnn_hidden_units=(4,), att_weight_normalization=True, init_std=0.5)
-        clean = {"user": np.array([1, 2]), "item": np.array([3, 4]), "hist_item": np.array([[1, 2, 0, 0], [5, 0, 0, 0]]),
-                 "seq_length": np.array([2, 1]), "tags": np.array([[1, 0, 0], [2, 3, 0]]), "tags_len": np.array([1, 2])}
+        clean = {"user": np.array([1, 2]), "item": np.array([3, 4]),
+                 "hist_item": np.array([[1, 2, 0, 0], [5, 0, 0, 0]]), "seq_length": np.array([2, 1]), "tags": np.array([[1, 0, 0], [2, 3, 0]]), "tags_len": np.array([1, 2])}
         dirty = {k: v.copy() for k, v in clean.items()}
         dirty["hist_item"][:, 2:] = 8
         dirty["tags"][:, 2] = 6

@@ -366,7 +366,8 @@ class GraphModule(torch.nn.Module):
                     x = x * m
                 s = x.sum(dim=1)
                 if op["mode"] == "mean":
-                    if op["masked"]:  # an empty sequence pools to zero (the engine's rule; the references would divide 0 by 0)
+                    # An empty sequence pools to zero (the engine's rule; the references would divide 0 by 0).
+                    if op["masked"]:
                         den = m.sum(dim=1) + op.get("mean_eps", 0.0)
                         s = torch.where(den > 0, s / torch.where(den > 0, den, torch.ones_like(den)), torch.zeros_like(s))
                     else:
