@@ -105,7 +105,8 @@ def din_case(seed):
                "hist_cat": torch.from_numpy(hc), "__len__": torch.from_numpy(L)}
         with torch.no_grad():
             lines.append((to_json(kind, rows, NAMES), model(inp).double().tolist()))
-    return tf, lines, dict(arch="mouna99-din"), "tools/reference/models_din.py Mouna99(kind='din', act='dice_per_sample')"
+    port = "tools/reference/models_din.py Mouna99(kind='din', act='dice_per_sample')"
+    return tf, lines, dict(arch="mouna99-din"), port
 
 
 def dien_case(seed):
@@ -149,7 +150,8 @@ def mimn_tf(p, rng, extras):
     tf["init/init_M"], tf["init/key_M"] = p["init_M"], p["key_M"]
     if s["induction"]:
         for i in range(3):
-            tf["f%d_attpal/kernel" % (i + 1)], tf["f%d_attpal/bias" % (i + 1)] = p["att%d/kernel" % i], p["att%d/bias" % i]
+            tf["f%d_attpal/kernel" % (i + 1)] = p["att%d/kernel" % i]
+            tf["f%d_attpal/bias" % (i + 1)] = p["att%d/bias" % i]
     tf.update({"bn1/gamma": p["bn/gamma"], "bn1/beta": p["bn/beta"], "bn1/moving_mean": p["bn/moving_mean"],
                "bn1/moving_variance": p["bn/moving_variance"]})
     for i in range(3):

@@ -116,12 +116,12 @@ class Variables:
     def has(self, name):
         return name in self.arrays
 
-    def shape(self, name, rank):
-        """The shape of a variable whose sizes define the model (checked for presence and rank here; its
-        shape and dtype are checked again when it is read)."""
-        a = self._present(name, "of rank %d" % rank)
-        if len(a.shape) != rank:
-            raise self.error(name, "a rank-%d tensor" % rank, list(a.shape))
+    def shape(self, name, expected):
+        """The shape of a variable whose sizes define the model, `expected` its shape in symbols ("[H]",
+        "[n_mid, E]"); checked for presence and rank here, for shape and dtype again when it is read."""
+        a = self._present(name, expected)
+        if len(a.shape) != expected.count(",") + 1:
+            raise self.error(name, "shape " + expected, list(a.shape))
         shape = tuple(int(s) for s in a.shape)
         if (name, list(shape)) not in self.anchors:
             self.anchors.append((name, list(shape)))
@@ -172,8 +172,8 @@ def _gru_cell(v, b, scope, n_in, hidden, prefix):
 
 def _attention_layers(v, b, stag, width, prefix):
     """din_attention / din_fcn_attention's MLP f1_att<stag> (sigmoid), f2_att<stag> (sigmoid), f3_att<stag>."""
-    a1 = v.shape("f1_att%s/kernel" % stag, 2)[1]
-    a2 = v.shape("f2_att%s/kernel" % stag, 2)[1]
+    a1 = v.shape("f1_att%s/kernel" % stag, "[%d, A1]" % (4 * width))[1]
+    a2 = v.shape("f2_att%s/kernel" % stag, "[A1, A2]")[1]
     layers = [_dense_kernel(v, b, "f1_att" + stag, 4 * width, a1, prefix + ".0"),
               _dense_kernel(v, b, "f2_att" + stag, a1, a2, prefix + ".1"),
               _dense_kernel(v, b, "f3_att" + stag, a2, 1, prefix + ".2")]
@@ -187,8 +187,8 @@ def _fcn(v, b, inp, width, act):
     bn = {k: b.t("bn1." + k, v.get("bn1/" + tf, (width,))) for k, tf in
           (("weight", "gamma"), ("bias", "beta"), ("mean", "moving_mean"), ("var", "moving_variance"))}
     bn["eps"] = BN_EPS
-    h1 = v.shape("f1/kernel", 2)[1]
-    h2 = v.shape("f2/kernel", 2)[1]
+    h1 = v.shape("f1/kernel", "[%d, F1]" % width)[1]
+    h2 = v.shape("f2/kernel", "[F1, F2]")[1]
     prev = inp
     for i, (n_in, n_out) in enumerate(((width, h1), (h1, h2)), 1):
         kw = _dense_kernel(v, b, "f%d" % i, n_in, n_out, "f%d" % i)
@@ -216,7 +216,8 @@ def _history(b, T, padding, table_mid, table_cat):
 
 
 def build_mouna99(v, arch, T):
-    (n_uid, e_u), (n_mid, e), (n_cat, e_c) = (v.shape(t + "_embedding_var", 2) for t in ("uid", "mid", "cat"))
+    (n_uid, e_u), (n_mid, e), (n_cat, e_c) = (v.shape("%s_embedding_var" % t, "[n_%s, E]" % t)
+                                              for t in ("uid", "mid", "cat"))
     if not e_u == e == e_c:
         raise VariableError("variables uid_embedding_var [%d, %d], mid_embedding_var [%d, %d] and cat_embedding_var "
                             "[%d, %d] must have one embedding width" % (n_uid, e_u, n_mid, e, n_cat, e_c))
@@ -235,7 +236,7 @@ def build_mouna99(v, arch, T):
              layers=_attention_layers(v, b, "null", 2 * e, "att"))
         interest, width = "att", 2 * e
     else:
-        H = v.shape("gru1/gru_cell/candidate/bias", 1)[0]
+        H = v.shape("gru1/gru_cell/candidate/bias", "[H]")[0]
         b.op("gru", "rnn1", **{"in": "hist"}, hidden=H, cell=_gru_cell(v, b, "gru1/gru_cell", 2 * e, H, "gru1"))
         q = _dense_kernel(v, b, "f11_1", 2 * e, H, "query")
         q["activation"] = {"type": "prelu", "alpha": b.t("query.alpha", v.get("prelu_", (H,)))}
@@ -252,17 +253,17 @@ def build_mouna99(v, arch, T):
 
 
 def build_mimn(v, T, mask_flag, steps):
-    n, e = v.shape("mid_embedding_var", 2)
-    m, D = v.shape("init/key_M", 2)
+    n, e = v.shape("mid_embedding_var", "[n_ids, E]")
+    m, D = v.shape("init/key_M", "[m, 2E]")
     if D != 2 * e:
         raise v.error("init/key_M", "shape [m, %d]" % (2 * e), [m, D], " (memory_vector_dim = 2 x the embedding width)")
-    H = v.shape("controller/gru_cell/candidate/bias", 1)[0]
-    O = v.shape("o2o/fully_connected/biases", 1)[0]
+    H = v.shape("controller/gru_cell/candidate/bias", "[H]")[0]
+    O = v.shape("o2o/fully_connected/biases", "[O]")[0]
     P = 2 * (D + 3 + 2 * MIMN_CONSTANTS["shift_range"] + 1) + 2 * D
-    rows = v.shape("o2p/fully_connected/weights", 2)[0]
+    rows, cols = v.shape("o2p/fully_connected/weights", "[H or H + m, %d]" % P)
     if rows not in (H, H + m):
         raise v.error("o2p/fully_connected/weights", "shape [%d, %d] (Util_Reg=0) or [%d, %d] (Util_Reg=1)"
-                      % (H, P, H + m, P), list(v.shape("o2p/fully_connected/weights", 2)))
+                      % (H, P, H + m, P), [rows, cols])
     util_reg = rows == H + m
     # Mem_Induction=1 adds the channel GRU and the 'pal' attention: any of them present means all are needed.
     induction = any(v.has(p + k) for p in ("gru_cell/gates/", "gru_cell/candidate/") for k in ("kernel", "bias")) \
@@ -347,7 +348,8 @@ def main(argv=None):
                     help=".npz or .safetensors of TF-named variables, or a TF checkpoint prefix (needs tensorflow)")
     ap.add_argument("--max-length", type=int, default=100, metavar="T",
                     help="padded history length the model was served with (default 100, the scripts' maxlen)")
-    ap.add_argument("--mask-flag", type=_bool, default=True, metavar="true|false", help="MIMN's mask_flag (default true)")
+    ap.add_argument("--mask-flag", type=_bool, default=True, metavar="true|false",
+                    help="MIMN's mask_flag (default true)")
     ap.add_argument("--steps", choices=("padded", "events"), default="padded",
                     help="MIMN: run the padding steps as the script does (padded, default) or real events only")
     ap.add_argument("out_dir", metavar="OUT_DIR")
