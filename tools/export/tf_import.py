@@ -90,7 +90,8 @@ def _read_checkpoint(prefix):
     except ImportError:
         raise SystemExit("%s: not a .npz or .safetensors file, and reading a TF checkpoint needs tensorflow, "
                          "which is not importable here (see tools/export/README.md to dump it to .npz)" % prefix)
-    reader = tf.train.load_checkpoint(prefix)
+    train = tf.compat.v1.train if hasattr(tf, "compat") and hasattr(tf.compat, "v1") else tf.train
+    reader = train.NewCheckpointReader(prefix)  # TF 1.4 (the scripts' version) to 2.x
     return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
 
 
