@@ -27,7 +27,6 @@ import numpy as np
 import torch
 
 FORMAT = "interest-engine-model"
-FORMAT_VERSION = 1
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*$")
 # DeepCTR-Torch's SequencePoolingLayer divides a mean by (length + 1e-8).
 MEAN_EPS = 1e-8
@@ -267,17 +266,14 @@ class _Columns:
             raise UnsupportedModelError("no VarLenSparseFeat has a length_name: DeepCTR-Torch's %s needs the history "
                                         "length column" % kind)
         self.length_name = lengths[0]
-        for other in dict.fromkeys(lengths[1:]):
-            if other != self.length_name:
-                self.ignored.append({"feature": other, "why": "only the first length column, '%s', is read"
-                                                              % self.length_name})
         tl = sorted({c.maxlen for c in self.history})
         if len(tl) != 1:
             raise UnsupportedModelError("history features %s have different maxlen %s; they are concatenated "
                                         "position by position and must share one" % ([c.name for c in self.history], tl))
         self.T = tl[0]
 
-        # Non-history varlen features: DIN pools them into the DNN input, DIEN ignores them.
+        # Non-history varlen features: DIN pools each into the DNN input with its own mask (its own length
+        # column, or id != 0 when length_name is None); DIEN ignores them.
         self.pooled = []
         self.ignored += [{"feature": c.name, "why": "negative samples feed only DIEN's auxiliary training loss"}
                          for c in self.negative]
@@ -286,18 +282,22 @@ class _Columns:
                 self.ignored.append({"feature": c.name, "why": "DeepCTR-Torch DIEN does not read non-history "
                                                                "VarLenSparseFeat columns"})
                 continue
-            if c.combiner not in ("mean", "sum"):
-                raise UnsupportedModelError("varlen feature '%s': combiner '%s' is not supported (mean and sum are)"
-                                            % (c.name, c.combiner))
-            if c.length_name != self.length_name or c.maxlen != self.T:
-                # The engine's request carries one behaviour sequence group with one length; a varlen feature
-                # with a length of its own (or masked by id != 0 when length_name is None) has no place in it.
+            if c.combiner not in ("mean", "sum", "max"):
+                raise UnsupportedModelError("varlen feature '%s': combiner '%s' is not supported (sum, mean and max "
+                                            "are)" % (c.name, c.combiner))
+            if c.combiner == "max" and c.length_name is not None:
                 raise UnsupportedModelError(
-                    "varlen feature '%s' (maxlen %d, length_name %r): the engine serves non-history varlen features "
-                    "only when they share the history's length column '%s' and maxlen %d, because a request has one "
-                    "sequence length; declare it with length_name='%s' and maxlen=%d, or drop it"
-                    % (c.name, c.maxlen, c.length_name, self.length_name, self.T, self.length_name, self.T))
+                    "varlen feature '%s': combiner 'max' with length_name '%s' does not run in DeepCTR-Torch (its "
+                    "SequencePoolingLayer subtracts a boolean length mask, which torch rejects), so there is no "
+                    "trained model to reproduce; use length_name=None (masked by id != 0) or another combiner"
+                    % (c.name, c.length_name))
             self.pooled.append(c)
+        used_lengths = {self.length_name} | {c.length_name for c in self.pooled if c.length_name is not None}
+        for other in dict.fromkeys(lengths):
+            if other not in used_lengths:
+                self.ignored.append({"feature": other, "why": "only the first length column, '%s', is read for the "
+                                                              "history" % self.length_name})
+        self.groups = self._sequence_groups()
 
         cand = list(candidate_features)
         known = {c.name for c in self.sparse + self.dense}
@@ -314,7 +314,45 @@ class _Columns:
         order = {c.name: i for i, c in enumerate(cols)}
         self.candidate.sort(key=lambda c: order[c.name])
         self.user.sort(key=lambda c: order[c.name])
-        self.history_fields = sorted(self.history + self.pooled, key=lambda c: order[c.name])
+        for g in self.groups:
+            g.cols.sort(key=lambda c: order[c.name])
+        self.history_fields = [c for g in self.groups for c in g.cols]
+
+    def _sequence_groups(self):
+        """The engine's sequence groups: the history (masked by the first length column), then one group per
+        (length column, maxlen) of the pooled features and one per id-masked pooled feature, in declaration
+        order. A pooled feature with the history's length column and maxlen joins the history group."""
+        hist = _Group("history", "length", self.length_name, self.T, list(self.history))
+        groups, by_length = [hist], {(self.length_name, self.T): hist}
+        for c in self.pooled:
+            key = (c.length_name, c.maxlen)
+            if c.length_name is not None and key in by_length:
+                by_length[key].cols.append(c)
+                continue
+            taken = {g.name for g in groups}
+            name = c.length_name if c.length_name is not None else c.name
+            if not NAME.match(name) or name in taken:
+                name = next("seq%d" % i for i in range(1, len(groups) + 2) if "seq%d" % i not in taken)
+            g = _Group(name, "id" if c.length_name is None else "length", c.length_name, c.maxlen, [c])
+            groups.append(g)
+            if c.length_name is not None:
+                by_length[key] = g
+        return groups
+
+
+class _Group:
+    """One sequence group of the exported model: its name, mask ("length" or "id"), length column (length
+    masks), max_length and feature columns."""
+
+    def __init__(self, name, mask, length_column, T, cols):
+        self.name, self.mask, self.length_column, self.T, self.cols = name, mask, length_column, int(T), cols
+
+    def fields_json(self, version):
+        d = {"max_length": self.T, "padding": "right", "padding_id": 0}
+        if version >= 2:
+            d["mask"] = self.mask
+        d["fields"] = [_field(c) for c in self.cols]
+        return d
 
 
 def _tables(b, model, cols, used):
@@ -357,8 +395,12 @@ def _din(b, model, cols):
          normalization="softmax" if att.weight_normalization else "raw")
     pooled = []
     for c in cols.pooled:
-        pooled.append(b.op("pool", "pool." + c.name, **{"in": emb[c.name], "mode": c.combiner, "masked": True,
-                                                       "mean_eps": MEAN_EPS if c.combiner == "mean" else 0.0}))
+        if c.combiner == "max":
+            # SequencePoolingLayer(mode="max"): x − 1e9 at masked positions, then the max over all positions.
+            pooled.append(b.op("max_pool", "pool." + c.name, **{"in": emb[c.name]}))
+        else:
+            pooled.append(b.op("pool", "pool." + c.name, **{"in": emb[c.name], "mode": c.combiner, "masked": True,
+                                                           "mean_eps": MEAN_EPS if c.combiner == "mean" else 0.0}))
     dense = [b.op("dense_input", "in." + c.name, field=c.name) for c in cols.dense]
     # DNN input: sparse embeddings (grouped), pooled varlen features, the attention output, dense values.
     parts = [emb[c.name] for c in _grouped(cols.sparse)] + pooled + ["att.pooled"] + dense
@@ -498,22 +540,28 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
     used = [c for c in cols.user + cols.candidate + cols.history_fields if _kind(c) != "DenseFeat"]
     _tables(b, model, cols, used)
     output = _MODELS[kind](b, model, cols)
+    # Version 1 (one "history" group) while one group suffices, so that such models load in every engine
+    # release; version 2 (named sequence groups) for models with several.
+    version = 1 if len(cols.groups) == 1 else 2
+    if version == 1:
+        seqs = {"history": cols.groups[0].fields_json(1)}
+    else:
+        seqs = {"sequences": {g.name: g.fields_json(2) for g in cols.groups}}
     cfg = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": version,
         "name": name or os.path.basename(os.path.normpath(out_dir)),
         "reference": reference or (_din_reference(model) if kind == "DIN" else _dien_reference(model)),
         "tables": b.tables,
         "fields": {
             "user": [_field(c) for c in cols.user],
-            "history": {"max_length": int(cols.T), "padding": "right", "padding_id": 0,
-                        "fields": [_field(c) for c in cols.history_fields]},
+            **seqs,
             "candidate": [_field(c) for c in cols.candidate],
         },
         "graph": b.graph,
         "output": output,
     }
-    desc = _description(kind, cols, b)
+    desc = _description(kind, model, cols, b, version)
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(cfg, f, indent=1)
@@ -530,30 +578,86 @@ def _dien_reference(model):
         % (model.interest_evolution.gru_type, model.interest_evolution.attention.weight_normalization)
 
 
-def _description(kind, cols, b):
-    def entry(c):
+def _description(kind, model, cols, b, version):
+    def entry(c, group=None):
         if _kind(c) == "DenseFeat":
             return {"field": c.name, "deepctr": "DenseFeat", "width": int(c.dimension)}
         t = b.tables[c.embedding_name]
         e = {"field": c.name, "deepctr": _kind(c), "table": c.embedding_name, "ids": "0..%d" % (t["rows"] - 1)}
-        if _kind(c) == "VarLenSparseFeat":
+        if group is not None:
+            e["group"] = group.name
             e["pooled"] = c in cols.pooled and c.combiner or None
         return e
+
+    def sequence(g):
+        d = {"group": g.name, "mask": g.mask, "max_length": g.T, "fields": [c.name for c in g.cols]}
+        if g.mask == "length":
+            d["length_column"] = g.length_column
+            d["note"] = ("send the first `%s` ids of each field (the real events, oldest first); ids past it are "
+                         "ignored, as DeepCTR-Torch does; the engine pads with id 0" % g.length_column)
+        else:
+            d["note"] = "send the ids as they are (id 0 is padding, wherever it is); the engine pads with id 0"
+        return d
+    seqs = [sequence(g) for g in cols.groups]
+    if kind == "DIN" and model.attention.weight_normalization:
+        # Softmax over an all-masked row weighs every position alike: DIN then averages the keys of the ids
+        # stored past the length, which the engine (padding with id 0) can only reproduce when they are 0.
+        seqs[0]["empty_averages_padding"] = True
+    lengths = {}
+    for g in cols.groups:
+        if g.mask == "length":
+            lengths.setdefault(g.length_column, []).append(g.name)
     return {
         "model": kind,
-        "history": {"length_column": cols.length_name, "max_length": int(cols.T),
-                    "note": "send the first `%s` ids of each history feature (the real events, oldest first); "
-                            "the engine pads with id 0" % cols.length_name},
+        "format_version": version,
+        "sequences": seqs,
         "user": [entry(c) for c in cols.user],
-        "history_fields": [entry(c) for c in cols.history_fields],
+        "history_fields": [entry(c, g) for g in cols.groups for c in g.cols],
         "candidate": [entry(c) for c in cols.candidate],
-        "not_sent": [{"feature": cols.length_name, "why": "the length of the history arrays"}] + cols.ignored,
+        "not_sent": [{"feature": n, "why": "the length of the %s arrays" % " and ".join("'%s'" % x for x in gs)}
+                     for n, gs in lengths.items()] + cols.ignored,
     }
 
 
 # --------------------------------------------------------------------------------------------------
 # DeepCTR-Torch inputs → engine requests
 # --------------------------------------------------------------------------------------------------
+def _scalar(x, name, r):
+    return int(np.asarray(x[name])[r].reshape(-1)[0])
+
+
+def _group_ids(desc, seq, x, r):
+    """{field: [ids]} of one sequence group for row r, read as DeepCTR-Torch reads them: a length mask takes the
+    first `length` ids (the rest are ignored), an id mask keeps every id up to maxlen (trailing 0s dropped)."""
+    T = seq["max_length"]
+    rows = {f: np.asarray(x[f])[r].reshape(-1).astype(np.int64)[:T] for f in seq["fields"]}
+    if seq["mask"] == "id":
+        real = np.flatnonzero(rows[seq["fields"][0]] != 0)
+        n = int(real[-1]) + 1 if real.size else 0
+        return {f: [int(t) for t in ids[:n]] for f, ids in rows.items()}
+    col = seq["length_column"]
+    n = _scalar(x, col, r)
+    if n < 0:
+        raise ValueError("row %d: %s = %d is negative" % (r, col, n))
+    if n > T:
+        if desc["model"] == "DIEN":
+            raise ValueError("row %d: %s = %d exceeds the history's maxlen %d (DeepCTR-Torch's DIEN fails on it)"
+                             % (r, col, n, T))
+        means = [e["field"] for e in desc["history_fields"] if e["group"] == seq["group"] and e["pooled"] == "mean"]
+        if means:
+            raise ValueError("row %d: %s = %d exceeds maxlen %d: DeepCTR-Torch's mean of %s divides the %d real "
+                             "positions by %d, which no request can say" % (r, col, n, T, means, T, n))
+        n = T  # every position is real, as DeepCTR-Torch's mask (position < length) makes it
+    if n == 0 and seq.get("empty_averages_padding"):
+        keys = [e["field"] for e in desc["history_fields"] if e["group"] == seq["group"] and e["pooled"] is None]
+        bad = [f for f in keys if np.any(rows[f] != 0)]
+        if bad:
+            raise ValueError("row %d: %s = 0 and %s hold non-zero ids: DIN's softmax attention then averages the "
+                             "keys of all %d positions, padding included; the engine pads with id 0 (zero the "
+                             "padding of empty histories)" % (r, col, bad, T))
+    return {f: [int(t) for t in ids[:n]] for f, ids in rows.items()}
+
+
 def _row_parts(desc, x, r):
     """One row of a DeepCTR-Torch input dict (feature name → array with one row per sample) as the engine's
     user / history / candidate objects."""
@@ -563,25 +667,22 @@ def _row_parts(desc, x, r):
             # The shortest decimal that reads back as the same float32 (what the engine parses it to).
             return [float(str(t)) for t in np.asarray(v, dtype=np.float32).reshape(-1)]
         return int(np.asarray(v).reshape(-1)[0])
-    h = desc["history"]
-    n = int(np.asarray(x[h["length_column"]])[r].reshape(-1)[0])
-    if not 0 <= n <= h["max_length"]:
-        raise ValueError("row %d: %s = %d is outside 0..%d" % (r, h["length_column"], n, h["max_length"]))
     hist = {}
-    for e in desc["history_fields"]:
-        ids = np.asarray(x[e["field"]])[r].reshape(-1).astype(np.int64)
-        if np.any(ids[n:] != 0):
-            # Padded positions are id 0 in the engine; DIN with softmax weights reads them when the length is 0.
-            raise ValueError("row %d: %s holds non-zero ids past its length %d; pad with 0" % (r, e["field"], n))
-        hist[e["field"]] = [int(t) for t in ids[:n]]
+    for seq in desc["sequences"]:
+        hist.update(_group_ids(desc, seq, x, r))
+    hist = {e["field"]: hist[e["field"]] for e in desc["history_fields"]}
     user = {e["field"]: val(e) for e in desc["user"]}
     cand = {e["field"]: val(e) for e in desc["candidate"]}
     return user, hist, cand
 
 
+def _rows(desc, x):
+    return len(np.asarray(x[desc["sequences"][0]["fields"][0]]))
+
+
 def to_batch_request(desc, x, rows=None):
     """A batch request (each row its own user and candidate) for rows of a DeepCTR-Torch input dict."""
-    n = len(np.asarray(x[desc["history"]["length_column"]]))
+    n = _rows(desc, x)
     out = []
     for r in (range(n) if rows is None else rows):
         user, hist, cand = _row_parts(desc, x, r)
@@ -591,7 +692,7 @@ def to_batch_request(desc, x, rows=None):
 
 def to_ranking_request(desc, x, rows=None):
     """A ranking request for rows that share one user (same user and history values), one candidate per row."""
-    n = len(np.asarray(x[desc["history"]["length_column"]]))
+    n = _rows(desc, x)
     rows = list(range(n) if rows is None else rows)
     user, hist, _ = _row_parts(desc, x, rows[0])
     cands = {e["field"]: [] for e in desc["candidate"]}

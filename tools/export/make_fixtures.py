@@ -166,6 +166,82 @@ def cases(dc):
                 seed=16)
         return m, cols, {}, "a length column per history feature (only the first is read), att relu raw"
 
+    def varlen(name, vocab, dim, T, length, combiner, emb=None):
+        return VarLenSparseFeat(SparseFeat(name, vocab, embedding_dim=dim, embedding_name=emb or name),
+                                maxlen=T, combiner=combiner, length_name=length)
+
+    def din_tags_own_length():
+        # The issue's case: user tags with a length column and maxlen of their own (a second sequence group),
+        # ids past every length non-zero.
+        T = 6
+        cols = [SparseFeat("user", 20, 4), SparseFeat("item", 30, 6), SparseFeat("cate", 9, 2),
+                hist("hist_item", 30, 6, "item", T), hist("hist_cate", 9, 2, "cate", T),
+                varlen("tags", 15, 3, 4, "tags_len", "mean")]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(8, 4), dnn_hidden_units=(12, 6), seed=31)
+        return m, cols, {"inputs": {"garbage": True}}, \
+            "tags (mean) with its own length column and maxlen, att Dice raw, ids past the lengths, trained"
+
+    def din_id_masked_max():
+        # length_name=None: DeepCTR-Torch masks by id != 0 (non-contiguous real positions); max pooling (an
+        # empty sequence pools to about -1e9); softmax attention; the history ids past the length non-zero.
+        T = 5
+        cols = [SparseFeat("user", 12, 3), SparseFeat("item", 25, 4), DenseFeat("age", 1),
+                hist("hist_item", 25, 4, "item", T), varlen("genres", 8, 3, 4, None, "max")]
+        m = DIN(cols, ["item"], att_hidden_size=(6,), att_activation="sigmoid", att_weight_normalization=True,
+                dnn_hidden_units=(10, 5), dnn_activation="prelu", seed=32)
+        return m, cols, {"inputs": {"garbage": True}}, \
+            "genres id-masked (length_name=None) max-pooled, att sigmoid softmax, DNN prelu, ids past the length"
+
+    def din_combiners():
+        # Three extra varlen features at once, one per combiner: sum with its own length column, mean and max
+        # masked by id; the max one shares the item table with the history (shared embedding_name).
+        T = 6
+        cols = [SparseFeat("user", 16, 4), SparseFeat("item", 40, 5),
+                varlen("clicks", 20, 3, 8, "clicks_len", "sum"),
+                hist("hist_item", 40, 5, "item", T),
+                varlen("genres", 10, 2, 3, None, "mean"),
+                varlen("liked_items", 40, 5, 4, None, "max", emb="item")]
+        m = DIN(cols, ["item"], att_hidden_size=(8,), att_activation="prelu", dnn_use_bn=True,
+                dnn_hidden_units=(16, 8), seed=33)
+        return m, cols, {"inputs": {"garbage": True}}, \
+            "combiners sum (own length), mean and max (id-masked, max on the shared item table), DNN with batch norm"
+
+    def din_extra_length_first():
+        # Two extra features sharing one length column, declared BEFORE the history: that column is the first
+        # length column, so DeepCTR-Torch's attention takes the history length from it as well; their maxlen
+        # (4) differs from the history's (7). One of them embeds through the history's cate table.
+        T = 7
+        cols = [SparseFeat("item", 30, 4), SparseFeat("cate", 8, 4),
+                varlen("recent_cates", 8, 4, 4, "recent_len", "sum", emb="cate"),
+                varlen("recent_shops", 11, 2, 4, "recent_len", "sum"),
+                hist("hist_item", 30, 4, "item", T, length="hist_len"), hist("hist_cate", 8, 4, "cate", T,
+                                                                           length="hist_len")]
+        m = DIN(cols, ["item", "cate"], att_hidden_size=(8, 4), att_activation="relu", att_weight_normalization=True,
+                dnn_hidden_units=(12,), seed=34)
+        return m, cols, {"inputs": {"garbage": True}}, \
+            "two extras sharing the first length column (also the history's) and a table, att relu softmax"
+
+    def dien_extra_varlen():
+        # DIEN reads no extra varlen feature, but the first length column (tags_len, declared first) is its
+        # history length; ids past the lengths non-zero.
+        T = 6
+        cols = [SparseFeat("user", 14, 3), SparseFeat("item", 26, 4),
+                varlen("tags", 12, 3, 6, "tags_len", "mean"),
+                hist("hist_item", 26, 4, "item", T, length="seq_length")]
+        m = DIEN(cols, ["item"], gru_type="AUGRU", att_hidden_units=(6, 3), dnn_hidden_units=(10, 5), seed=35)
+        return m, cols, {"inputs": {"garbage": True}}, \
+            "gru_type AUGRU with an extra varlen feature whose length column is the history's, ids past the lengths"
+
+    def din_max_regression():
+        # Regression through a linear DNN: an empty id-masked max pools to about -1e9 and the score shows it
+        # (a sigmoid would saturate to 0 or 1), so the -1e9 itself is checked to the tolerance.
+        T = 4
+        cols = [SparseFeat("item", 20, 3), hist("hist_item", 20, 3, "item", T),
+                varlen("genres", 6, 2, 3, None, "max")]
+        m = DIN(cols, ["item"], att_hidden_size=(4,), att_activation="relu", dnn_activation="linear",
+                dnn_hidden_units=(6, 3), task="regression", seed=36)
+        return m, cols, {}, "id-masked max pooling into a linear DNN, regression output (empty: about -1e9)"
+
     return [
         ("din_dice_raw", din_dice_raw, "train", 1.5),
         # Three sigmoid layers squash the spread of the scores: larger weights keep them apart.
@@ -180,6 +256,12 @@ def cases(dc):
         ("dien_augru_raw_regression", dien_augru_raw_regression, "random", 1.5),
         ("dien_agru_raw_tanh", dien_agru_raw_tanh, "random", 1.5),
         ("din_two_length_columns", din_two_length_columns, "random", 1.5),
+        ("din_tags_own_length", din_tags_own_length, "train", 1.5),
+        ("din_id_masked_max", din_id_masked_max, "random", 1.5),
+        ("din_combiners", din_combiners, "random", 1.5),
+        ("din_extra_length_first", din_extra_length_first, "random", 1.5),
+        ("dien_extra_varlen", dien_extra_varlen, "train", 1.5),
+        ("din_max_regression", din_max_regression, "random", 1.5),
     ]
 
 
@@ -229,16 +311,34 @@ def randomize(model, g, gain):
 # inputs
 # --------------------------------------------------------------------------------------------------
 class Inputs:
-    """Rows of a DeepCTR-Torch input dict, built request by request."""
+    """Rows of a DeepCTR-Torch input dict, built request by request.
 
-    def __init__(self, model, rng):
+    The history length column (the first one declared) takes the length asked for. DIN's pooled varlen
+    features with a length column of their own get a random length of it; those with length_name=None get
+    random non-zero ids at random positions (0 elsewhere). With `garbage`, positions past a length hold
+    random non-zero ids, which DeepCTR-Torch ignores (except where DIN's softmax attention averages the
+    padding of an empty history: those rows keep zeros)."""
+
+    def __init__(self, model, rng, garbage=False):
         self.m = model
         self.rng = rng
+        self.garbage = garbage
         self.cols = list(model.dnn_feature_columns)
         self.x = {k: [] for k in model.feature_index}
-        self.length_name = [c.length_name for c in self.cols
-                            if type(c).__name__ == "VarLenSparseFeat" and c.length_name][0]
-        self.T = max(c.maxlen for c in self.cols if type(c).__name__ == "VarLenSparseFeat")
+        varlen = [c for c in self.cols if type(c).__name__ == "VarLenSparseFeat"]
+        self.length_name = [c.length_name for c in varlen if c.length_name][0]
+        din = type(model).__name__ == "DIN"
+        items = model.history_feature_list if din else model.item_features
+        self.keys = {"hist_" + i for i in items}
+        self.softmax = din and model.attention.weight_normalization
+        # Features DIN pools with their own mask; DIEN reads no varlen feature but its history.
+        self.pooled = {c.name for c in varlen if din and c.name not in self.keys}
+        self.own = {c.length_name for c in varlen if c.name in self.pooled} - {None, self.length_name}
+        self.T = min(c.maxlen for c in varlen if c.name in self.keys or self._mean_of(c, self.length_name))
+
+    def _mean_of(self, c, column):
+        """A pooled mean divides by the length column itself, so its lengths stay within maxlen."""
+        return c.name in self.pooled and c.combiner == "mean" and c.length_name == column
 
     def vocab(self, c):
         return self.m.embedding_dict[c.embedding_name].weight.shape[0]
@@ -246,6 +346,14 @@ class Inputs:
     def _id(self, c):
         # Ids of the DECLARED vocabulary: a feature sharing a bigger table still sends its own ids.
         return int(self.rng.integers(0, min(c.vocabulary_size, self.vocab(c))))
+
+    def _own_length(self, column, length, u):
+        """A length column that DIN's pooling reads (not the history's): random within its features' maxlen."""
+        if column not in u:
+            cap = min(d.maxlen for d in self.cols if type(d).__name__ == "VarLenSparseFeat"
+                      and d.length_name == column and d.name in self.pooled)
+            u[column] = 0 if length == 0 else int(self.rng.integers(0, cap + 1))
+        return u[column]
 
     def user(self, length):
         u = {}
@@ -257,11 +365,23 @@ class Inputs:
                 u[c.name] = self.rng.normal(0, 1, c.dimension).astype(np.float32)
             else:
                 seq = np.zeros(c.maxlen, dtype=np.int64)
-                n = min(length, c.maxlen)
-                seq[:n] = self.rng.integers(0, min(c.vocabulary_size, self.vocab(c)), n)
+                hi = min(c.vocabulary_size, self.vocab(c))
+                if c.name in self.pooled and c.length_name is None:
+                    n = 0 if length == 0 else int(self.rng.integers(0, c.maxlen + 1))
+                    at = self.rng.permutation(c.maxlen)[:n]
+                    seq[at] = self.rng.integers(1, hi, n)
+                    u[c.name] = seq
+                    continue
+                own = c.name in self.pooled and c.length_name in self.own
+                n = min(self._own_length(c.length_name, length, u) if own else length, c.maxlen)
+                seq[:n] = self.rng.integers(0, hi, n)
+                if self.garbage and n < c.maxlen and not (self.softmax and length == 0 and c.name in self.keys):
+                    seq[n:] = self.rng.integers(1, hi, c.maxlen - n)
                 u[c.name] = seq
-                if c.length_name and c.length_name != self.length_name and c.length_name not in u:
-                    # Length columns after the first are not read by DIN/DIEN: give them other values.
+                if c.length_name in self.own:
+                    self._own_length(c.length_name, length, u)
+                elif c.length_name and c.length_name != self.length_name and c.length_name not in u:
+                    # Length columns after the first that nothing reads: give them other values.
                     u[c.length_name] = int(self.rng.integers(0, c.maxlen + 1))
         u[self.length_name] = length
         return u
@@ -306,13 +426,8 @@ def training_data(model, rng, rows):
     return inp.arrays(), rng.integers(0, 2, rows).astype(np.float32)
 
 
-# --------------------------------------------------------------------------------------------------
-def make(dc, name, build, weights, gain, out_root, seed):
-    import deepctr_export as ex
-    torch.manual_seed(seed)
-    g = torch.Generator().manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    model, cols, kw, what = build()
+def prepare(model, g, rng, weights, gain):
+    """Random weights (then, for "train", two epochs of fit on random data); leaves the model in eval mode."""
     randomize(model, g, gain)
     if weights == "train":
         x, y = training_data(model, rng, 96)
@@ -320,12 +435,12 @@ def make(dc, name, build, weights, gain, out_root, seed):
         model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     model.eval()
 
-    out = os.path.join(out_root, name)
-    if os.path.isdir(out):
-        shutil.rmtree(out)
-    desc = ex.export(model, out, feature_columns=cols, name=name, **kw)
 
-    inp = Inputs(model, rng)
+def record(ex, desc, model, rng, garbage, out):
+    """Six ranking requests (history lengths 0, 1, T, T-1, 2, random; 1-5 candidates) and a batch of seven,
+    scored by model.predict and written through the exporter's converters to out/cases.jsonl.
+    Returns the DeepCTR-Torch input dict and its scores. Raises the converters' ValueError."""
+    inp = Inputs(model, rng, garbage)
     per = set(e["field"] for e in desc["candidate"])
     requests = []  # (kind, rows)
     for L in lengths(inp.T, rng, 6):
@@ -340,11 +455,31 @@ def make(dc, name, build, weights, gain, out_root, seed):
     # model.predict runs eval mode, as a serving system would; rows are independent in eval mode, so one call
     # scores them all (and DIEN, which fails on a batch of only empty histories, always sees non-empty rows).
     scores = model.predict({k: v.copy() for k, v in x.items()}, batch_size=4096).reshape(-1)
+    lines = []
+    for kind, rows in requests:
+        req = ex.to_ranking_request(desc, x, rows) if kind == "ranking" else ex.to_batch_request(desc, x, rows)
+        lines.append(json.dumps({"request": req, "scores": [float(scores[r]) for r in rows]}, separators=(",", ":")))
     with open(os.path.join(out, "cases.jsonl"), "w") as f:
-        for kind, rows in requests:
-            req = ex.to_ranking_request(desc, x, rows) if kind == "ranking" else ex.to_batch_request(desc, x, rows)
-            f.write(json.dumps({"request": req, "scores": [float(scores[r]) for r in rows]}, separators=(",", ":")))
-            f.write("\n")
+        f.write("".join(line + "\n" for line in lines))
+    return x, scores
+
+
+# --------------------------------------------------------------------------------------------------
+def make(dc, name, build, weights, gain, out_root, seed):
+    import deepctr_export as ex
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model, cols, kw, what = build()
+    kw = dict(kw)
+    garbage = kw.pop("inputs", {}).get("garbage", False)
+    prepare(model, g, rng, weights, gain)
+
+    out = os.path.join(out_root, name)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    desc = ex.export(model, out, feature_columns=cols, name=name, **kw)
+    x, scores = record(ex, desc, model, rng, garbage, out)
     ref = {
         "reference": "DeepCTR-Torch %s deepctr_torch/models/%s.py %s (%s)"
                      % (getattr(dc, "__version__", "?"), type(model).__name__.lower(), type(model).__name__, what),

@@ -31,25 +31,33 @@ class Model:
 
     def run(self, samples):
         gm = self.gm
-        pad = gm.cfg["fields"].get("history", {}).get("padding_id", 0)
         xs = []
         for name, dtype, shape in gm.input_spec():
             col = []
             for user, hist, cand in samples:
-                L = len(next(iter(hist.values()))) if hist else 0
-                if name == "history_length":
-                    col.append(L)
+                if name in gm.length_inputs():
+                    col.append(self.count(gm.groups[gm.length_inputs()[name]], hist))
                     continue
-                group = gm.fields[name][0]
-                if group == "history":
-                    row = [pad] * gm.T
-                    row[gm.T - L if gm.left else 0:(gm.T if gm.left else L)] = hist[name]
-                    col.append(row)
+                where = gm.fields[name][0]
+                if where == "history":
+                    g = gm.groups[gm.group_of[name]]
+                    T, ids = g["T"], hist[name]
+                    if len(ids) != self.count(g, hist) or len(ids) > T:
+                        raise AssertionError("field %s: %d ids, its group holds %d (max %d)"
+                                             % (name, len(ids), self.count(g, hist), T))
+                    pad = [g["pad"]] * (T - len(ids))
+                    col.append(pad + list(ids) if g["left"] else list(ids) + pad)
                 else:
-                    col.append((user if group == "user" else cand)[name])
+                    col.append((user if where == "user" else cand)[name])
             xs.append(torch.tensor(col, dtype=dtype))
         with torch.no_grad():
             return gm(*xs).numpy()
+
+    @staticmethod
+    def count(group, hist):
+        """The number of ids a sample sends for a group: its first field's (every field of a group sends as many).
+        For a length group that is the length; for an id group, the ids up to max_length, padding included."""
+        return len(hist.get(group["fields"][0], []))
 
 
 def samples_of(req):
@@ -84,10 +92,11 @@ def check(d):
 
 
 def self_test(d):
-    """The checker must be able to fail: a 1% change of the first dense layer's weight must be caught."""
+    """The checker must be able to fail: a 1% change of the last dense layer's weight (the logit, on every
+    model's score path; an earlier one may feed only a saturated attention) must be caught."""
     m = Model(d)
-    first = next(op for op in m.j["graph"] if op["op"] == "dense")
-    m.w[first["weight"]] = m.w[first["weight"]] * 1.01
+    last = [op for op in m.gm.cfg["graph"] if op["op"] == "dense"][-1]
+    m.gm._w[last["weight"]] = m.gm._w[last["weight"]] * 1.01
     with open(os.path.join(d, "cases.jsonl")) as f:
         for line in f:
             c = json.loads(line)

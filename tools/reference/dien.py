@@ -147,7 +147,11 @@ def mouna99_forward(p, form, uid, mid, cat, hmid, hcat, lengths):
         else:
             _, interest = dynamic_rnn(with_hidden(mouna_step(tf_gru(p, "gru2"), form), H), rnn1, lengths, att=a)
     x = torch.cat([u, item, his_sum, item * his_sum, interest], -1)
-    x = T(p["bn/gamma"]) * x / np.sqrt(1.0 + 1e-3) + T(p["bn/beta"])
+    if "bn/moving_mean" in p:  # stored statistics (a checkpoint's bn1/moving_*); absent: the frozen 0/1
+        inv = T(p["bn/gamma"]) / torch.sqrt(T(p["bn/moving_variance"]) + 1e-3)
+        x = (x - T(p["bn/moving_mean"])) * inv + T(p["bn/beta"])
+    else:
+        x = T(p["bn/gamma"]) * x / np.sqrt(1.0 + 1e-3) + T(p["bn/beta"])
     i = 0
     while "dice%d" % i in p:
         x = x @ T(p["fc%d/kernel" % i]) + T(p["fc%d/bias" % i])

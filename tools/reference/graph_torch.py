@@ -4,7 +4,9 @@ An interpreter of the engine's model format written independently of the engine,
 model directory to ONNX with exactly its weights (the peer benchmark's inputs) and to check exported
 models. Inputs are per-sample tensors named after the model's fields (see `input_spec`):
   user / candidate id fields: int64 [B]; dense fields: float32 [B, width];
-  history id fields: int64 [B, T], already padded with the model's padding id; `history_length`: int64 [B].
+  sequence id fields: int64 [B, T] (T: the max_length of the field's group), already padded with the group's
+  padding id; `<group>_length`: int64 [B] per group masked by length (a format_version 1 model has one group,
+  "history", so its input is `history_length`). Groups masked by id take no length input.
 Output: float32 [B] scores.
 """
 import json
@@ -33,16 +35,29 @@ class GraphModule(torch.nn.Module):
         self._w = {k: torch.from_numpy(a) if a.dtype == np.int64 else torch.from_numpy(a.astype(np.float32)).to(dtype)
                    for k, (a, _) in w.items()}
         fields = self.cfg["fields"]
-        hist = fields.get("history") or {}
-        self.T = hist.get("max_length", 0)
-        self.left = hist.get("padding", "right") == "left"
+        if "sequences" in fields and "history" in fields:
+            raise ValueError("fields: 'history' and 'sequences' are exclusive")
+        # Sequence groups in declaration order; the v1 "history" object is one group named "history".
+        seqs = fields["sequences"] if "sequences" in fields else (
+            {"history": fields["history"]} if fields.get("history") else {})
         self.groups = {}
+        for name, g in seqs.items():
+            self.groups[name] = {"T": g["max_length"], "left": g.get("padding", "right") == "left",
+                                 "pad": g.get("padding_id", 0), "mask": g.get("mask", "length"),
+                                 "fields": [fd["name"] for fd in g["fields"]]}
+        first = next(iter(self.groups.values()), None)
+        # The first group's shape, for callers written for one history group.
+        self.T = first["T"] if first else 0
+        self.left = first["left"] if first else False
         self.fields = {}
+        self.group_of = {}  # sequence field -> group name
         for g in ("user", "candidate"):
             for fd in fields.get(g, []):
                 self.fields[fd["name"]] = (g, fd)
-        for fd in hist.get("fields", []):
-            self.fields[fd["name"]] = ("history", fd)
+        for name, g in seqs.items():
+            for fd in g["fields"]:
+                self.fields[fd["name"]] = ("history", fd)
+                self.group_of[fd["name"]] = name
 
     # -- inputs -------------------------------------------------------------------------------------
     def input_spec(self):
@@ -54,19 +69,38 @@ class GraphModule(torch.nn.Module):
             if "dense" in fd:
                 spec.append((name, torch.float32, ("B", fd["dense"])))
             elif g == "history":
-                spec.append((name, torch.int64, ("B", self.T)))
+                spec.append((name, torch.int64, ("B", self.groups[self.group_of[name]]["T"])))
             else:
                 spec.append((name, torch.int64, ("B",)))
-        if self.T:
-            spec.append(("history_length", torch.int64, ("B",)))
+        for name in self.length_inputs():
+            spec.append((name, torch.int64, ("B",)))
         return spec
 
+    def length_inputs(self):
+        """{input name: group} of the groups masked by length."""
+        out = {}
+        for name, g in self.groups.items():
+            if g["mask"] == "length":
+                key = name + "_length"
+                if key in self.fields:
+                    raise ValueError("length input '%s' of group '%s' collides with a field" % (key, name))
+                out[key] = name
+        return out
+
     # -- ops ----------------------------------------------------------------------------------------
-    def _mask(self, lengths):
-        t = torch.arange(self.T).unsqueeze(0)
-        if self.left:
-            return t >= (self.T - lengths).unsqueeze(1)
-        return t < lengths.unsqueeze(1)
+    def _masks(self, named, ids):
+        """{group: bool [B, T]}: real positions (by length, or where the group's first field != padding_id)."""
+        masks = {}
+        lengths = {g: named[k] for k, g in self.length_inputs().items()}
+        for name, g in self.groups.items():
+            T = g["T"]
+            if g["mask"] == "id":
+                masks[name] = ids[g["fields"][0]] != g["pad"]
+                continue
+            t = torch.arange(T).unsqueeze(0)
+            n = lengths[name].unsqueeze(1)
+            masks[name] = t >= (T - n) if g["left"] else t < n
+        return masks
 
     def _bn(self, bn, x):
         w = self._w
@@ -280,8 +314,6 @@ class GraphModule(torch.nn.Module):
         spec = self.input_spec()
         named = {name: x for (name, _, _), x in zip(spec, inputs)}
         w = self._w
-        lengths = named.get("history_length")
-        mask = self._mask(lengths) if self.T else None
         ids = {}
         for name, (g, fd) in self.fields.items():
             if "derive" in fd:
@@ -290,10 +322,18 @@ class GraphModule(torch.nn.Module):
         for name, (g, fd) in self.fields.items():
             if "derive" in fd:
                 ids[name] = w[fd["derive"]["map"]][ids[fd["derive"]["from"]]]
+        masks = self._masks(named, ids)
         tables = self.cfg["tables"]
         v = {}
+        seq = {}  # sequence value -> its group (whose mask its positions follow)
+
+        def group(name):
+            if name not in seq:
+                raise ValueError("value '%s' is not a sequence" % name)
+            return seq[name]
+
         for op in self.cfg["graph"]:
-            kind = op["op"]
+            kind, out = op["op"], op["out"]
             if kind == "embedding":
                 fd = self.fields[op["field"]][1]
                 tb = tables[fd["table"]]
@@ -301,42 +341,67 @@ class GraphModule(torch.nn.Module):
                 oov = tb.get("oov", "error")
                 if isinstance(oov, dict):  # the table's default row replaces ids outside it
                     x = torch.where((x >= 0) & (x < tb["rows"]), x, torch.full_like(x, oov["default_row"]))
-                v[op["out"]] = w[tb["tensor"]][x]
+                v[out] = w[tb["tensor"]][x]
+                if op["field"] in self.group_of:
+                    seq[out] = self.group_of[op["field"]]
             elif kind == "dense_input":
-                v[op["out"]] = named[op["field"]].to(self.dtype)
+                v[out] = named[op["field"]].to(self.dtype)
             elif kind == "concat":
-                v[op["out"]] = torch.cat([v[i] for i in op["in"]], dim=-1)
+                gs = {seq[i] for i in op["in"] if i in seq}
+                if len(gs) > 1:
+                    raise ValueError("concat '%s' joins sequences of groups %s" % (out, sorted(gs)))
+                v[out] = torch.cat([v[i] for i in op["in"]], dim=-1)
+                if gs:
+                    seq[out] = gs.pop()
             elif kind in ("mul", "add"):
                 a, b = (v[i] for i in op["in"])
-                v[op["out"]] = a * b if kind == "mul" else a + b
+                v[out] = a * b if kind == "mul" else a + b
+                gs = [seq[i] for i in op["in"] if i in seq]
+                if gs:
+                    seq[out] = gs[0]
             elif kind == "pool":
                 x = v[op["in"]]
                 if op["masked"]:
-                    x = x * mask.unsqueeze(-1).to(x.dtype)
+                    m = masks[group(op["in"])].unsqueeze(-1).to(x.dtype)
+                    x = x * m
                 s = x.sum(dim=1)
                 if op["mode"] == "mean":
-                    if op["masked"]:  # an empty history pools to zero (the engine's rule; the references would divide 0 by 0)
-                        den = lengths.to(x.dtype).unsqueeze(1) + op.get("mean_eps", 0.0)
+                    # An empty sequence pools to zero (the engine's rule; the references would divide 0 by 0).
+                    if op["masked"]:
+                        den = m.sum(dim=1) + op.get("mean_eps", 0.0)
                         s = torch.where(den > 0, s / torch.where(den > 0, den, torch.ones_like(den)), torch.zeros_like(s))
                     else:
                         s = s / x.shape[1]
-                v[op["out"]] = s
+                v[out] = s
+            elif kind == "max_pool":
+                # SequencePoolingLayer(mode="max"): x − 1e9 (in float32) at masked positions, then the max over T.
+                x = v[op["in"]]
+                m = masks[group(op["in"])].unsqueeze(-1)
+                shifted = (x.to(torch.float32) - 1e9).to(x.dtype)
+                v[out] = torch.where(m, x, shifted).max(dim=1).values
             elif kind == "dense":
-                v[op["out"]] = self._layer(op, v[op["in"]])
+                v[out] = self._layer(op, v[op["in"]])
             elif kind == "attention":
-                v[op["out"]] = self._attention(op, v[op["query"]], v[op["keys"]], mask)
+                # An unmasked attention may read any [B, n, dim] value (e.g. MIMN's per-slot interests).
+                g = group(op["keys"]) if op.get("mask", True) else seq.get(op["keys"])
+                v[out] = self._attention(op, v[op["query"]], v[op["keys"]], masks.get(g))
+                if op.get("return", "pooled") == "weights" and g is not None:
+                    seq[out] = g
             elif kind == "mimn":
                 mm = self._Mimn(self, op)
-                st = mm.run(v[op["in"]], mask)
-                v[op["out"]] = (mm, st)
+                st = mm.run(v[op["in"]], masks[group(op["in"])])
+                v[out] = (mm, st)
                 v[op["mean_memory"]] = st["sum_aggre"].mean(1)
                 if op.get("induction"):
                     v[op["induction"]["out"]] = st["miu_out"]
             elif kind == "mimn_read":
                 mm, st = v[op["state"]]
-                v[op["out"]] = mm.step(v[op["query"]], st)[0]
+                v[out] = mm.step(v[op["query"]], st)[0]
             elif kind == "gru":
-                v[op["out"]] = self._gru(op, v[op["in"]], mask, v.get(op.get("attention")))
+                g = group(op["in"])
+                v[out] = self._gru(op, v[op["in"]], masks[g], v.get(op.get("attention")))
+                if op.get("return", "sequence") == "sequence":
+                    seq[out] = g
             else:
                 raise NotImplementedError("op '%s' is not in the torch interpreter yet" % kind)
         o = self.cfg["output"]

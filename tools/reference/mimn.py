@@ -217,7 +217,11 @@ def forward(p, mid, cat, hmid, hcat, lengths, mask_flag, steps, stats):
         parts.append((sc.unsqueeze(-1) * x).sum(1))
     parts.append(mean_memory * item)
     x = torch.cat(parts, -1)
-    x = T(p["bn/gamma"]) * x / np.sqrt(1.0 + 1e-3) + T(p["bn/beta"])
+    if "bn/moving_mean" in p:  # stored statistics (a checkpoint's bn1/moving_*); absent: the frozen 0/1
+        inv = T(p["bn/gamma"]) / torch.sqrt(T(p["bn/moving_variance"]) + 1e-3)
+        x = (x - T(p["bn/moving_mean"])) * inv + T(p["bn/beta"])
+    else:
+        x = T(p["bn/gamma"]) * x / np.sqrt(1.0 + 1e-3) + T(p["bn/beta"])
     i = 0
     while "prelu%d" % i in p:
         x = x @ T(p["fc%d/kernel" % i]) + T(p["fc%d/bias" % i])

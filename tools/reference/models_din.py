@@ -75,6 +75,19 @@ class DiceTorch(nn.Module):
         return torch.transpose(out, 1, 2)
 
 
+class DicePerSample(nn.Module):
+    """mouna99/dien script/Dice.py scored one request at a time: the batch statistics of a single row give
+    p = 0.5 exactly, so out = alpha*(1-p)*x + p*x = 0.5*(1+alpha)*x (tf-variables.md quirk 1). Variable
+    dice_<k>/alphadice_<k>."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.zeros(width))
+
+    def forward(self, x):
+        return self.alpha * 0.5 * x + 0.5 * x
+
+
 def make_act(name, width, dice_dim=2):
     """Activation by name: sigmoid, relu, tanh, linear, prelu (per channel), prelu_scalar (nn.PReLU()),
     dice_din (zhougr1993), dice (DeepCTR-Torch)."""
@@ -87,6 +100,7 @@ def make_act(name, width, dice_dim=2):
         "prelu_scalar": lambda: nn.PReLU(),
         "dice_din": lambda: DiceDIN(width),
         "dice": lambda: DiceTorch(width, dim=dice_dim),
+        "dice_per_sample": lambda: DicePerSample(width),
     }[name]()
 
 
@@ -155,6 +169,8 @@ def randomize_(module, gen, scale=0.5):
             elif isinstance(m, DiceDIN):
                 m.alpha.copy_(torch.rand(m.alpha.shape, generator=gen) * 0.6 - 0.1)
                 m.beta.copy_(torch.rand(m.beta.shape, generator=gen) * 1.5 + 0.25)
+            elif isinstance(m, DicePerSample):
+                m.alpha.copy_(torch.rand(m.alpha.shape, generator=gen) * 0.6 - 0.3)
             elif isinstance(m, DiceTorch):
                 m.alpha.copy_(torch.rand(m.alpha.shape, generator=gen) * 0.6 - 0.1)
         for name, p in module.named_parameters():
@@ -193,11 +209,13 @@ class Mouna99(nn.Module):
     uid, mid, cat tables of `dim`; item = [mid, cat]; history = [hist_mid, hist_cat], right padded with
     id 0; his_sum sums ALL T positions (padding rows included). DNN input [uid, item, his_sum];
     DIN input [uid, item, his_sum, item*his_sum, att] with attention 80/40 sigmoid, mask, softmax, no scale.
+    The script's Model_DIN uses Dice in the MLP (act="dice_per_sample"); Model_DNN uses PReLU (the default).
     """
 
     reference = {"dnn": "mouna99/dien script/model.py Model_DNN", "din": "mouna99/dien script/model.py Model_DIN"}
 
-    def __init__(self, n_uid, n_mid, n_cat, dim=18, T=100, kind="din", hidden=(200, 80), att_hidden=(80, 40)):
+    def __init__(self, n_uid, n_mid, n_cat, dim=18, T=100, kind="din", hidden=(200, 80), att_hidden=(80, 40),
+                 act="prelu"):
         super().__init__()
         self.kind, self.T, self.dim = kind, T, dim
         self.emb_uid = nn.Embedding(n_uid, dim)
@@ -208,7 +226,7 @@ class Mouna99(nn.Module):
             width = 9 * dim
         else:
             width = 5 * dim
-        self.fcn = FCN(width, hidden)
+        self.fcn = FCN(width, hidden, act)
 
     def features(self, inp):
         u = self.emb_uid(inp["uid"])

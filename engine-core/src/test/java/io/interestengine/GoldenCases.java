@@ -35,19 +35,32 @@ public final class GoldenCases {
 
     /** The repository's fixtures/golden directory (property {@code interestengine.fixtures}, else found upward). */
     public static Path goldenDir() {
+        return fixturesDir("golden");
+    }
+
+    /**
+     * The repository's fixtures/{@code name} directory: under the property {@code interestengine.fixtures}, else
+     * the first one found upward from the working directory.
+     */
+    public static Path fixturesDir(String name) {
         String p = System.getProperty("interestengine.fixtures");
-        if (p != null) return Path.of(p).resolve("golden");
+        if (p != null) return Path.of(p).resolve(name);
         Path d = Path.of("").toAbsolutePath();
         while (d != null) {
-            if (Files.isDirectory(d.resolve("fixtures/golden"))) return d.resolve("fixtures/golden");
+            if (Files.isDirectory(d.resolve("fixtures").resolve(name))) return d.resolve("fixtures").resolve(name);
             d = d.getParent();
         }
-        throw new IllegalStateException("fixtures/golden not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("fixtures/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Every golden model directory (those with a cases.jsonl), sorted by name. */
     public static List<Path> caseDirs() {
-        try (Stream<Path> s = Files.list(goldenDir())) {
+        return caseDirs(goldenDir());
+    }
+
+    /** Every model directory under {@code base} with a cases.jsonl, sorted by name. */
+    public static List<Path> caseDirs(Path base) {
+        try (Stream<Path> s = Files.list(base)) {
             return s.filter(d -> Files.exists(d.resolve("cases.jsonl"))).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
