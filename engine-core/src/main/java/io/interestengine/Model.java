@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class Model implements AutoCloseable {
+    static {
+        io.interestengine.internal.Internals.register(Model::graph);
+    }
+
     private final Arena arena;
     private final ModelGraph graph;
     private final DeviceModel device;
@@ -86,9 +90,14 @@ public final class Model implements AutoCloseable {
         return new BatchRequest(this);
     }
 
-    /** The validated graph (fields, tables, ops). */
-    public ModelGraph graph() {
+    /** The validated graph (engine-internal: its layers hold the weights; callers get {@link #info()}). */
+    ModelGraph graph() {
         return graph;
+    }
+
+    /** Name, fingerprint, backend, sequence groups and request fields; immutable. */
+    public ModelInfo info() {
+        return ModelInfo.of(graph, backendName);
     }
 
     /** The backend's name: scalar, simd or cuda. */

@@ -39,10 +39,10 @@ class GruPaddingTest {
                 RankingRequest req = RequestJson.parse(m, GoldenCases.read(d).get(4).request()).ranking();
                 UserState built = s.buildState(req);
                 UserState st = s.emptyState();
-                int[] a = built.history(m.graph().fields(io.interestengine.graph.Field.Group.HISTORY).get(0).name());
-                int[] b = built.history(m.graph().fields(io.interestengine.graph.Field.Group.HISTORY).get(1).name());
+                int[] a = built.history(io.interestengine.internal.Internals.graph(m).fields(io.interestengine.graph.Field.Group.HISTORY).get(0).name());
+                int[] b = built.history(io.interestengine.internal.Internals.graph(m).fields(io.interestengine.graph.Field.Group.HISTORY).get(1).name());
                 for (int t = 0; t < a.length; t++) st = s.advance(st, a[t], b[t]);
-                assertTrue(built.length() > 0 && built.length() < m.graph().sequences().get(0).maxLength());
+                assertTrue(built.length() > 0 && built.length() < io.interestengine.internal.Internals.graph(m).sequences().get(0).maxLength());
                 assertArrayEquals(built.value("ext"), st.value("ext"), g);
                 assertArrayEquals(s.score(req), s.score(st, req), g);
             }

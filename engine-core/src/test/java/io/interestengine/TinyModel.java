@@ -157,7 +157,7 @@ public final class TinyModel {
                 .replace("\"output\": {\"in\": \"logits\",", "\"output\": {\"in\": \"logits2\",");
         Path dir = write(tmp.resolve("m"), json, tensors(1), shapes());
         try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
-            org.junit.jupiter.api.Assertions.assertTrue(m.graph().values().containsKey("logits2"), "the test graph pools the attention weights");
+            org.junit.jupiter.api.Assertions.assertTrue(io.interestengine.internal.Internals.graph(m).values().containsKey("logits2"), "the test graph pools the attention weights");
             int n = 5;
             int[] hm = {1, 2, 3, 4}, hc = {0, 1, 2, 1};
             for (int len = 0; len <= 4; len++) {

@@ -36,7 +36,7 @@ class UserStateTest {
     }
 
     private static List<Field> historyFields(Model m) {
-        return m.graph().fields(Field.Group.HISTORY).stream().filter(f -> !f.isDerived()).toList();
+        return io.interestengine.internal.Internals.graph(m).fields(Field.Group.HISTORY).stream().filter(f -> !f.isDerived()).toList();
     }
 
     /** The events of a JSON request's history, one int[] per event (ids in history-field order). */
@@ -146,7 +146,7 @@ class UserStateTest {
     void overflowPolicies() {
         try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"), LoadOptions.defaults().withBackend("scalar"));
              Session s = m.newSession()) {
-            int T = m.graph().sequences().get(0).maxLength();
+            int T = io.interestengine.internal.Internals.graph(m).sequences().get(0).maxLength();
             UserState st = s.emptyState();
             for (int t = 0; t < T; t++) st = s.advance(st, 1 + t % 20, 1 + t % 5);
             UserState full = st;

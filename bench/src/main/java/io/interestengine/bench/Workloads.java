@@ -1,5 +1,6 @@
 package io.interestengine.bench;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.BatchRequest;
 import io.interestengine.Model;
 import io.interestengine.graph.Field;
@@ -21,9 +22,9 @@ public final class Workloads {
     /** One user with a full history of T events and {@code n} candidates; ids uniform over each field's table. */
     public static RankingRequest ranking(Model m, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        int T = m.graph().sequences().get(0).maxLength();
+        int T = Internals.graph(m).sequences().get(0).maxLength();
         RankingRequest q = m.newRankingRequest();
-        for (Field f : m.graph().fields()) {
+        for (Field f : Internals.graph(m).fields()) {
             if (f.isDerived()) continue;
             switch (f.group()) {
                 case USER -> {
@@ -62,12 +63,12 @@ public final class Workloads {
 
     /** {@code b} independent samples, history lengths uniform in [1, T] ({@link #batchLengths}). */
     public static BatchRequest batch(Model m, int b, long seed) {
-        int T = m.graph().sequences().get(0).maxLength();
+        int T = Internals.graph(m).sequences().get(0).maxLength();
         int[] lens = batchLengths(b, T, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
-            for (Field f : m.graph().fields()) {
+            for (Field f : Internals.graph(m).fields()) {
                 if (f.isDerived()) continue;
                 switch (f.group()) {
                     case USER -> {

@@ -1,5 +1,6 @@
 package io.interestengine.cli;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RequestJson;
@@ -61,15 +62,15 @@ final class Demo {
         Map<String, Object> vocab = Files.exists(dir.resolve("vocab.json")) ? asMap(Json.parse(Files.readString(dir.resolve("vocab.json")))) : Map.of();
         try (Model model = Model.load(dir, opts); Session session = model.newSession()) {
             out.println();
-            out.println("== " + dir.getFileName() + ": " + model.graph().name() + (model.graph().reference().isEmpty() ? "" : " (" + model.graph().reference() + ")"));
+            out.println("== " + dir.getFileName() + ": " + Internals.graph(model).name() + (Internals.graph(model).reference().isEmpty() ? "" : " (" + Internals.graph(model).reference() + ")"));
             out.println("   " + model.selectionReport());
             RequestJson.Parsed p = RequestJson.parse(model, reqText);
             int n = p.size();
             float[] scores = RequestJson.score(session, p);
 
             Node req = new Node(Json.parse(reqText), "", IllegalArgumentException::new);
-            List<Field> hist = model.graph().fields(Field.Group.HISTORY);
-            List<Field> cand = model.graph().fields(Field.Group.CANDIDATE);
+            List<Field> hist = Internals.graph(model).fields(Field.Group.HISTORY);
+            List<Field> cand = Internals.graph(model).fields(Field.Group.CANDIDATE);
             long[] itemCat = longs(vocab.get("item_category"));
             List<String> catNames = strings(vocab.get("category_names"));
             Map<String, Integer> histCats = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.interestengine.cuda;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.BackendUnavailableException;
 import io.interestengine.BatchRequest;
 import io.interestengine.LoadOptions;
@@ -45,7 +46,7 @@ public final class GpuBench {
             String name = dir.getFileName().toString();
             try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("cuda")); Session s = m.newSession();
                  Model ref = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session rs = ref.newSession()) {
-                ModelGraph g = m.graph();
+                ModelGraph g = Internals.graph(m);
                 int T = g.sequences().get(0).maxLength();
                 RankingRequest req = ranking(m, 200, T, 1), rreq = ranking(ref, 200, T, 1);
                 float[] o = new float[200];
@@ -82,7 +83,7 @@ public final class GpuBench {
     static RankingRequest ranking(Model m, int n, int T, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         RankingRequest q = m.newRankingRequest();
-        for (Field f : m.graph().fields()) {
+        for (Field f : Internals.graph(m).fields()) {
             if (f.isDerived()) continue;
             switch (f.group()) {
                 case USER -> { if (f.isDense()) q.userDense(f.name(), gauss(r, f.denseWidth())); else q.user(f.name(), r.nextInt(f.table().rows())); }
@@ -96,10 +97,10 @@ public final class GpuBench {
     static BatchRequest batch(Model m, int size, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         BatchRequest b = m.newBatchRequest().reset(size);
-        int T = m.graph().sequences().get(0).maxLength();
+        int T = Internals.graph(m).sequences().get(0).maxLength();
         for (int i = 0; i < size; i++) {
             int len = 1 + r.nextInt(Math.max(T, 1));
-            for (Field f : m.graph().fields()) {
+            for (Field f : Internals.graph(m).fields()) {
                 if (f.isDerived()) continue;
                 switch (f.group()) {
                     case USER -> { if (f.isDense()) b.userDense(i, f.name(), gauss(r, f.denseWidth())); else b.user(i, f.name(), r.nextInt(f.table().rows())); }

@@ -1,5 +1,6 @@
 package io.interestengine.cuda;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
 
@@ -9,6 +10,6 @@ public final class GpuBenchAccess {
     }
 
     public static RankingRequest ranking(Model m, int candidates) {
-        return GpuBench.ranking(m, candidates, m.graph().sequences().get(0).maxLength(), 1);
+        return GpuBench.ranking(m, candidates, Internals.graph(m).sequences().get(0).maxLength(), 1);
     }
 }

@@ -1,5 +1,6 @@
 package io.interestengine.simd;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.BatchRequest;
 import io.interestengine.GoldenCases;
 import io.interestengine.LoadOptions;
@@ -40,7 +41,7 @@ class AllocationTest {
         Path dir = GoldenCases.goldenDir().resolve(golden);
         for (String backend : new String[]{"simd", "scalar"}) {
             try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
-                int T = m.graph().sequences().get(0).maxLength();
+                int T = Internals.graph(m).sequences().get(0).maxLength();
                 // the batch crosses a block of the SIMD MIMN kernel (32 users)
                 assertNoAllocation(m, TestModels.anyRanking(m, T - 1, 50, 1), TestModels.anyBatch(m, 40, 2), backend + " " + golden);
             }

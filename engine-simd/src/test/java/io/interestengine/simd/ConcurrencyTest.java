@@ -1,5 +1,6 @@
 package io.interestengine.simd;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
@@ -30,7 +31,7 @@ class ConcurrencyTest {
 
     private static List<float[]> scoreAll(Session s, Model m, int requests) {
         List<float[]> out = new ArrayList<>();
-        int T = m.graph().sequences().get(0).maxLength();
+        int T = Internals.graph(m).sequences().get(0).maxLength();
         for (int k = 0; k < requests; k++) {
             RankingRequest r = TestModels.anyRanking(m, k % (T + 1), 1 + 37 * k % 250, k);
             out.add(s.score(r));

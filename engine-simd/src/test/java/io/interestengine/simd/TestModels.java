@@ -1,5 +1,6 @@
 package io.interestengine.simd;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.Model;
 import io.interestengine.graph.Field;
 import io.interestengine.RankingRequest;
@@ -134,7 +135,7 @@ final class TestModels {
     /** One user with a history of {@code len} events and {@code n} candidates. */
     static RankingRequest ranking(Model m, int len, int n, long seed) {
         Random r = new Random(seed);
-        int rows = m.graph().tables().get("mid").rows();
+        int rows = Internals.graph(m).tables().get("mid").rows();
         int[] hm = new int[len], hc = new int[len], cm = new int[n], cc = new int[n];
         for (int k = 0; k < len; k++) {
             hm[k] = r.nextInt(rows);
@@ -151,7 +152,7 @@ final class TestModels {
     /** {@code b} independent samples with history lengths in [0, T]. */
     static BatchRequest batch(Model m, int b, long seed) {
         Random r = new Random(seed);
-        int rows = m.graph().tables().get("mid").rows(), T = m.graph().sequences().get(0).maxLength();
+        int rows = Internals.graph(m).tables().get("mid").rows(), T = Internals.graph(m).sequences().get(0).maxLength();
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
             int len = s % 7 == 0 ? 0 : s % 7 == 1 ? T : r.nextInt(T + 1);
@@ -170,7 +171,7 @@ final class TestModels {
     static RankingRequest anyRanking(Model m, int len, int n, long seed) {
         Random r = new Random(seed);
         RankingRequest q = m.newRankingRequest();
-        for (Field f : m.graph().fields()) {
+        for (Field f : Internals.graph(m).fields()) {
             if (f.isDerived()) continue;
             switch (f.group()) {
                 case USER -> {
@@ -190,11 +191,11 @@ final class TestModels {
     /** {@code b} independent samples for any model, history lengths 0, T and uniform in between. */
     static BatchRequest anyBatch(Model m, int b, long seed) {
         Random r = new Random(seed);
-        int T = m.graph().sequences().get(0).maxLength();
+        int T = Internals.graph(m).sequences().get(0).maxLength();
         BatchRequest q = m.newBatchRequest().reset(b);
         for (int s = 0; s < b; s++) {
             int len = s % 7 == 0 ? 0 : s % 7 == 1 ? T : r.nextInt(T + 1);
-            for (Field f : m.graph().fields()) {
+            for (Field f : Internals.graph(m).fields()) {
                 if (f.isDerived()) continue;
                 switch (f.group()) {
                     case USER -> {

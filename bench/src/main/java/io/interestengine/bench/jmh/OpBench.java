@@ -1,5 +1,6 @@
 package io.interestengine.bench.jmh;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.Backends;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
@@ -101,7 +102,7 @@ public class OpBench {
     public void setup() throws IOException {
         dir = Files.createTempDirectory("ie-opbench");
         model = Model.load(StandardModels.model(dir, modelOf(op), 42), LoadOptions.defaults().withBackend("scalar"));
-        ModelGraph g = model.graph();
+        ModelGraph g = Internals.graph(model);
         Op target = g.ops().stream().filter(o -> o.out().name().equals(outName(op))).findFirst().orElseThrow();
         if (target instanceof GruOp gr && (gr.cell().in() != DIEN_GRU_IN || gr.cell().hidden() != DIEN_GRU_HIDDEN || g.sequences().get(0).maxLength() != StandardModels.T)) {
             throw new IllegalStateException("models/dien's " + op + " is " + gr.cell().in() + "→" + gr.cell().hidden() + " over T = " + g.sequences().get(0).maxLength()

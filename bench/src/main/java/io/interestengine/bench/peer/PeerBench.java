@@ -1,5 +1,6 @@
 package io.interestengine.bench.peer;
 
+import io.interestengine.internal.Internals;
 import io.interestengine.BackendUnavailableException;
 
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class PeerBench {
             for (boolean ranking : new boolean[]{true, false}) {
                 Workload w;
                 try (var probe = io.interestengine.Model.load(dir, io.interestengine.LoadOptions.defaults().withBackend("scalar"))) {
-                    w = ranking ? Workload.ranking(probe.graph(), n) : Workload.batch(probe.graph(), b);
+                    w = ranking ? Workload.ranking(Internals.graph(probe), n) : Workload.batch(Internals.graph(probe), b);
                 }
                 float[] ref = null;
                 Path inputs = Path.of(a.getOrDefault("inputs", "bench/target/peer-inputs"));
