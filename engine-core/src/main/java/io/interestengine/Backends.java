@@ -44,7 +44,11 @@ public final class Backends {
                 return new Selection(s.backend, s.model, s.report + " (forced by -D" + LoadOptions.BACKEND_PROPERTY + ")");
             }
         }
-        List<Backend> all = registered();
+        return select(name, graph, options, registered());
+    }
+
+    /** Selection among {@code all} (highest rank first); the system property is not consulted. */
+    static Selection select(String name, ModelGraph graph, LoadOptions options, List<Backend> all) {
         StringBuilder report = new StringBuilder();
         if (!name.equals("auto")) {
             for (Backend b : all) {

@@ -200,4 +200,36 @@ public final class Json {
         }
         return b.append('"').toString();
     }
+
+    /** Writes a parsed value (maps, lists, strings, numbers, booleans, null) back as compact JSON. */
+    public static String write(Object v) {
+        StringBuilder b = new StringBuilder();
+        write(v, b);
+        return b.toString();
+    }
+
+    private static void write(Object v, StringBuilder b) {
+        if (v instanceof String s) {
+            b.append(quote(s));
+        } else if (v instanceof java.util.Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (var e : m.entrySet()) {
+                if (!first) b.append(',');
+                first = false;
+                b.append(quote(String.valueOf(e.getKey()))).append(':');
+                write(e.getValue(), b);
+            }
+            b.append('}');
+        } else if (v instanceof java.util.List<?> l) {
+            b.append('[');
+            for (int k = 0; k < l.size(); k++) {
+                if (k > 0) b.append(',');
+                write(l.get(k), b);
+            }
+            b.append(']');
+        } else {
+            b.append(v);
+        }
+    }
 }

@@ -47,6 +47,11 @@ public final class KernelTable<M, S> {
         }
     }
 
+    /** The op classes this table has kernels for. */
+    public java.util.Set<Class<?>> kinds() {
+        return kernels.keySet();
+    }
+
     @SuppressWarnings("unchecked")
     private <O extends Op> Kernel<M, S, O> kernel(O op) {
         return (Kernel<M, S, O>) kernels.get(op.getClass());

@@ -142,6 +142,10 @@ final class Arenas implements AutoCloseable {
         return s.bind(op, new At().v(op.in(), in).v(op.out(), out).lengths(lengthsOff));
     }
 
+    Step maxPool(DeviceSession s, io.interestengine.graph.MaxPoolOp op, int in, int out, int lengthsOff) {
+        return s.bind(op, new At().v(op.in(), in).v(op.out(), out).lengths(lengthsOff));
+    }
+
     Step binary(DeviceSession s, BinaryOp op, int a, int b, int out, int rowMapOff) {
         return s.bind(op, new At().v(op.a(), a).v(op.b(), b).v(op.out(), out).rowMap(rowMapOff));
     }
