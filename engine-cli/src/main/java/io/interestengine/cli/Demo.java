@@ -3,6 +3,7 @@ package io.interestengine.cli;
 import io.interestengine.internal.Internals;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
+import io.interestengine.ModelInfo;
 import io.interestengine.RequestJson;
 import io.interestengine.RankingRequest;
 import io.interestengine.Session;
@@ -29,6 +30,8 @@ import java.util.stream.Stream;
  */
 final class Demo {
     private static final List<String> ORDER = List.of("base", "din", "dien", "mimn");
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("io.interestengine");
 
     private Demo() {
     }
@@ -52,6 +55,8 @@ final class Demo {
             return 1;
         }
         LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
+        // The demo prints each model's backend report itself; the engine's log line would say it a second time.
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         out.println("interest-engine demo: " + dirs.size() + " bundled models, one ranking request each");
         for (Path d : dirs) one(d, opts, out);
         return 0;
@@ -62,7 +67,8 @@ final class Demo {
         Map<String, Object> vocab = Files.exists(dir.resolve("vocab.json")) ? asMap(Json.parse(Files.readString(dir.resolve("vocab.json")))) : Map.of();
         try (Model model = Model.load(dir, opts); Session session = model.newSession()) {
             out.println();
-            out.println("== " + dir.getFileName() + ": " + Internals.graph(model).name() + (Internals.graph(model).reference().isEmpty() ? "" : " (" + Internals.graph(model).reference() + ")"));
+            ModelInfo info = model.info();
+            out.println("== " + dir.getFileName() + ": " + info.name() + (info.reference().isEmpty() ? "" : " (" + info.reference() + ")"));
             out.println("   " + model.selectionReport());
             RequestJson.Parsed p = RequestJson.parse(model, reqText);
             int n = p.size();

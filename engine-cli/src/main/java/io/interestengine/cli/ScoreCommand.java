@@ -1,6 +1,5 @@
 package io.interestengine.cli;
 
-import io.interestengine.internal.Internals;
 import io.interestengine.InvalidRequestException;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
@@ -28,7 +27,7 @@ final class ScoreCommand {
         Path dir = Path.of(args.require("model"));
         LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
         try (Model model = Model.load(dir, opts); Session session = model.newSession()) {
-            err.println("model " + Internals.graph(model).name() + ": " + model.selectionReport());
+            err.println("model " + model.info().name() + ": " + model.selectionReport());
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String line;
             int n = 0, bad = 0;
