@@ -3,7 +3,7 @@
 # Maven or network: a jlink runtime and the jars, in the git-ignored folder .devrt/ (carried to the device):
 #   .devrt/jdk/     jlink image: java.base, jdk.incubator.vector, java.logging, jdk.unsupported,
 #                   java.management, jdk.management
-#   .devrt/lib/     engine-core, kernels, engine-cuda (+ their test jars: tests, harness, GPU benchmark),
+#   .devrt/lib/     engine-core, engine-testkit, kernels, engine-cuda (+ its test jar: tests, GPU benchmark),
 #                   JCuda with its linux-x86_64 natives, JUnit
 #   .devrt/models/  din_standard, dien_standard, mimn_standard: DESIGN.md's standard sizes, random weights
 #                   (DIEN/MIMN need /usr/bin/python3 with torch and numpy: tools/reference exporters)
@@ -23,7 +23,7 @@ build -pl engine-cuda -am -DskipTests package dependency:copy-dependencies \
   -DincludeScope=test -DoutputDirectory="$DEST/lib" -Dmdep.includeTypes=jar,test-jar
 cp engine-cuda/target/engine-cuda-*.jar "$DEST/lib/"
 # Never ship a stale copy of our own modules from ~/.m2: the reactor's jars above are the ones built now.
-for m in engine-core kernels; do cp "$m"/target/"$m"-*.jar "$DEST/lib/"; done
+for m in engine-core engine-testkit kernels; do cp "$m"/target/"$m"-*.jar "$DEST/lib/"; done
 
 "$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management,jdk.management \
   --strip-debug --no-header-files --no-man-pages --compress zip-9 --output "$DEST/jdk"

@@ -1,5 +1,5 @@
 """Checks of the exporter that need DeepCTR-Torch (the engine-side conformance is the Java test
-DeepCtrTorchConformanceTest over fixtures/deepctr):
+the engine-testkit ConformanceSuite over fixtures/deepctr):
 
     DEEPCTR_TORCH=/path/to/DeepCTR-Torch /usr/bin/python3 tools/export/test_export.py
 

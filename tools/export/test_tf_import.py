@@ -6,7 +6,7 @@
 - every variable the model reads, missing, misshapen or of another dtype, stops the import with an error
   naming it (through files and the command line too);
 - training-only variables are skipped and listed; options that do not apply are refused.
-The scores of the imported models are checked by the engine (TfImportTest, scalar and SIMD) and, without
+The scores of the imported models are checked by the engine (the ConformanceSuite of engine-testkit, on scalar and SIMD) and, without
 the engine, by tools/reference/check_goldens.py (an independent interpreter of the format).
 """
 import contextlib

@@ -3,7 +3,7 @@ that reads only a model directory, replays its cases.jsonl and asserts it reprod
 
 It shares no code with the reference modules or their exporters (only the safetensors reader): if an exporter
 wrote a tensor in the wrong layout, a batch norm with the wrong statistics or an op in the wrong order, the
-scores differ. It computes in float64, so the tolerance (rtol 1e-5, atol 1e-6, as the engine's GoldenTest) also
+scores differ. It computes in float64, so the tolerance (rtol 1e-5, atol 1e-6, as the engine's conformance suite) also
 covers the fp32 rounding of the PyTorch scores.
 
 Usage: /usr/bin/python3 tools/reference/check_goldens.py [DIR ...]   (default: every fixtures/golden/* and fixtures/deepctr/*)

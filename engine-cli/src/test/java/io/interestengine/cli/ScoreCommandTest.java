@@ -3,7 +3,8 @@ package io.interestengine.cli;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.Session;
-import io.interestengine.TinyModel;
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class ScoreCommandTest {
 
     @Test
     void answersEveryLineAndSurvivesBadOnes() throws Exception {
-        Path dir = TinyModel.write(tmp.resolve("m"));
+        Path dir = Presets.tinyDin(7).write(tmp.resolve("m"));
         String good = "{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1,2,3],\"hist_cat\":[0,1,2]},\"candidates\":{\"mid\":[0,1,2],\"cat\":[0,1,2]}}";
         String input = good + "\n"
                 + "{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1,2,3],\"hist_cat\":[0,1,2]},\"candidates\":{\"mid\":[0,1,70],\"cat\":[0,1,2]}}\n"
@@ -39,7 +40,7 @@ class ScoreCommandTest {
 
         float[] expected;
         try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session s = m.newSession()) {
-            expected = s.score(TinyModel.request(m, 3, 3).candidates("mid", new int[]{0, 1, 2}, 3).candidates("cat", new int[]{0, 1, 2}, 3)
+            expected = s.score(BackendChecks.tinyRequest(m, 3, 3).candidates("mid", new int[]{0, 1, 2}, 3).candidates("cat", new int[]{0, 1, 2}, 3)
                     .history("hist_mid", new int[]{1, 2, 3}, 3).history("hist_cat", new int[]{0, 1, 2}, 3));
         }
         assertEquals("{\"scores\":[" + expected[0] + "," + expected[1] + "," + expected[2] + "]}", lines[0]);

@@ -1,7 +1,9 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.GoldenCases;
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.BatchRequest;
-import io.interestengine.GoldenCases;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
@@ -28,12 +30,12 @@ public final class Compare {
     }
 
     /** Ranking requests of every size (history lengths 0, 1, T/2, T) and batches of every size, backend vs scalar. */
-    public static void model(Path dir, RandomModels.Spec spec, String backend, double rtol, double atol) {
+    public static void model(Path dir, Presets.Variant spec, String backend, double rtol, double atol) {
         model(dir, spec, backend, rtol, atol, SIZES);
     }
 
     /** As above over the given candidate counts and batch sizes. */
-    public static void model(Path dir, RandomModels.Spec spec, String backend, double rtol, double atol, int[] sizes) {
+    public static void model(Path dir, Presets.Variant spec, String backend, double rtol, double atol, int[] sizes) {
         try (Model ref = Model.load(dir, LoadOptions.defaults().withBackend("scalar"));
              Model got = Model.load(dir, LoadOptions.defaults().withBackend(backend));
              Session rs = ref.newSession(); Session gs = got.newSession()) {
@@ -41,15 +43,15 @@ public final class Compare {
             long seed = 1;
             for (int n : sizes) {
                 for (int len : lens) {
-                    RankingRequest a = RandomModels.ranking(ref, spec, n, len, seed), b = RandomModels.ranking(got, spec, n, len, seed);
+                    RankingRequest a = RandomRequests.ranking(ref, n, len, seed), b = RandomRequests.ranking(got, n, len, seed);
                     seed++;
                     GoldenCases.assertClose(spec.name() + " ranking n=" + n + " len=" + len + " on " + backend, rs.score(a), gs.score(b), rtol, atol);
                 }
-                BatchRequest a = RandomModels.batch(ref, spec, n, seed), b = RandomModels.batch(got, spec, n, seed);
+                BatchRequest a = RandomRequests.batch(ref, n, seed), b = RandomRequests.batch(got, n, seed);
                 seed++;
                 GoldenCases.assertClose(spec.name() + " batch of " + n + " on " + backend, rs.score(a), gs.score(b), rtol, atol);
                 // The same shape again: replayed from the captured CUDA graph, must give the same scores.
-                RankingRequest c = RandomModels.ranking(ref, spec, n, spec.T(), seed), d = RandomModels.ranking(got, spec, n, spec.T(), seed);
+                RankingRequest c = RandomRequests.ranking(ref, n, spec.T(), seed), d = RandomRequests.ranking(got, n, spec.T(), seed);
                 seed++;
                 GoldenCases.assertClose(spec.name() + " repeated shape n=" + n + " on " + backend, rs.score(c), gs.score(d), rtol, atol);
             }

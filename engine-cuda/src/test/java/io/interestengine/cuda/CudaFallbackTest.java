@@ -1,10 +1,11 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.Presets;
 import io.interestengine.BackendUnavailableException;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.Session;
-import io.interestengine.TinyModel;
 import io.interestengine.spi.Backend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +35,9 @@ class CudaFallbackTest {
     @Test
     void autoFallsBackCleanlyWithoutAGpu(@TempDir Path dir) {
         String why = CudaBackend.unavailableReason();
-        TinyModel.write(dir);
+        Presets.tinyDin(7).write(dir);
         try (Model m = Model.load(dir); Session s = m.newSession()) {
-            float[] scores = s.score(TinyModel.request(m, 3, 5));
+            float[] scores = s.score(BackendChecks.tinyRequest(m, 3, 5));
             assertEquals(5, scores.length);
             if (why == null) {
                 assertEquals("cuda", m.backendName(), m.selectionReport());
@@ -51,7 +52,7 @@ class CudaFallbackTest {
     void forcingCudaWithoutAGpuGivesTheReason(@TempDir Path dir) {
         String why = CudaBackend.unavailableReason();
         if (why == null) return; // a GPU is present: covered by the CUDA conformance tests
-        TinyModel.write(dir);
+        Presets.tinyDin(7).write(dir);
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Model.load(dir, LoadOptions.defaults().withBackend("cuda")).close());
         assertEquals(why, e.getMessage());

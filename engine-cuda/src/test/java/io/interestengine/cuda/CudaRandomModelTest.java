@@ -1,5 +1,7 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.Model;
 import io.interestengine.Session;
 import org.junit.jupiter.api.DynamicTest;
@@ -23,8 +25,8 @@ class CudaRandomModelTest {
     @TestFactory
     List<DynamicTest> cudaMatchesScalar() {
         if (CudaBackend.unavailableReason() != null) return List.of(DynamicTest.dynamicTest("random models, cuda vs scalar", Gpu::assume));
-        return RandomModels.variants().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
-            Path dir = RandomModels.write(tmp.resolve(s.name()), s, 42);
+        return Presets.variants().stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+            Path dir = Presets.variant(s, 42).write(tmp.resolve(s.name()));
             Compare.model(dir, s, "cuda", Compare.RTOL, Compare.ATOL);
         })).toList();
     }
@@ -32,8 +34,8 @@ class CudaRandomModelTest {
     @Test
     void tf32DenseLayersWithinTheirTolerance() {
         Gpu.assume();
-        RandomModels.Spec s = RandomModels.standardDin();
-        Path dir = RandomModels.write(tmp.resolve("tf32"), s, 43);
+        Presets.Variant s = Presets.standardVariant();
+        Path dir = Presets.variant(s, 43).write(tmp.resolve("tf32"));
         System.setProperty("interestengine.cuda.tf32", "true");
         try {
             Compare.model(dir, s, "cuda", Compare.TF32_RTOL, Compare.TF32_ATOL);
@@ -45,8 +47,8 @@ class CudaRandomModelTest {
     @Test
     void debugSyncModeGivesTheSameScores() {
         Gpu.assume();
-        RandomModels.Spec s = RandomModels.variants().getFirst();
-        Path dir = RandomModels.write(tmp.resolve("sync"), s, 44);
+        Presets.Variant s = Presets.variants().getFirst();
+        Path dir = Presets.variant(s, 44).write(tmp.resolve("sync"));
         System.setProperty("interestengine.cuda.sync", "true");
         try {
             Compare.model(dir, s, "cuda", Compare.RTOL, Compare.ATOL);
@@ -58,18 +60,18 @@ class CudaRandomModelTest {
     /** Runs everywhere: the generated models and requests are valid (so a GPU run fails only on the GPU's account). */
     @Test
     void randomModelsAreValidOnTheScalarBackend() {
-        for (RandomModels.Spec s : RandomModels.variants()) {
-            Path dir = RandomModels.write(tmp.resolve("check-" + s.name()), s, 42);
+        for (Presets.Variant s : Presets.variants()) {
+            Path dir = Presets.variant(s, 42).write(tmp.resolve("check-" + s.name()));
             try (Model m = Model.load(dir, io.interestengine.LoadOptions.defaults().withBackend("scalar")); Session ss = m.newSession()) {
                 for (int len : new int[]{0, 1, s.T()}) {
-                    float[] a = ss.score(RandomModels.ranking(m, s, 17, len, 5));
+                    float[] a = ss.score(RandomRequests.ranking(m, 17, len, 5));
                     for (float x : a) assertTrue(Float.isFinite(x), s.name() + " len " + len + ": score " + x);
                 }
-                float[] b = ss.score(RandomModels.batch(m, s, 13, 6));
-                float[] c = ss.score(RandomModels.ranking(m, s, 3, s.T(), 7));
+                float[] b = ss.score(RandomRequests.batch(m, 13, 6));
+                float[] c = ss.score(RandomRequests.ranking(m, 3, s.T(), 7));
                 assertTrue(b.length == 13 && c.length == 3, s.name());
                 // Different candidates must get different scores, or the comparison would prove little.
-                float[] d = ss.score(RandomModels.ranking(m, s, 100, s.T(), 8));
+                float[] d = ss.score(RandomRequests.ranking(m, 100, s.T(), 8));
                 float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
                 for (float x : d) { min = Math.min(min, x); max = Math.max(max, x); }
                 assertTrue(max - min > 1e-4f, s.name() + ": scores barely vary (" + min + ".." + max + ")");

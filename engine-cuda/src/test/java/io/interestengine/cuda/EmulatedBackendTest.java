@@ -1,9 +1,11 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.GoldenCases;
+import io.interestengine.testkit.Presets;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.Session;
-import io.interestengine.TinyModel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -56,27 +58,18 @@ class EmulatedBackendTest {
     List<DynamicTest> emulatedBackendMatchesScalar() {
         // T ≤ 17 variants: the options the golden fixtures do not cover (raw weights, left padding, Dice with batch
         // norm, identity output, a dense user field); T = 100 costs minutes on the emulator and runs on the GPU.
-        return RandomModels.variants().stream().filter(v -> v.T() <= 17).map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+        return Presets.variants().stream().filter(v -> v.T() <= 17).map(s -> DynamicTest.dynamicTest(s.name(), () -> {
             assumeEmulator();
-            Path dir = RandomModels.write(tmp.resolve(s.name()), s, 42);
+            Path dir = Presets.variant(s, 42).write(tmp.resolve(s.name()));
             Compare.model(dir, s, "cuda-emu", Compare.RTOL, Compare.ATOL, SIZES);
         })).toList();
-    }
-
-    @TestFactory
-    List<DynamicTest> emulatedBackendMatchesEveryGolden() {
-        return io.interestengine.GoldenCases.caseDirs().stream()
-                .map(d -> DynamicTest.dynamicTest(d.getFileName() + " (" + io.interestengine.GoldenCases.reference(d) + ")", () -> {
-                    assumeEmulator();
-                    io.interestengine.GoldenCases.check(d, "cuda-emu");
-                })).toList();
     }
 
     /** Uploads beyond the dense input region (a user's saved state) go through the spill area in chunks. */
     @Test
     void uploadAndDownloadAnywhereInTheArena() {
         assumeEmulator();
-        Path dir = TinyModel.write(tmp.resolve("arena"));
+        Path dir = Presets.tinyDin(7).write(tmp.resolve("arena"));
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             io.interestengine.graph.ModelGraph g = io.interestengine.graph.GraphLoader.load(dir, arena, false);
             int floats = 800_000, at = 123_457, n = 600_001;   // spans three spill chunks, not aligned
@@ -102,18 +95,18 @@ class EmulatedBackendTest {
     @Test
     void sessionsAreIndependentAndReusable() {
         assumeEmulator();
-        Path dir = TinyModel.write(tmp.resolve("tiny"));
+        Path dir = Presets.tinyDin(7).write(tmp.resolve("tiny"));
         try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("cuda-emu"));
              Model ref = Model.load(dir, LoadOptions.defaults().withBackend("scalar"));
              Session a = m.newSession(); Session b = m.newSession(); Session r = ref.newSession()) {
             assertEquals("cuda-emu", m.backendName());
-            float[] want = r.score(TinyModel.request(ref, 4, 5));
-            float[] first = a.score(TinyModel.request(m, 4, 5));
-            b.score(TinyModel.request(m, 0, 300));   // grows b's workspace past the initial 256 candidates
-            float[] again = a.score(TinyModel.request(m, 4, 5));
-            io.interestengine.GoldenCases.assertClose("session a", want, first, Compare.RTOL, Compare.ATOL);
+            float[] want = r.score(BackendChecks.tinyRequest(ref, 4, 5));
+            float[] first = a.score(BackendChecks.tinyRequest(m, 4, 5));
+            b.score(BackendChecks.tinyRequest(m, 0, 300));   // grows b's workspace past the initial 256 candidates
+            float[] again = a.score(BackendChecks.tinyRequest(m, 4, 5));
+            GoldenCases.assertClose("session a", want, first, Compare.RTOL, Compare.ATOL);
             // Same session, same request after another session grew: bit-identical (deterministic kernels).
-            io.interestengine.GoldenCases.assertClose("session a after b", first, again, 0, 0);
+            GoldenCases.assertClose("session a after b", first, again, 0, 0);
         }
     }
 }

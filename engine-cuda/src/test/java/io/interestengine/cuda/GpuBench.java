@@ -1,5 +1,6 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.GoldenCases;
 import io.interestengine.internal.Internals;
 import io.interestengine.BackendUnavailableException;
 import io.interestengine.BatchRequest;
@@ -52,7 +53,7 @@ public final class GpuBench {
                 float[] o = new float[200];
                 // 1e-3: a 100-200 step recurrence (DIEN, MIMN) amplifies fp32 reordering beyond Compare's 1e-4; a
                 // wrong kernel still moves scores by far more. The tests hold the tight bars.
-                io.interestengine.GoldenCases.assertClose(name + " ranking on cuda", rs.score(rreq), s.score(req), 1e-3, 1e-4);
+                GoldenCases.assertClose(name + " ranking on cuda", rs.score(rreq), s.score(req), 1e-3, 1e-4);
                 Timing t = Timing.of(() -> s.score(req, o), 2.0, 5.0);
                 recs.add("{\"model\": \"" + name + "\", \"workload\": \"ranking\", \"rows\": 200, \"T\": " + T + ", " + t.json(200) + "}");
                 System.out.printf("%-14s ranking  200  p50 %8.1f us  p99 %8.1f us%n", name, t.p50us, t.p99us);

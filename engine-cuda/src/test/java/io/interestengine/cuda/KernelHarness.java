@@ -1,5 +1,7 @@
 package io.interestengine.cuda;
 
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
@@ -29,14 +31,14 @@ public final class KernelHarness {
         String why = CudaBackend.unavailableReason();
         List<String> recs = new ArrayList<>();
         Path tmp = Files.createTempDirectory("ie-harness");
-        for (RandomModels.Spec s : RandomModels.variants()) {
+        for (Presets.Variant s : Presets.variants()) {
             for (boolean tf32 : new boolean[]{false, true}) {
                 String name = s.name() + (tf32 ? "+tf32" : "");
                 if (why != null) {
                     recs.add("{\"variant\": \"" + name + "\", \"status\": \"skipped\", \"reason\": " + q(why) + "}");
                     continue;
                 }
-                Path dir = RandomModels.write(tmp.resolve(name), s, 42);
+                Path dir = Presets.variant(s, 42).write(tmp.resolve(name));
                 if (tf32) System.setProperty("interestengine.cuda.tf32", "true");
                 try {
                     Compare.model(dir, s, "cuda", tf32 ? Compare.TF32_RTOL : Compare.RTOL, tf32 ? Compare.TF32_ATOL : Compare.ATOL);
@@ -44,7 +46,7 @@ public final class KernelHarness {
                     for (String graphs : new String[]{"false", "true"}) {
                         System.setProperty("interestengine.cuda.graphs", graphs);
                         try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("cuda")); Session ss = m.newSession()) {
-                            RankingRequest req = RandomModels.ranking(m, s, 200, s.T(), 9);
+                            RankingRequest req = RandomRequests.ranking(m, 200, s.T(), 9);
                             float[] o = new float[200];
                             Timing t = Timing.of(() -> ss.score(req, o), 1.0, 2.0);
                             r.append(", \"ranking200_").append(graphs.equals("true") ? "graph" : "launches").append("\": {").append(t.json(200)).append('}');

@@ -1,8 +1,10 @@
 package io.interestengine.simd;
 
+import io.interestengine.testkit.GoldenCases;
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.internal.Internals;
 import io.interestengine.BatchRequest;
-import io.interestengine.GoldenCases;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
@@ -29,9 +31,9 @@ class AllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {"simd", "scalar"})
     void scoreAllocatesNothingAfterWarmUp(String backend) {
-        Path dir = TestModels.write(tmp.resolve("din_" + backend), TestModels.small(true), 5);
+        Path dir = Presets.mouna99(Presets.smallSpec(true), 5).write(tmp.resolve("din_" + backend));
         try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
-            assertNoAllocation(m, TestModels.ranking(m, 9, 50, 1), TestModels.batch(m, 32, 2), backend + " din");
+            assertNoAllocation(m, RandomRequests.ranking(m, 50, 9, 1), RandomRequests.batch(m, 32, 2), backend + " din");
         }
     }
 
@@ -43,7 +45,7 @@ class AllocationTest {
             try (Model m = Model.load(dir, LoadOptions.defaults().withBackend(backend))) {
                 int T = Internals.graph(m).sequences().get(0).maxLength();
                 // the batch crosses a block of the SIMD MIMN kernel (32 users)
-                assertNoAllocation(m, TestModels.anyRanking(m, T - 1, 50, 1), TestModels.anyBatch(m, 40, 2), backend + " " + golden);
+                assertNoAllocation(m, RandomRequests.ranking(m, 50, T - 1, 1), RandomRequests.batch(m, 40, 2), backend + " " + golden);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.interestengine.simd;
 
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.Presets;
 import io.interestengine.Backends;
 import io.interestengine.BackendUnavailableException;
 import io.interestengine.LoadOptions;
@@ -27,7 +29,7 @@ class BackendTest {
         Backend first = Backends.registered().getFirst();
         assertEquals("simd", first.name(), "highest-ranked backend on a CPU-only class path");
         assertEquals(10, first.rank());
-        Path dir = TestModels.write(tmp.resolve("din"), TestModels.small(true), 1);
+        Path dir = Presets.mouna99(Presets.smallSpec(true), 1).write(tmp.resolve("din"));
         try (Model m = Model.load(dir)) {
             assertEquals("simd", m.backendName(), m.selectionReport());
         }
@@ -35,7 +37,7 @@ class BackendTest {
 
     @Test
     void candidateScopeSequencesAreMaskedByTheirUsersLength() {
-        io.interestengine.TinyModel.checkCandidateScopeMasking(tmp.resolve("cand-scope"), "simd");
+        BackendChecks.candidateScopeMasking(tmp.resolve("cand-scope"), "simd");
     }
 
     @Test

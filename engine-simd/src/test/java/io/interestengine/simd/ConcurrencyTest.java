@@ -1,5 +1,8 @@
 package io.interestengine.simd;
 
+import io.interestengine.testkit.GoldenCases;
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.internal.Internals;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
@@ -33,9 +36,9 @@ class ConcurrencyTest {
         List<float[]> out = new ArrayList<>();
         int T = Internals.graph(m).sequences().get(0).maxLength();
         for (int k = 0; k < requests; k++) {
-            RankingRequest r = TestModels.anyRanking(m, k % (T + 1), 1 + 37 * k % 250, k);
+            RankingRequest r = RandomRequests.ranking(m, 1 + 37 * k % 250, k % (T + 1), k);
             out.add(s.score(r));
-            BatchRequest q = TestModels.anyBatch(m, 1 + 13 * k % 70, k);
+            BatchRequest q = RandomRequests.batch(m, 1 + 13 * k % 70, k);
             out.add(s.score(q));
         }
         return out;
@@ -43,8 +46,8 @@ class ConcurrencyTest {
 
     /** A small random DIN ("din"), or a golden DIEN or MIMN model by its directory name. */
     private static Path model(String name) {
-        return name.equals("din") ? TestModels.write(tmp.resolve("din_" + System.nanoTime()), TestModels.small(true), 3)
-                : io.interestengine.GoldenCases.goldenDir().resolve(name);
+        return name.equals("din") ? Presets.mouna99(Presets.smallSpec(true), 3).write(tmp.resolve("din_" + System.nanoTime()))
+                : GoldenCases.goldenDir().resolve(name);
     }
 
     @ParameterizedTest
@@ -88,7 +91,7 @@ class ConcurrencyTest {
      */
     private static void check(String backend, float[] want, float[] got, String what) {
         if (backend.equals("scalar")) assertArrayEquals(want, got, what);
-        else io.interestengine.GoldenCases.assertClose(what, want, got, 0, 1e-6);
+        else GoldenCases.assertClose(what, want, got, 0, 1e-6);
     }
 
     /**

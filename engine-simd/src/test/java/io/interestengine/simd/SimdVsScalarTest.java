@@ -1,6 +1,8 @@
 package io.interestengine.simd;
 
-import io.interestengine.GoldenCases;
+import io.interestengine.testkit.GoldenCases;
+import io.interestengine.testkit.Presets;
+import io.interestengine.testkit.RandomRequests;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.Session;
@@ -24,22 +26,22 @@ class SimdVsScalarTest {
     @TempDir
     static Path tmp;
 
-    private static void compare(TestModels.Spec spec, int[] ns, int[] bs) {
-        Path dir = TestModels.write(tmp.resolve(spec.name() + (spec.leftPadding() ? "_left" : "")), spec, 11);
+    private static void compare(Presets.Mouna99 spec, int[] ns, int[] bs) {
+        Path dir = Presets.mouna99(spec, 11).write(tmp.resolve(spec.name() + (spec.leftPadding() ? "_left" : "")));
         try (Model sc = Model.load(dir, LoadOptions.defaults().withBackend("scalar"));
              Model si = Model.load(dir, LoadOptions.defaults().withBackend("simd"));
              Session a = sc.newSession(); Session b = si.newSession()) {
             int T = spec.T();
             for (int n : ns) {
                 for (int len : new int[]{0, 1, T / 2 + 1, T}) {
-                    float[] want = a.score(TestModels.ranking(sc, len, n, n * 31L + len));
-                    float[] got = b.score(TestModels.ranking(si, len, n, n * 31L + len));
+                    float[] want = a.score(RandomRequests.ranking(sc, n, len, n * 31L + len));
+                    float[] got = b.score(RandomRequests.ranking(si, n, len, n * 31L + len));
                     GoldenCases.assertClose(spec.name() + " ranking n=" + n + " len=" + len + " [" + Vec.bits() + "-bit]", want, got, RTOL, ATOL);
                 }
             }
             for (int n : bs) {
-                float[] want = a.score(TestModels.batch(sc, n, n));
-                float[] got = b.score(TestModels.batch(si, n, n));
+                float[] want = a.score(RandomRequests.batch(sc, n, n));
+                float[] got = b.score(RandomRequests.batch(si, n, n));
                 GoldenCases.assertClose(spec.name() + " batch b=" + n + " [" + Vec.bits() + "-bit]", want, got, RTOL, ATOL);
             }
         }
@@ -47,18 +49,18 @@ class SimdVsScalarTest {
 
     @Test
     void smallDinAtEveryTail() {
-        compare(TestModels.small(true), SIZES, SIZES);
+        compare(Presets.smallSpec(true), SIZES, SIZES);
     }
 
     @Test
     void smallDinLeftPadding() {
-        TestModels.Spec s = TestModels.small(true);
-        compare(new TestModels.Spec(s.name(), true, s.T(), s.dim(), s.att(), s.mlp(), true, s.rows()), new int[]{1, 17}, new int[]{13});
+        Presets.Mouna99 s = Presets.smallSpec(true);
+        compare(new Presets.Mouna99(s.name(), true, s.T(), s.dim(), s.users(), s.items(), s.cats(), s.att(), s.mlp(), true, s.embeddingStd()), new int[]{1, 17}, new int[]{13});
     }
 
     @Test
     void smallBaseAtEveryTail() {
-        compare(TestModels.small(false), SIZES, SIZES);
+        compare(Presets.smallSpec(false), SIZES, SIZES);
     }
 
     @Test
@@ -66,6 +68,6 @@ class SimdVsScalarTest {
         Assumptions.assumeTrue(Vec.bits() <= FloatVector.SPECIES_PREFERRED.vectorBitSize(),
                 "standard-size model skipped: " + Vec.bits() + "-bit vectors run through the Java fallback on this CPU ("
                         + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit); the small models cover this width");
-        compare(TestModels.standard(true), new int[]{200}, new int[]{100});
+        compare(new Presets.Mouna99("din_std", true, 100, 18, 5000, 5000, 50, new int[]{80, 40}, new int[]{200, 80}, false, 1.0), new int[]{200}, new int[]{100});
     }
 }

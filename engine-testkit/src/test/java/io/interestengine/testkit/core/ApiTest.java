@@ -1,4 +1,13 @@
-package io.interestengine;
+package io.interestengine.testkit.core;
+
+import io.interestengine.BackendUnavailableException;
+import io.interestengine.BatchRequest;
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RankingRequest;
+import io.interestengine.Session;
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.Presets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +31,7 @@ class ApiTest {
     Path tmp;
 
     private Model load() {
-        return Model.load(TinyModel.write(tmp.resolve("m")), LoadOptions.defaults().withBackend("scalar"));
+        return Model.load(Presets.tinyDin(7).write(tmp.resolve("m")), LoadOptions.defaults().withBackend("scalar"));
     }
 
     @Test
@@ -50,14 +59,14 @@ class ApiTest {
 
     @Test
     void candidateScopeSequencesAreMaskedByTheirUsersLength(@TempDir Path tmp) {
-        TinyModel.checkCandidateScopeMasking(tmp, "scalar");
+        BackendChecks.candidateScopeMasking(tmp, "scalar");
     }
 
     @Test
     void scoresDoNotDependOnTheOtherCandidatesOrOnCapacityGrowth() {
         try (Model m = load(); Session s = m.newSession()) {
-            float[] few = s.score(TinyModel.request(m, 2, 7));
-            float[] many = s.score(TinyModel.request(m, 2, 1000)); // beyond the initial capacity: the session grows once
+            float[] few = s.score(BackendChecks.tinyRequest(m, 2, 7));
+            float[] many = s.score(BackendChecks.tinyRequest(m, 2, 1000)); // beyond the initial capacity: the session grows once
             // Candidate c of TinyModel.request is (mid c%7, cat c%3), so it repeats with period 21.
             for (int c = 0; c < 1000; c++) {
                 assertEquals(many[c % 21], many[c], "candidate " + c);
@@ -70,7 +79,7 @@ class ApiTest {
     void closedObjectsRefuseWork() {
         Model m = load();
         Session s = m.newSession();
-        RankingRequest r = TinyModel.request(m, 1, 2);
+        RankingRequest r = BackendChecks.tinyRequest(m, 1, 2);
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, () -> s.score(r));
@@ -81,16 +90,16 @@ class ApiTest {
 
     @Test
     void requestOfAnotherModelIsRefused() {
-        try (Model a = load(); Model b = Model.load(TinyModel.write(tmp.resolve("b")), LoadOptions.defaults().withBackend("scalar"));
+        try (Model a = load(); Model b = Model.load(Presets.tinyDin(7).write(tmp.resolve("b")), LoadOptions.defaults().withBackend("scalar"));
              Session s = a.newSession()) {
-            assertThrows(IllegalArgumentException.class, () -> s.score(TinyModel.request(b, 1, 2)));
+            assertThrows(IllegalArgumentException.class, () -> s.score(BackendChecks.tinyRequest(b, 1, 2)));
         }
     }
 
     @Test
     void unknownBackendNamesTheRegisteredOnes() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> Model.load(TinyModel.write(tmp.resolve("m")), LoadOptions.defaults().withBackend("tpu")));
+                () -> Model.load(Presets.tinyDin(7).write(tmp.resolve("m")), LoadOptions.defaults().withBackend("tpu")));
         assertTrue(e.getMessage().contains("no backend named 'tpu'") && e.getMessage().contains("scalar"), e.getMessage());
     }
 
@@ -99,7 +108,7 @@ class ApiTest {
         try (Model m = load()) {
             float[] expected;
             try (Session s = m.newSession()) {
-                expected = s.score(TinyModel.request(m, 3, 50));
+                expected = s.score(BackendChecks.tinyRequest(m, 3, 50));
             }
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
@@ -107,7 +116,7 @@ class ApiTest {
                 for (int t = 0; t < 8; t++) {
                     fs.add(pool.submit(() -> {
                         try (Session s = m.newSession()) {
-                            RankingRequest r = TinyModel.request(m, 3, 50);
+                            RankingRequest r = BackendChecks.tinyRequest(m, 3, 50);
                             float[] out = new float[50];
                             for (int k = 0; k < 200; k++) s.score(r, out);
                             return out;

@@ -1,4 +1,12 @@
-package io.interestengine;
+package io.interestengine.testkit.core;
+
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RankingRequest;
+import io.interestengine.RequestJson;
+import io.interestengine.Session;
+import io.interestengine.UserState;
+import io.interestengine.testkit.GoldenCases;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

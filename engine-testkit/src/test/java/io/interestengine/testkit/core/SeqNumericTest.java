@@ -1,6 +1,13 @@
-package io.interestengine;
+package io.interestengine.testkit.core;
 
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.NumericException;
+import io.interestengine.RequestJson;
+import io.interestengine.Session;
 import io.interestengine.json.Json;
+import io.interestengine.testkit.GoldenCases;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

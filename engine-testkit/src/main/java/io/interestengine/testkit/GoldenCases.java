@@ -1,5 +1,9 @@
-package io.interestengine;
+package io.interestengine.testkit;
 
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RequestJson;
+import io.interestengine.Session;
 import io.interestengine.json.Json;
 import io.interestengine.json.Node;
 
@@ -16,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The conformance harness: golden fixtures written by tools/reference from PyTorch (inputs and expected
- * scores), read here and replayed on any backend. Shared through the engine-core test-jar.
+ * scores), read here and replayed on any backend ({@link ConformanceSuite} runs every fixture set on each one).
  */
 public final class GoldenCases {
     /**
@@ -53,6 +57,16 @@ public final class GoldenCases {
         throw new IllegalStateException("fixtures/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 
+    /** fixtures/deepctr: models trained and exported with the real DeepCTR-Torch, scores of its own predict. */
+    public static Path deepCtrDir() {
+        return fixturesDir("deepctr");
+    }
+
+    /** Every exported DeepCTR-Torch case (directories with a cases.jsonl), sorted by name. */
+    public static List<Path> deepCtrCaseDirs() {
+        return caseDirs(deepCtrDir());
+    }
+
     /** Every golden model directory (those with a cases.jsonl), sorted by name. */
     public static List<Path> caseDirs() {
         return caseDirs(goldenDir());
@@ -67,6 +81,7 @@ public final class GoldenCases {
         }
     }
 
+    /** The {@code reference} named in {@code dir}/reference.json (what the expected scores come from). */
     public static String reference(Path dir) {
         try {
             Path r = dir.resolve("reference.json");
@@ -79,6 +94,7 @@ public final class GoldenCases {
         }
     }
 
+    /** The cases of {@code dir}/cases.jsonl, blank lines skipped. */
     public static List<Case> read(Path dir) {
         List<Case> out = new ArrayList<>();
         try {
@@ -99,26 +115,8 @@ public final class GoldenCases {
     }
 
     /** Re-serialises a parsed JSON value (the request is replayed through the public JSON reader). */
-    static String jsonOf(Object v) {
-        if (v == null) return "null";
-        if (v instanceof String s) return Json.quote(s);
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder b = new StringBuilder("{");
-            for (var e : m.entrySet()) {
-                if (b.length() > 1) b.append(',');
-                b.append(Json.quote((String) e.getKey())).append(':').append(jsonOf(e.getValue()));
-            }
-            return b.append('}').toString();
-        }
-        if (v instanceof List<?> l) {
-            StringBuilder b = new StringBuilder("[");
-            for (Object o : l) {
-                if (b.length() > 1) b.append(',');
-                b.append(jsonOf(o));
-            }
-            return b.append(']').toString();
-        }
-        return String.valueOf(v);
+    public static String jsonOf(Object v) {
+        return JsonText.compact(v);
     }
 
     /** Asserts {@code |actual − expected| ≤ atol + rtol·|expected|} element-wise, naming the first mismatch. */

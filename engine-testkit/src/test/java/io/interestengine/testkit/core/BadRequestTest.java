@@ -1,4 +1,14 @@
-package io.interestengine;
+package io.interestengine.testkit.core;
+
+import io.interestengine.InvalidRequestException;
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.RankingRequest;
+import io.interestengine.RequestJson;
+import io.interestengine.Session;
+import io.interestengine.testkit.BackendChecks;
+import io.interestengine.testkit.ModelBuilder;
+import io.interestengine.testkit.Presets;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Invalid requests are rejected with the field, position and value named, and the session stays usable. */
 class BadRequestTest {
+    private static final ModelBuilder TINY = Presets.tinyDin(1);
+    private static final String TINY_JSON = TINY.json();
+
+    /** {@code text} with {@code from} replaced, failing if it lacks it (the test would then change nothing). */
+    private static String edit(String text, String from, String to) {
+        assertTrue(text.contains(from), "test setup: model.json lacks " + from);
+        return text.replace(from, to);
+    }
+
     @TempDir
     Path tmp;
     Model model;
@@ -24,15 +43,15 @@ class BadRequestTest {
 
     @BeforeEach
     void open() {
-        model = Model.load(TinyModel.write(tmp.resolve("m")), LoadOptions.defaults().withBackend("scalar"));
+        model = Model.load(Presets.tinyDin(7).write(tmp.resolve("m")), LoadOptions.defaults().withBackend("scalar"));
         session = model.newSession();
-        reference = session.score(TinyModel.request(model, 3, 5));
+        reference = session.score(BackendChecks.tinyRequest(model, 3, 5));
     }
 
     @AfterEach
     void close() {
         // The session must still give the same scores after every rejected request.
-        assertArrayEquals(reference, session.score(TinyModel.request(model, 3, 5)));
+        assertArrayEquals(reference, session.score(BackendChecks.tinyRequest(model, 3, 5)));
         session.close();
         model.close();
     }
@@ -44,27 +63,27 @@ class BadRequestTest {
 
     @Test
     void idOutsideTableWithErrorPolicy() {
-        RankingRequest r = TinyModel.request(model, 3, 5).candidates("mid", new int[]{0, 1, 9, 2, 3}, 5);
+        RankingRequest r = BackendChecks.tinyRequest(model, 3, 5).candidates("mid", new int[]{0, 1, 9, 2, 3}, 5);
         expect(() -> session.score(r), "candidate field 'mid'", "id 9", "candidate 2", "table 'mid' of 7 rows");
     }
 
     @Test
     void historyIdOutsideTable() {
-        RankingRequest r = TinyModel.request(model, 3, 5).history("hist_mid", new int[]{1, -4, 2}, 3);
+        RankingRequest r = BackendChecks.tinyRequest(model, 3, 5).history("hist_mid", new int[]{1, -4, 2}, 3);
         expect(() -> session.score(r), "history field 'hist_mid'", "id -4", "history position 1");
     }
 
     @Test
     void idOutsideTableWithDefaultRow() {
         // Table cat has oov {"default_row": 0}: id 99 must score exactly like id 0.
-        float[] viaDefault = session.score(TinyModel.request(model, 3, 5).candidates("cat", new int[]{99, 1, 2, 0, 1}, 5));
-        float[] viaZero = session.score(TinyModel.request(model, 3, 5).candidates("cat", new int[]{0, 1, 2, 0, 1}, 5));
+        float[] viaDefault = session.score(BackendChecks.tinyRequest(model, 3, 5).candidates("cat", new int[]{99, 1, 2, 0, 1}, 5));
+        float[] viaZero = session.score(BackendChecks.tinyRequest(model, 3, 5).candidates("cat", new int[]{0, 1, 2, 0, 1}, 5));
         assertArrayEquals(viaZero, viaDefault);
     }
 
     @Test
     void negativeLength() {
-        expect(() -> TinyModel.request(model, -1, 5), "hist_mid", "negative length -1");
+        expect(() -> BackendChecks.tinyRequest(model, -1, 5), "hist_mid", "negative length -1");
     }
 
     @Test
@@ -114,7 +133,7 @@ class BadRequestTest {
 
     @Test
     void clearedRequestForgetsValues() {
-        RankingRequest r = TinyModel.request(model, 3, 5);
+        RankingRequest r = BackendChecks.tinyRequest(model, 3, 5);
         r.clear().user("uid", 1);
         expect(() -> session.score(r), "no candidates");
         r.candidates("mid", new int[]{1}, 1).candidates("cat", new int[]{1}, 1);
@@ -123,23 +142,23 @@ class BadRequestTest {
 
     @Test
     void nonFiniteDenseValue(@TempDir Path dir) {
-        String json = TinyModel.JSON
-                .replace("\"user\": [{\"name\": \"uid\", \"table\": \"uid\"}]", "\"user\": [{\"name\": \"uid\", \"table\": \"uid\"}, {\"name\": \"age\", \"dense\": 1}]")
-                .replace("{\"op\": \"embedding\", \"out\": \"u\", \"field\": \"uid\"},", "{\"op\": \"embedding\", \"out\": \"u\", \"field\": \"uid\"}, {\"op\": \"dense_input\", \"out\": \"age_v\", \"field\": \"age\"},")
-                .replace("\"in\": [\"u\", \"item\"", "\"in\": [\"u\", \"age_v\", \"item\"");
-        Map<String, int[]> shapes = new LinkedHashMap<>(TinyModel.shapes());
+        String json = TINY_JSON;
+        json = edit(json, "\"user\": [{\"name\": \"uid\", \"table\": \"uid\"}]", "\"user\": [{\"name\": \"uid\", \"table\": \"uid\"}, {\"name\": \"age\", \"dense\": 1}]");
+        json = edit(json, "{\"op\": \"embedding\", \"out\": \"u\", \"field\": \"uid\"},", "{\"op\": \"embedding\", \"out\": \"u\", \"field\": \"uid\"}, {\"op\": \"dense_input\", \"out\": \"age_v\", \"field\": \"age\"},");
+        json = edit(json, "\"in\": [\"u\", \"item\"", "\"in\": [\"u\", \"age_v\", \"item\"");
+        Map<String, int[]> shapes = new LinkedHashMap<>(TINY.shapes());
         shapes.put("fc1.weight", new int[]{2, 19});
         shapes.put("bn.mean", new int[]{19});
         shapes.put("bn.var", new int[]{19});
-        Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
+        Map<String, float[]> t = new LinkedHashMap<>(TINY.tensors());
         t.put("fc1.weight", new float[38]);
         t.put("bn.mean", new float[19]);
         float[] var = new float[19];
         java.util.Arrays.fill(var, 1f);
         t.put("bn.var", var);
-        try (Model m = Model.load(TinyModel.write(dir.resolve("dense"), json, t, shapes), LoadOptions.defaults().withBackend("scalar"));
+        try (Model m = Model.load(ModelBuilder.write(dir.resolve("dense"), json, t, shapes), LoadOptions.defaults().withBackend("scalar"));
              Session s = m.newSession()) {
-            RankingRequest r = TinyModel.request(m, 2, 3).userDense("age", new float[]{Float.NaN});
+            RankingRequest r = BackendChecks.tinyRequest(m, 2, 3).userDense("age", new float[]{Float.NaN});
             expect(() -> s.score(r), "dense field 'age'", "NaN", "the user");
             r.userDense("age", new float[]{0.5f});
             assertEquals(3, s.score(r, new float[3]));

@@ -1,4 +1,9 @@
-package io.interestengine;
+package io.interestengine.testkit.core;
+
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.ModelFormatException;
+import io.interestengine.testkit.GoldenCases;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
