@@ -7,18 +7,24 @@ import io.interestengine.graph.Field;
  * of offline scoring or of requests that share nothing. Reusable like {@link RankingRequest}.
  */
 public final class BatchRequest extends RequestData {
+    private final LoadOptions options;
 
     BatchRequest(Model model) {
         super(model.graph(), 16, 16);
+        this.options = model.options();
     }
 
     /**
      * Starts a new batch of {@code size} samples, forgetting earlier values.
      *
-     * @throws InvalidRequestException if size is below 1
+     * @throws InvalidRequestException if size is below 1, above the model's {@code maxBatchSamples} load option, or
+     *                                 a session for it would pass {@code maxWorkspaceBytes}
      */
     public BatchRequest reset(int size) {
         if (size < 1) throw new InvalidRequestException("batch size " + size + ": at least one sample is required");
+        // Before any array grows: rows × max_length would overflow an int (or exhaust the heap) for a huge size.
+        if (size > options.maxBatchSamples()) throw Limits.batchTooLarge(size, options);
+        Limits.checkWorkspace(graph, size, size, options);
         newGeneration();
         growUsers(size);
         growCandidates(size);
