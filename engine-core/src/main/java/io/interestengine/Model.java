@@ -182,6 +182,18 @@ public final class Model implements AutoCloseable {
         if (inFlight.get() == 0) release();
     }
 
+    private volatile WeightRange weightRange;
+
+    /**
+     * The engine's exception for a non-finite score or state of this model: as thrown (the request's values at
+     * fault) unless the model's own weights are large enough to overflow fp32, which it then names.
+     */
+    NumericException explain(NumericException e) {
+        WeightRange r = weightRange;
+        if (r == null) weightRange = r = WeightRange.of(graph);
+        return r.explain(e);
+    }
+
     /** Whether the weights have been released (tests). */
     boolean released() {
         return released.get();

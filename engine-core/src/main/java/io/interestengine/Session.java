@@ -48,6 +48,8 @@ public final class Session implements AutoCloseable {
             checkOut(out, request.candidates);
             exec.run(request, true, out);
             return request.candidates;
+        } catch (NumericException e) {
+            throw model.explain(e);
         } finally {
             model.exit();
         }
@@ -86,6 +88,8 @@ public final class Session implements AutoCloseable {
             checkOut(out, batch.candidates);
             exec.run(batch, false, out);
             return batch.candidates;
+        } catch (NumericException e) {
+            throw model.explain(e);
         } finally {
             model.exit();
         }
@@ -148,7 +152,11 @@ public final class Session implements AutoCloseable {
     private UserState buildState(int[][] ids, int len) {
         checkOpen();
         ensure(1, 1, false);
-        return states().build(exec, scratch(), ids, len);
+        try {
+            return states().build(exec, scratch(), ids, len);
+        } catch (NumericException e) {
+            throw model.explain(e);
+        }
     }
 
     /**
@@ -184,6 +192,8 @@ public final class Session implements AutoCloseable {
             checkState(state);
             ensure(1, 1, false);
             return states().advance(exec, scratch(), state, policy, event);
+        } catch (NumericException e) {
+            throw model.explain(e);
         } finally {
             model.exit();
         }
@@ -218,6 +228,8 @@ public final class Session implements AutoCloseable {
             checkOut(out, request.candidates);
             exec.run(request, true, out, state);
             return request.candidates;
+        } catch (NumericException e) {
+            throw model.explain(e);
         } finally {
             model.exit();
         }

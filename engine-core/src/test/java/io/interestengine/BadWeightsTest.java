@@ -101,4 +101,24 @@ class BadWeightsTest {
         Path d = TinyModel.write(tmp.resolve("m"), TinyModel.JSON.replace("\"eps\": 0.001", "\"eps\": 0"), t, TinyModel.shapes());
         expect(d, "logits", "Infinity", "index 4", "batch norm");
     }
+
+    @Test
+    void overflowFromHugeFiniteWeightsBlamesTheWeights() {
+        // 3e38 is finite, so the model loads; the first layer's sums then overflow fp32. The request is fine: the
+        // message must say so (scalar and SIMD sum in different orders and may overflow on different inputs).
+        Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
+        java.util.Arrays.fill(t.get("fc1.weight"), 3e38f);
+        String noBatchNorm = TinyModel.JSON.replace("\"format_version\": 1,", "\"format_version\": 1, \"allow_unused_tensors\": true,")
+                .replaceAll(",\\s*\"batch_norm_before\": \\{[^}]*\\}", "");
+        assertTrue(!noBatchNorm.contains("batch_norm_before"), "test setup: the layer has no batch norm to fold");
+        Path d = TinyModel.write(tmp.resolve("m"), noBatchNorm, t, TinyModel.shapes());
+        for (String backend : new String[]{"scalar", "simd"}) {
+            if (backend.equals("simd") && Backends.registered().stream().noneMatch(b -> b.name().equals("simd"))) continue;
+            try (Model m = Model.load(d, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
+                NumericException e = assertThrows(NumericException.class, () -> s.score(TinyModel.request(m, 3, 4)));
+                assertTrue(e.getMessage().contains("the model's weights are at fault") && e.getMessage().contains("layer 'logits'")
+                        && e.getMessage().contains("3.0E38") && !e.getMessage().contains("request's values"), e.getMessage());
+            }
+        }
+    }
 }

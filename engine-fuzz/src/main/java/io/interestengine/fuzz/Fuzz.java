@@ -61,7 +61,8 @@ public final class Fuzz {
     static String summary(Fuzzer f, long seed, Instant start) {
         return "seed " + seed + ", started " + start + ", ended " + Instant.now() + "\n" + f.outcomes.report()
                 + "scalar vs simd on mutated models that both scored: " + f.compared + " compared, " + f.diverged
-                + " differ by more than " + Fuzzer.divergenceBound() + ", largest difference " + f.maxDivergence + "\n"
+                + " differ by more than " + Fuzzer.divergenceBound() + ", largest difference " + f.maxDivergence
+                + " (with weights within " + Fuzzer.WELL_SCALED + ": " + f.maxWellScaledDivergence + ")\n"
                 + "undocumented outcomes: " + f.outcomes.failures() + "\n" + f.outcomes.failureSummary();
     }
 

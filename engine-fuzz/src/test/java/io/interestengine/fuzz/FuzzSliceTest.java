@@ -29,5 +29,5 @@ class FuzzSliceTest {
         }
     }
 
-    static final int ROUNDS = 150;
+    static final int ROUNDS = 400;
 }
