@@ -24,7 +24,8 @@ public final class BatchRequest extends RequestData {
         if (size < 1) throw new InvalidRequestException("batch size " + size + ": at least one sample is required");
         // Before any array grows: rows × max_length would overflow an int (or exhaust the heap) for a huge size.
         if (size > options.maxBatchSamples()) throw Limits.batchTooLarge(size, options);
-        Limits.checkWorkspace(graph, size, size, options);
+        // Only when the arrays must grow: reusing a batch of a size seen before allocates nothing.
+        if (size > lengths.length) Limits.checkWorkspace(graph, size, size, options);
         newGeneration();
         growUsers(size);
         growCandidates(size);
