@@ -14,13 +14,16 @@ final class Limits {
     /** At load: the declared history length, and a session of one user and one candidate must fit. */
     static void checkModel(ModelGraph g, LoadOptions o) {
         if (g.historyLength() > o.maxHistoryLength()) {
-            throw new ModelFormatException("model.json: fields.history.max_length " + g.historyLength() + " exceeds the limit of "
+            throw new ModelFormatException("model.json: fields.history.max_length " + g.historyLength()
+                    + " exceeds the limit of "
                     + o.maxHistoryLength() + " (LoadOptions.withMaxHistoryLength)");
         }
         long bytes = workspaceBytes(g, 1, 1);
         if (bytes > o.maxWorkspaceBytes()) {
-            throw new ModelFormatException("model '" + g.name() + "': a session for one user and one candidate needs " + bytes
-                    + " bytes of workspace, over the limit of " + o.maxWorkspaceBytes() + " (LoadOptions.withMaxWorkspaceBytes)");
+            throw new ModelFormatException("model '" + g.name() + "': a session for one user and one candidate needs "
+                    + bytes
+                    + " bytes of workspace, over the limit of " + o.maxWorkspaceBytes()
+                            + " (LoadOptions.withMaxWorkspaceBytes)");
         }
     }
 
@@ -28,13 +31,15 @@ final class Limits {
     static void checkRequest(int users, int candidates, boolean batch, LoadOptions o) {
         if (batch && candidates > o.maxBatchSamples()) throw batchTooLarge(candidates, o);
         if (!batch && candidates > o.maxCandidates()) {
-            throw new InvalidRequestException("the request has " + candidates + " candidates, over the limit of " + o.maxCandidates()
+            throw new InvalidRequestException("the request has " + candidates + " candidates, over the limit of "
+                    + o.maxCandidates()
                     + " (LoadOptions.withMaxCandidates)");
         }
     }
 
     static InvalidRequestException batchTooLarge(int samples, LoadOptions o) {
-        return new InvalidRequestException("batch of " + samples + " samples is over the limit of " + o.maxBatchSamples()
+        return new InvalidRequestException("batch of " + samples + " samples is over the limit of "
+                + o.maxBatchSamples()
                 + " (LoadOptions.withMaxBatchSamples)");
     }
 
@@ -47,8 +52,10 @@ final class Limits {
     static void checkWorkspace(ModelGraph g, int users, int candidates, LoadOptions o) {
         long bytes = workspaceBytes(g, users, candidates);
         if (bytes > o.maxWorkspaceBytes()) {
-            throw new InvalidRequestException("a request of " + users + " user rows and " + candidates + " candidate rows needs "
-                    + (bytes == Long.MAX_VALUE ? "more than 2^31 floats" : bytes + " bytes") + " of session workspace, over the limit of "
+            throw new InvalidRequestException("a request of " + users + " user rows and " + candidates
+                    + " candidate rows needs "
+                    + (bytes == Long.MAX_VALUE ? "more than 2^31 floats" : bytes + " bytes")
+                            + " of session workspace, over the limit of "
                     + o.maxWorkspaceBytes() + " (LoadOptions.withMaxWorkspaceBytes)");
         }
     }

@@ -40,9 +40,12 @@ public record LoadOptions(String backend, boolean mmapTables, int intraRequestTh
         Objects.requireNonNull(backend, "backend");
         if (intraRequestThreads < 1) throw new IllegalArgumentException("intraRequestThreads " + intraRequestThreads + ": at least 1");
         if (maxCandidates < 1) throw new IllegalArgumentException("maxCandidates " + maxCandidates + ": at least 1");
-        if (maxBatchSamples < 1) throw new IllegalArgumentException("maxBatchSamples " + maxBatchSamples + ": at least 1");
-        if (maxHistoryLength < 1) throw new IllegalArgumentException("maxHistoryLength " + maxHistoryLength + ": at least 1");
-        if (maxWorkspaceBytes < 1) throw new IllegalArgumentException("maxWorkspaceBytes " + maxWorkspaceBytes + ": at least 1");
+        if (maxBatchSamples < 1) throw new IllegalArgumentException("maxBatchSamples " + maxBatchSamples
+                + ": at least 1");
+        if (maxHistoryLength < 1) throw new IllegalArgumentException("maxHistoryLength " + maxHistoryLength
+                + ": at least 1");
+        if (maxWorkspaceBytes < 1) throw new IllegalArgumentException("maxWorkspaceBytes " + maxWorkspaceBytes
+                + ": at least 1");
     }
 
     /** @throws IllegalArgumentException if {@code intraRequestThreads} is below 1 */
@@ -66,11 +69,13 @@ public record LoadOptions(String backend, boolean mmapTables, int intraRequestTh
 
     /** @throws NullPointerException if {@code name} is null */
     public LoadOptions withBackend(String name) {
-        return new LoadOptions(name, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength, maxWorkspaceBytes);
+        return new LoadOptions(name, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength,
+                maxWorkspaceBytes);
     }
 
     public LoadOptions withMmapTables(boolean mmap) {
-        return new LoadOptions(backend, mmap, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength, maxWorkspaceBytes);
+        return new LoadOptions(backend, mmap, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength,
+                maxWorkspaceBytes);
     }
 
     /**
@@ -80,26 +85,31 @@ public record LoadOptions(String backend, boolean mmapTables, int intraRequestTh
      * @throws IllegalArgumentException if {@code threads} is below 1
      */
     public LoadOptions withIntraRequestThreads(int threads) {
-        return new LoadOptions(backend, mmapTables, threads, maxCandidates, maxBatchSamples, maxHistoryLength, maxWorkspaceBytes);
+        return new LoadOptions(backend, mmapTables, threads, maxCandidates, maxBatchSamples, maxHistoryLength,
+                maxWorkspaceBytes);
     }
 
     /** The most candidates one ranking request may carry. @throws IllegalArgumentException if below 1 */
     public LoadOptions withMaxCandidates(int n) {
-        return new LoadOptions(backend, mmapTables, intraRequestThreads, n, maxBatchSamples, maxHistoryLength, maxWorkspaceBytes);
+        return new LoadOptions(backend, mmapTables, intraRequestThreads, n, maxBatchSamples, maxHistoryLength,
+                maxWorkspaceBytes);
     }
 
     /** The most samples one batch request may carry. @throws IllegalArgumentException if below 1 */
     public LoadOptions withMaxBatchSamples(int n) {
-        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, n, maxHistoryLength, maxWorkspaceBytes);
+        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, n, maxHistoryLength,
+                maxWorkspaceBytes);
     }
 
     /** The largest {@code max_length} a model may declare. @throws IllegalArgumentException if below 1 */
     public LoadOptions withMaxHistoryLength(int n) {
-        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples, n, maxWorkspaceBytes);
+        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples, n,
+                maxWorkspaceBytes);
     }
 
     /** The largest planned workspace of one session, in bytes. @throws IllegalArgumentException if below 1 */
     public LoadOptions withMaxWorkspaceBytes(long bytes) {
-        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength, bytes);
+        return new LoadOptions(backend, mmapTables, intraRequestThreads, maxCandidates, maxBatchSamples,
+                maxHistoryLength, bytes);
     }
 }

@@ -42,7 +42,8 @@ public final class Model implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Model(Arena arena, ModelGraph graph, DeviceModel device, String backendName, String report, LoadOptions options) {
+    private Model(Arena arena, ModelGraph graph, DeviceModel device, String backendName, String report,
+            LoadOptions options) {
         this.arena = arena;
         this.graph = graph;
         this.device = device;

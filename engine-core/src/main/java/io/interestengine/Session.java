@@ -21,7 +21,8 @@ public final class Session implements AutoCloseable {
         model.enter();
         try {
             int users = INITIAL_BATCH, cands = Math.max(INITIAL_CANDIDATES, INITIAL_BATCH);
-            // A model with long histories may not afford the default capacity: start at the smallest (load checked it fits).
+            // A model with long histories may not afford the default capacity: start at the smallest (load checked
+            // that it fits).
             if (!Limits.fits(model.graph(), users, cands, model.options())) users = cands = 1;
             this.exec = new Executor(model.graph(), model.device(), users, cands);
         } finally {
@@ -136,11 +137,14 @@ public final class Session implements AutoCloseable {
     public UserState buildState(RankingRequest request) {
         enter(request);
         try {
-            if (model.graph().historyLength() > 0 && request.lengthStamp[0] != request.generation) throw new InvalidRequestException("no history set");
+            if (model.graph().historyLength() > 0 && request.lengthStamp[0] != request.generation) {
+                throw new InvalidRequestException("no history set");
+            }
             int[][] ids = StateOps.emptyIds(model.graph());
             for (int k = 0; k < ids.length; k++) {
                 if (ids[k] == null) continue;
-                if (request.stamp[k][0] != request.generation) throw new InvalidRequestException("history field '" + model.graph().fields().get(k).name() + "' was not set");
+                if (request.stamp[k][0] != request.generation) throw new InvalidRequestException("history field '"
+                        + model.graph().fields().get(k).name() + "' was not set");
                 System.arraycopy(request.ids[k], 0, ids[k], 0, request.lengths[0]);
             }
             return buildState(ids, request.lengths[0]);

@@ -158,13 +158,15 @@ public final class UserState {
         int body = bytes.length - 4;
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, body);
-        int stored = ((bytes[body] & 0xff) << 24) | ((bytes[body + 1] & 0xff) << 16) | ((bytes[body + 2] & 0xff) << 8) | (bytes[body + 3] & 0xff);
+        int stored = ((bytes[body] & 0xff) << 24) | ((bytes[body + 1] & 0xff) << 16) | ((bytes[body
+                + 2] & 0xff) << 8) | (bytes[body + 3] & 0xff);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body))) {
             if (in.readInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
             int ver = in.readInt();
             if (ver != VERSION) throw new IllegalArgumentException("user state version " + ver + " (this engine reads " + VERSION + ")");
             if (stored != (int) crc.getValue()) {
-                throw new IllegalArgumentException("user state is corrupted: CRC32C " + Integer.toHexString((int) crc.getValue())
+                throw new IllegalArgumentException("user state is corrupted: CRC32C "
+                        + Integer.toHexString((int) crc.getValue())
                         + " of its " + body + " bytes differs from the stored " + Integer.toHexString(stored));
             }
             String fp = in.readUTF();
@@ -194,7 +196,8 @@ public final class UserState {
                 for (int i = 0; i < cnt; i++) {
                     float x = in.readFloat();
                     if (!Float.isFinite(x)) throw new NumericException("user state value '" + name + "' holds " + x + " at index " + i);
-                    if (i >= real && x != 0f) throw new IllegalArgumentException("user state value '" + name + "' holds " + x + " at padding index " + i + " (window of " + len + ")");
+                    if (i >= real && x != 0f) throw new IllegalArgumentException("user state value '" + name
+                            + "' holds " + x + " at padding index " + i + " (window of " + len + ")");
                     vals[k][i] = x;
                 }
             }
@@ -207,7 +210,8 @@ public final class UserState {
 
     private static int checkId(Field f, int pos, int id) {
         if (f.table() == null || !f.table().oovIsError() || (id >= 0 && id < f.table().rows())) return id;
-        throw new IllegalArgumentException("user state history field '" + f.name() + "': id " + id + " at position " + pos
+        throw new IllegalArgumentException("user state history field '" + f.name() + "': id " + id + " at position "
+                + pos
                 + " is outside table '" + f.table().name() + "' of " + f.table().rows() + " rows (oov policy: error)");
     }
 }

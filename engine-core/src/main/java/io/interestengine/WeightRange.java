@@ -27,7 +27,8 @@ record WeightRange(double maxAbs, String where) {
         for (Table t : g.tables().values()) {
             MemorySegment d = t.data().data();
             long n = d.byteSize() / 4;
-            for (long k = 0; k < n; k++) r = r.max(Math.abs(d.getAtIndex(io.interestengine.format.Tensor.F32, k)), "table '" + t.name() + "'");
+            for (long k = 0; k < n; k++) r = r.max(Math.abs(d.getAtIndex(io.interestengine.format.Tensor.F32, k)),
+                    "table '" + t.name() + "'");
         }
         for (Op op : g.ops()) {
             if (op instanceof Op.Dense d) r = r.max(d.layer());
@@ -36,7 +37,8 @@ record WeightRange(double maxAbs, String where) {
             if (op instanceof Op.Mimn m) {
                 String w = "mimn '" + m.out().name() + "'";
                 r = r.max(m.controller(), w).max(m.miu(), w);
-                for (float[] a : new float[][]{m.o2pWeight(), m.o2pBias(), m.o2oWeight(), m.o2oBias(), m.initRead(), m.initM(), m.keyM()}) {
+                for (float[] a : new float[][]{m.o2pWeight(), m.o2pBias(), m.o2oWeight(), m.o2oBias(), m.initRead(),
+                        m.initM(), m.keyM()}) {
                     r = r.max(a, w);
                 }
             }
@@ -69,7 +71,8 @@ record WeightRange(double maxAbs, String where) {
     private WeightRange max(Op.GruWeights w, String at) {
         if (w == null) return this;
         WeightRange r = this;
-        for (float[] a : new float[][]{w.gate(), w.gateBias(), w.cand(), w.candBias(), w.ih(), w.ihBias(), w.hh(), w.hhBias()}) r = r.max(a, at);
+        for (float[] a : new float[][]{w.gate(), w.gateBias(), w.cand(), w.candBias(), w.ih(), w.ihBias(), w.hh(),
+                w.hhBias()}) r = r.max(a, at);
         return r;
     }
 
@@ -82,8 +85,10 @@ record WeightRange(double maxAbs, String where) {
         String m = e.getMessage();
         int cut = m.indexOf(": the ");
         String what = cut < 0 ? m : m.substring(0, cut);
-        NumericException n = new NumericException(what + ": the model's weights are at fault, not the request: |weight| up to "
-                + (float) maxAbs + " in " + where + " overflows fp32 arithmetic (backends that sum in different orders overflow on "
+        NumericException n = new NumericException(what
+                + ": the model's weights are at fault, not the request: |weight| up to "
+                + (float) maxAbs + " in " + where
+                        + " overflows fp32 arithmetic (backends that sum in different orders overflow on "
                 + "different inputs)");
         n.addSuppressed(e);
         return n;

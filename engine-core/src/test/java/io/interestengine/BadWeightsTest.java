@@ -24,8 +24,10 @@ class BadWeightsTest {
     Path tmp;
 
     private void expect(Path dir, String... fragments) {
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(dir, LoadOptions.defaults().withBackend("scalar")));
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should mention '" + f + "'");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(dir,
+                LoadOptions.defaults().withBackend("scalar")));
+        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage()
+                + "' should mention '" + f + "'");
     }
 
     private Path withHeader(String from, String to) throws IOException {
@@ -54,7 +56,8 @@ class BadWeightsTest {
     void wrappedByteCountEqualToTheSpanIsRejected() throws IOException {
         // att.0.bias is 3 floats = 12 bytes. A shape of (2^62 + 3) elements times 4 bytes wraps to exactly 12.
         long dim = (1L << 62) + 3;
-        expect(withHeader("\"att.0.bias\":{\"dtype\":\"F32\",\"shape\":[3]", "\"att.0.bias\":{\"dtype\":\"F32\",\"shape\":[" + dim + "]"),
+        expect(withHeader("\"att.0.bias\":{\"dtype\":\"F32\",\"shape\":[3]",
+                "\"att.0.bias\":{\"dtype\":\"F32\",\"shape\":[" + dim + "]"),
                 "att.0.bias", "2^63 bytes");
     }
 
@@ -94,11 +97,13 @@ class BadWeightsTest {
 
     @Test
     void batchNormFoldingThatOverflows() {
-        // Finite inputs, infinite result: variance 1e-38 with eps 0 scales the weights by 1e19, 1e30 · 1e19 > fp32 max.
+        // Finite inputs, infinite result: variance 1e-38 with eps 0 scales the weights by 1e19;
+        // 1e30 · 1e19 > fp32 max.
         Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
         t.get("bn.var")[4] = 1e-38f;
         t.get("fc1.weight")[4] = 1e30f;
-        Path d = TinyModel.write(tmp.resolve("m"), TinyModel.JSON.replace("\"eps\": 0.001", "\"eps\": 0"), t, TinyModel.shapes());
+        Path d = TinyModel.write(tmp.resolve("m"), TinyModel.JSON.replace("\"eps\": 0.001", "\"eps\": 0"), t,
+                TinyModel.shapes());
         expect(d, "logits", "Infinity", "index 4", "batch norm");
     }
 
@@ -108,16 +113,20 @@ class BadWeightsTest {
         // message must say so (scalar and SIMD sum in different orders and may overflow on different inputs).
         Map<String, float[]> t = new LinkedHashMap<>(TinyModel.tensors(1));
         java.util.Arrays.fill(t.get("fc1.weight"), 3e38f);
-        String noBatchNorm = TinyModel.JSON.replace("\"format_version\": 1,", "\"format_version\": 1, \"allow_unused_tensors\": true,")
+        String noBatchNorm = TinyModel.JSON.replace("\"format_version\": 1,",
+                "\"format_version\": 1, \"allow_unused_tensors\": true,")
                 .replaceAll(",\\s*\"batch_norm_before\": \\{[^}]*\\}", "");
         assertTrue(!noBatchNorm.contains("batch_norm_before"), "test setup: the layer has no batch norm to fold");
         Path d = TinyModel.write(tmp.resolve("m"), noBatchNorm, t, TinyModel.shapes());
         for (String backend : new String[]{"scalar", "simd"}) {
-            if (backend.equals("simd") && Backends.registered().stream().noneMatch(b -> b.name().equals("simd"))) continue;
+            if (backend.equals("simd") && Backends.registered().stream().noneMatch(b
+                    -> b.name().equals("simd"))) continue;
             try (Model m = Model.load(d, LoadOptions.defaults().withBackend(backend)); Session s = m.newSession()) {
                 NumericException e = assertThrows(NumericException.class, () -> s.score(TinyModel.request(m, 3, 4)));
-                assertTrue(e.getMessage().contains("the model's weights are at fault") && e.getMessage().contains("layer 'logits'")
-                        && e.getMessage().contains("3.0E38") && !e.getMessage().contains("request's values"), e.getMessage());
+                assertTrue(e.getMessage().contains("the model's weights are at fault")
+                        && e.getMessage().contains("layer 'logits'")
+                        && e.getMessage().contains("3.0E38") && !e.getMessage().contains("request's values"),
+                                e.getMessage());
             }
         }
     }

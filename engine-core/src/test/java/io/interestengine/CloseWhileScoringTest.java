@@ -40,7 +40,8 @@ class CloseWhileScoringTest {
     void concurrentCloseGivesOnlyTheEnginesMessage() throws Exception {
         // Repeated so that close lands inside a call, between calls and inside newSession on different rounds.
         for (int round = 0; round < 20; round++) {
-            Model m = Model.load(TinyModel.write(tmp.resolve("m" + round)), LoadOptions.defaults().withBackend("scalar"));
+            Model m = Model.load(TinyModel.write(tmp.resolve("m" + round)),
+                    LoadOptions.defaults().withBackend("scalar"));
             ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
             CountDownLatch started = new CountDownLatch(4);
             List<Thread> ts = new java.util.ArrayList<>();
@@ -65,7 +66,8 @@ class CloseWhileScoringTest {
             for (Thread th : ts) th.join(10_000);
             assertEquals(4, errors.size());
             for (Throwable e : errors) {
-                assertTrue(e instanceof IllegalStateException && e.getMessage().equals("model 'tiny_din' is closed"), e.toString());
+                assertTrue(e instanceof IllegalStateException && e.getMessage().equals("model 'tiny_din' is closed"),
+                        e.toString());
             }
         }
     }

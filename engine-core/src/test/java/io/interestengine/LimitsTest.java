@@ -18,14 +18,16 @@ class LimitsTest {
     Path tmp;
 
     private static void mentions(RuntimeException e, String... parts) {
-        for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention '" + p + "'");
+        for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention '" + p
+                + "'");
     }
 
     @Test
     void hugeBatchResetIsRefusedBeforeAnyArrayGrows() {
         try (Model m = Model.load(TinyModel.write(tmp.resolve("m")), LoadOptions.defaults().withBackend("scalar"))) {
             // 50,000,000 rows · max_length used to overflow an int (NegativeArraySizeException) or exhaust the heap.
-            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> m.newBatchRequest().reset(50_000_000));
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, ()
+                    -> m.newBatchRequest().reset(50_000_000));
             mentions(e, "50000000", "withMaxBatchSamples");
             assertEquals(3, m.newBatchRequest().reset(3).size());
         }
@@ -35,7 +37,8 @@ class LimitsTest {
     void batchWithinTheSampleLimitButBeyondTheWorkspace() {
         LoadOptions o = LoadOptions.defaults().withBackend("scalar").withMaxWorkspaceBytes(200_000);
         try (Model m = Model.load(TinyModel.write(tmp.resolve("m")), o)) {
-            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> m.newBatchRequest().reset(50_000));
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, ()
+                    -> m.newBatchRequest().reset(50_000));
             mentions(e, "withMaxWorkspaceBytes", "200000");
         }
     }
@@ -44,7 +47,8 @@ class LimitsTest {
     void tooManyCandidates() {
         LoadOptions o = LoadOptions.defaults().withBackend("scalar").withMaxCandidates(10);
         try (Model m = Model.load(TinyModel.write(tmp.resolve("m")), o); Session s = m.newSession()) {
-            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> s.score(TinyModel.request(m, 3, 11)));
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> s.score(TinyModel.request(m,
+                    3, 11)));
             mentions(e, "11 candidates", "limit of 10", "withMaxCandidates");
             assertEquals(10, s.score(TinyModel.request(m, 3, 10)).length, "the session keeps serving");
         }
@@ -68,8 +72,10 @@ class LimitsTest {
         long limit = Limits.workspaceBytes(loadGraph(), 1, 1) + 300 * perCandidate;
         LoadOptions o = LoadOptions.defaults().withBackend("scalar").withMaxWorkspaceBytes(limit);
         try (Model m = Model.load(TinyModel.write(tmp.resolve("m")), o); Session s = m.newSession()) {
-            assertEquals(300, s.score(TinyModel.request(m, 2, 300)).length, "300 candidates fit exactly (512 would not)");
-            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> s.score(TinyModel.request(m, 2, 302)));
+            assertEquals(300, s.score(TinyModel.request(m, 2, 300)).length,
+                    "300 candidates fit exactly (512 would not)");
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> s.score(TinyModel.request(m,
+                    2, 302)));
             mentions(e, "302 candidate rows", "withMaxWorkspaceBytes");
             assertEquals(5, s.score(TinyModel.request(m, 2, 5)).length);
         }
@@ -85,9 +91,11 @@ class LimitsTest {
     void maxLengthBeyondTheLimitIsAFormatError() {
         Path d = TinyModel.write(tmp.resolve("m"), TinyModel.JSON.replace("\"max_length\": 4", "\"max_length\": 65536"),
                 TinyModel.tensors(1), TinyModel.shapes());
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(d, LoadOptions.defaults().withBackend("scalar")));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Model.load(d,
+                LoadOptions.defaults().withBackend("scalar")));
         mentions(e, "max_length 65536", "limit of 4096", "withMaxHistoryLength");
-        LoadOptions raised = LoadOptions.defaults().withBackend("scalar").withMaxHistoryLength(65536).withMaxWorkspaceBytes(64L << 20);
+        LoadOptions raised = LoadOptions.defaults().withBackend("scalar").withMaxHistoryLength(65536)
+                .withMaxWorkspaceBytes(64L << 20);
         try (Model m = Model.load(d, raised); Session s = m.newSession()) {
             assertEquals(65536, m.graph().historyLength(), "a raised limit admits it; the session starts small");
             assertEquals(2, s.score(TinyModel.request(m, 3, 2)).length);

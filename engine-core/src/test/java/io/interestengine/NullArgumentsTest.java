@@ -34,7 +34,8 @@ class NullArgumentsTest {
             named("state", () -> s.score((UserState) null, r));
             named("json", () -> RequestJson.parse(m, null));
             named("model", () -> RequestJson.parse(null, "{}"));
-            named("session", () -> RequestJson.score(null, RequestJson.parse(m, "{\"candidates\":{\"mid\":[1],\"cat\":[1]}}")));
+            named("session", () -> RequestJson.score(null, RequestJson.parse(m,
+                    "{\"candidates\":{\"mid\":[1],\"cat\":[1]}}")));
             assertEquals(3, s.score(r).length, "the session still serves");
         }
     }

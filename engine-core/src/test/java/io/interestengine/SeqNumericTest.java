@@ -48,9 +48,12 @@ class SeqNumericTest {
 
     private static NumericException score(Path dir, String request) {
         assertThrows(ModelFormatException.class, () -> Model.load(dir, LoadOptions.defaults().withBackend("scalar")));
-        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar").withMmapTables(true)); Session s = m.newSession()) {
-            NumericException e = assertThrows(NumericException.class, () -> RequestJson.score(s, RequestJson.parse(m, request)));
-            assertTrue(e.getMessage().contains("the model's weights are at fault") && e.getMessage().contains("table 'mid'"), e.getMessage());
+        try (Model m = Model.load(dir,
+                LoadOptions.defaults().withBackend("scalar").withMmapTables(true)); Session s = m.newSession()) {
+            NumericException e = assertThrows(NumericException.class, () -> RequestJson.score(s, RequestJson.parse(m,
+                    request)));
+            assertTrue(e.getMessage().contains("the model's weights are at fault")
+                    && e.getMessage().contains("table 'mid'"), e.getMessage());
             return e;
         }
     }

@@ -36,7 +36,8 @@ class UserStateBytesTest {
     void everyCorruptionIsRejected() {
         Random r = new Random(16);
         for (String name : List.of("dien_torch_augru", "mimn_miu_reg_events")) {
-            try (Model m = Model.load(GoldenCases.goldenDir().resolve(name), LoadOptions.defaults().withBackend("scalar"));
+            try (Model m = Model.load(GoldenCases.goldenDir().resolve(name),
+                    LoadOptions.defaults().withBackend("scalar"));
                  Session s = m.newSession()) {
                 byte[] good = built(s, 7).toBytes();
                 assertArrayEquals(good, UserState.fromBytes(m, good).toBytes(), "round trip");
@@ -58,7 +59,8 @@ class UserStateBytesTest {
 
     @Test
     void idOutsideItsTableIsRejectedUnderAValidChecksum() {
-        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"), LoadOptions.defaults().withBackend("scalar"));
+        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"),
+                LoadOptions.defaults().withBackend("scalar"));
              Session s = m.newSession()) {
             byte[] b = built(s, 3).toBytes();
             // Layout: magic, version, UTF fingerprint (2-byte length + ASCII), T, len, then the first field's ids.
@@ -73,7 +75,8 @@ class UserStateBytesTest {
 
     @Test
     void paddingMustBeZero() {
-        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"), LoadOptions.defaults().withBackend("scalar"));
+        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"),
+                LoadOptions.defaults().withBackend("scalar"));
              Session s = m.newSession()) {
             UserState st = built(s, 2);
             byte[] b = st.toBytes();
@@ -87,9 +90,12 @@ class UserStateBytesTest {
 
     @Test
     void nullsAreNamed() {
-        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"), LoadOptions.defaults().withBackend("scalar"))) {
-            assertEquals("bytes", assertThrows(NullPointerException.class, () -> UserState.fromBytes(m, null)).getMessage());
-            assertEquals("model", assertThrows(NullPointerException.class, () -> UserState.fromBytes(null, new byte[12])).getMessage());
+        try (Model m = Model.load(GoldenCases.goldenDir().resolve("dien_torch_augru"),
+                LoadOptions.defaults().withBackend("scalar"))) {
+            assertEquals("bytes", assertThrows(NullPointerException.class, () -> UserState.fromBytes(m,
+                    null)).getMessage());
+            assertEquals("model", assertThrows(NullPointerException.class, () -> UserState.fromBytes(null,
+                    new byte[12])).getMessage());
         }
     }
 }

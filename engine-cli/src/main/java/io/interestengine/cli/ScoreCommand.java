@@ -56,7 +56,8 @@ final class ScoreCommand {
                     out.println(error(e.getMessage(), n));
                 } catch (RuntimeException e) {
                     // Not a documented answer to a bad request: report it on the line and go on with a fresh session,
-                    // so that whatever state the failure left behind cannot touch the next lines. Errors are not caught.
+                    // so that whatever state the failure left behind cannot touch the next lines. Errors are not
+                    // caught.
                     bad++;
                     out.println(error(e.getClass().getSimpleName() + ": " + e.getMessage(), n));
                     session.close();

@@ -59,12 +59,14 @@ class ScoreCommandTest {
         String input = huge + "\n" + good + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc = ScoreCommand.run(Args.parse(new String[]{"--model", dir.toString(), "--backend", "scalar"}),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true,
+                        StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream()));
         assertEquals(0, rc);
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(2, lines.length);
-        assertTrue(lines[0].contains("1000000 candidates") && lines[0].contains("withMaxCandidates") && lines[0].endsWith("\"line\":1}"), lines[0]);
+        assertTrue(lines[0].contains("1000000 candidates") && lines[0].contains("withMaxCandidates")
+                && lines[0].endsWith("\"line\":1}"), lines[0]);
         assertTrue(lines[1].startsWith("{\"scores\":["), lines[1]);
     }
 }

@@ -166,7 +166,8 @@ public final class SafeTensors {
             // multiplied by the dtype size, and a wrapped byte count could equal a real span.
             long needBytes = multiply(numel, dtype.size);
             if (numel < 0 || needBytes < 0) {
-                throw bad(file, where + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype + " holds more than 2^63 bytes");
+                throw bad(file, where + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                        + " holds more than 2^63 bytes");
             }
             List<Node> off = t.get("data_offsets").list();
             if (off.size() != 2) throw bad(file, where + ": data_offsets must be [begin, end]");
@@ -175,7 +176,8 @@ public final class SafeTensors {
                 throw bad(file, where + ": data_offsets [" + b + ", " + e + "] outside the data block of " + dataLen + " bytes");
             }
             if (e - b != needBytes) {
-                throw bad(file, where + ": data_offsets span " + (e - b) + " bytes but " + dtype + java.util.Arrays.toString(shape) + " needs " + needBytes);
+                throw bad(file, where + ": data_offsets span " + (e - b) + " bytes but " + dtype
+                        + java.util.Arrays.toString(shape) + " needs " + needBytes);
             }
             entries.put(name, new Entry(name, dtype, shape, b, e));
         }
@@ -257,7 +259,8 @@ public final class SafeTensors {
     }
 
     private ModelFormatException nonFinite(Entry e, long k, float v) {
-        return bad(file, "tensor '" + e.name + "': value " + v + " at index " + k + " " + Tensor.position(e.shape, k) + " is not finite");
+        return bad(file, "tensor '" + e.name + "': value " + v + " at index " + k + " " + Tensor.position(e.shape, k)
+                + " is not finite");
     }
 
     /** An int32 tensor from I32 or I64 (values must fit in int32). */

@@ -35,7 +35,8 @@ public record Tensor(String name, long[] shape, boolean isFloat, MemorySegment d
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) {
             throw new io.interestengine.ModelFormatException("tensor '" + name + "' " + shapeString() + ": " + n
-                    + " values do not fit in one array (layers are read onto the heap; only embedding tables may be larger)");
+                    + " values do not fit in one array (layers are read onto the heap; only embedding tables may be"
+                    + " larger)");
         }
         float[] a = new float[(int) n];
         for (int k = 0; k < a.length; k++) a[k] = f(k);

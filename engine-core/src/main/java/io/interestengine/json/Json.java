@@ -139,7 +139,8 @@ public final class Json {
                     int cp = 0;
                     for (int k = 0; k < 4; k++) {
                         int d = Character.digit(s.charAt(i + k), 16);
-                        if (d < 0 || s.charAt(i + k) > 'f') throw err("bad \\u escape: '" + s.charAt(i + k) + "' is not a hex digit");
+                        if (d < 0 || s.charAt(i + k) > 'f') throw err("bad \\u escape: '" + s.charAt(i + k)
+                                + "' is not a hex digit");
                         cp = cp * 16 + d;
                     }
                     b.append((char) cp);

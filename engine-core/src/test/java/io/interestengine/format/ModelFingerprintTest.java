@@ -23,7 +23,8 @@ class ModelFingerprintTest {
     private static final int ROWS = 40_000, DIM = 16; // 2.56 MB: sampled
     private static final byte[] JSON = "{}".getBytes();
 
-    private String fingerprint(int tableIndex, float tableValue, int layerIndex, float layerValue, String name) throws Exception {
+    private String fingerprint(int tableIndex, float tableValue, int layerIndex, float layerValue,
+            String name) throws Exception {
         Map<String, float[]> t = new LinkedHashMap<>();
         float[] table = new float[ROWS * DIM];
         for (int k = 0; k < table.length; k++) table[k] = k * 1e-6f;

@@ -113,7 +113,8 @@ public class CudaBackend implements Backend {
         try {
             return new CudaDeviceModel(graph, drv);
         } catch (CudaException e) {
-            throw new BackendUnavailableException("model '" + graph.name() + "' could not be made resident on the GPU: " + e.getMessage()
+            throw new BackendUnavailableException("model '" + graph.name()
+                    + "' could not be made resident on the GPU: " + e.getMessage()
                     + " (free the GPU, store tables as fp16/int8, or use the simd backend)", e);
         }
     }

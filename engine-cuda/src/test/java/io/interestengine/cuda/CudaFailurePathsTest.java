@@ -46,16 +46,20 @@ class CudaFailurePathsTest {
 
     @Test
     void driverTooOldForThePtxIsADecline() {
-        CudaModuleException ptx = new CudaModuleException("cuModuleLoadData(attention.ptx): CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 222);
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> backend(new FakeDriver(), ptx).load(graph()));
-        assertTrue(e.getMessage().contains("UNSUPPORTED_PTX_VERSION") && e.getMessage().contains("simd"), e.getMessage());
+        CudaModuleException ptx = new CudaModuleException(
+                "cuModuleLoadData(attention.ptx): CUDA_ERROR_UNSUPPORTED_PTX_VERSION", 222);
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> backend(new FakeDriver(),
+                ptx).load(graph()));
+        assertTrue(e.getMessage().contains("UNSUPPORTED_PTX_VERSION") && e.getMessage().contains("simd"),
+                e.getMessage());
     }
 
     @Test
     void outOfMemoryWhileUploadingIsADeclineAndFreesTheUpload() {
         FakeDriver d = new FakeDriver();
         d.allocsBeforeOom = 4;
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> backend(d, null).load(graph()));
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> backend(d,
+                null).load(graph()));
         assertTrue(e.getMessage().contains("OUT_OF_MEMORY") && e.getMessage().contains("tiny_din"), e.getMessage());
         assertTrue(d.liveMem.isEmpty(), "the partial upload is freed: " + d.liveMem.size() + " buffers live");
         assertTrue(d.closed, "the context is released");

@@ -37,7 +37,8 @@ final class FakeDriver implements Driver {
 
     @Override
     public Mem alloc(long bytes, String what) {
-        if (allocsBeforeOom-- <= 0) throw new CudaOutOfMemoryException("cuMemAlloc of " + bytes + " bytes for " + what + ": CUDA_ERROR_OUT_OF_MEMORY", 2);
+        if (allocsBeforeOom-- <= 0) throw new CudaOutOfMemoryException("cuMemAlloc of " + bytes + " bytes for " + what
+                + ": CUDA_ERROR_OUT_OF_MEMORY", 2);
         long a = next;
         next += bytes + 256;
         liveMem.add(a);
@@ -88,7 +89,8 @@ final class FakeDriver implements Driver {
 
     @Override
     public void sync(Object stream, String what) {
-        if (faultOnSync) throw new CudaKernelException("cuStreamSynchronize while " + what + ": CUDA_ERROR_ILLEGAL_ADDRESS", 700);
+        if (faultOnSync) throw new CudaKernelException("cuStreamSynchronize while " + what
+                + ": CUDA_ERROR_ILLEGAL_ADDRESS", 700);
     }
 
     @Override

@@ -31,7 +31,8 @@ public final class Fuzz {
         Path models = Path.of(o.get("models", Seeds.findModels().toString()));
         Path dir = Path.of(o.get("out", "target/fuzz-" + seed));
         Files.createDirectories(dir);
-        out.println("fuzz: seed " + seed + ", " + minutes + " minutes over " + models + "; reproducers under " + dir.toAbsolutePath());
+        out.println("fuzz: seed " + seed + ", " + minutes + " minutes over " + models + "; reproducers under "
+                + dir.toAbsolutePath());
         Path scratch = Files.createTempDirectory("engine-fuzz");
         long end = System.nanoTime() + (long) (minutes * 60e9), nextReport = System.nanoTime() + 60_000_000_000L;
         Instant start = Instant.now();

@@ -85,7 +85,8 @@ final class Fuzzer implements AutoCloseable {
         Seeds.Seed s = seeds.models().get(random.nextInt(seeds.models().size()));
         byte[] json = s.json(), weights = s.weights();
         if (random.nextInt(3) == 0) {
-            json = random.nextInt(4) == 0 ? mutator.bytes(json) : mutator.json(new String(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            json = random.nextInt(4) == 0 ? mutator.bytes(json) : mutator.json(new String(json,
+                    StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         } else {
             weights = mutator.safetensors(weights);
         }
@@ -110,7 +111,8 @@ final class Fuzzer implements AutoCloseable {
                 } catch (NumericException e) {
                     outcomes.count("model", be + " loaded, NumericException");
                     if (maxAbs(dir) > 1e6 && e.getMessage().contains("request's values")) {
-                        outcomes.failure("model", "seed " + s.name() + ", backend " + be + ": huge weights, the request blamed", e, repro);
+                        outcomes.failure("model", "seed " + s.name() + ", backend " + be
+                                + ": huge weights, the request blamed", e, repro);
                     }
                 } catch (InvalidRequestException e) {
                     outcomes.count("model", be + " loaded, " + e.getClass().getSimpleName());
@@ -160,7 +162,8 @@ final class Fuzzer implements AutoCloseable {
         if (maxAbs <= WELL_SCALED) {
             maxWellScaledDivergence = Math.max(maxWellScaledDivergence, d);
             if (d > WELL_SCALED_TOLERANCE) {
-                outcomes.failure("model", "seed " + s.name() + ": scalar and simd differ by " + d + " with weights within " + WELL_SCALED,
+                outcomes.failure("model", "seed " + s.name() + ": scalar and simd differ by " + d
+                        + " with weights within " + WELL_SCALED,
                         null, repro);
                 return;
             }
@@ -193,7 +196,8 @@ final class Fuzzer implements AutoCloseable {
                 outcomes.count("request", e.getClass().getSimpleName());
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 outcomes.failure("request", "model " + s.name() + ", backend " + BACKENDS[b], e,
-                        Map.of("request.json", line.getBytes(StandardCharsets.UTF_8), "model.txt", s.dir().toString().getBytes(StandardCharsets.UTF_8)));
+                        Map.of("request.json", line.getBytes(StandardCharsets.UTF_8), "model.txt",
+                                s.dir().toString().getBytes(StandardCharsets.UTF_8)));
                 reopen(i, b);
             }
         }
@@ -208,7 +212,8 @@ final class Fuzzer implements AutoCloseable {
         try {
             UserState st = UserState.fromBytes(m, bad);
             if (!Arrays.equals(good, bad)) {
-                outcomes.failure("state", "model " + seeds.models().get(i).name() + ": corrupted state accepted", null, Map.of("state.bin", bad));
+                outcomes.failure("state", "model " + seeds.models().get(i).name() + ": corrupted state accepted", null,
+                        Map.of("state.bin", bad));
                 return;
             }
             sessions.get(i)[0].score(st, RequestJson.parse(m, seeds.models().get(i).request()).ranking());

@@ -19,10 +19,13 @@ import java.util.Random;
  * are reached. Deterministic for a given {@link Random}.
  */
 final class Mutator {
-    private static final Object[] NUMBERS = {0L, -1L, 1L, 2L, 3L, 7L, 255L, 4096L, 65536L, 65537L, (long) Integer.MAX_VALUE,
-            (long) Integer.MAX_VALUE + 1, (long) Integer.MIN_VALUE, 1L << 53, Long.MAX_VALUE, Long.MIN_VALUE, 4611686018427387904L,
+    private static final Object[] NUMBERS = {0L, -1L, 1L, 2L, 3L, 7L, 255L, 4096L, 65536L, 65537L,
+            (long) Integer.MAX_VALUE,
+            (long) Integer.MAX_VALUE + 1, (long) Integer.MIN_VALUE, 1L << 53, Long.MAX_VALUE, Long.MIN_VALUE,
+                    4611686018427387904L,
             (1L << 55) + 80, 0.5, -0.5, 1e-45, 1e-38, 3.0e38, -3.0e38, 1e39, 1e300, -1e300};
-    private static final float[] FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e38f, -3e38f, Float.MAX_VALUE,
+    private static final float[] FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e38f, -3e38f,
+            Float.MAX_VALUE,
             1e30f, -1e30f, 1e10f, 1e-45f, -0f, 0f, 1f, 100f};
 
     private final Random r;
@@ -64,7 +67,8 @@ final class Mutator {
                 return c;
             }
             case 5 -> {
-                int from = r.nextInt(b.length), len = Math.min(b.length - from, 1 + r.nextInt(32)), at = r.nextInt(b.length + 1);
+                int from = r.nextInt(b.length), len = Math.min(b.length - from, 1 + r.nextInt(32)),
+                        at = r.nextInt(b.length + 1);
                 byte[] c = new byte[b.length + len];
                 System.arraycopy(b, 0, c, 0, at);
                 System.arraycopy(b, from, c, at, len);
@@ -109,7 +113,8 @@ final class Mutator {
             List<String> keys = new ArrayList<>(m.keySet());
             int op = r.nextInt(10);
             if (keys.isEmpty() || op == 0) {
-                m.put(keys.isEmpty() || r.nextBoolean() ? "x" + r.nextInt(3) : keys.get(r.nextInt(keys.size())) + "_", edgeValue(null));
+                m.put(keys.isEmpty() || r.nextBoolean() ? "x" + r.nextInt(3) : keys.get(r.nextInt(keys.size())) + "_",
+                        edgeValue(null));
             } else if (op == 1) {
                 m.remove(keys.get(r.nextInt(keys.size())));
             } else {
@@ -188,8 +193,10 @@ final class Mutator {
         if (choice < 4) {
             String header = new String(file, 8, (int) n, StandardCharsets.UTF_8);
             byte[] h = json(header).getBytes(StandardCharsets.UTF_8);
-            // Usually keep the data block where the header says it starts: pad the header with spaces or rewrite its length.
-            ByteBuffer out = ByteBuffer.allocate(8 + h.length + file.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
+            // Usually keep the data block where the header says it starts: pad the header with spaces or rewrite its
+            // length.
+            ByteBuffer out = ByteBuffer.allocate(8 + h.length
+                    + file.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
             out.putLong(r.nextInt(8) == 0 ? n : h.length).put(h).put(file, 8 + (int) n, file.length - 8 - (int) n);
             return out.array();
         }
@@ -200,7 +207,8 @@ final class Mutator {
         int k = 1 + r.nextInt(choice == 7 ? 64 : 3);
         for (int i = 0; i < k; i++) {
             int at = data + 4 * r.nextInt(floats);
-            float v = choice == 7 ? cb.getFloat(at) * (float) Math.pow(10, 1 + r.nextInt(36)) : FLOATS[r.nextInt(FLOATS.length)];
+            float v = choice == 7 ? cb.getFloat(at) * (float) Math.pow(10, 1
+                    + r.nextInt(36)) : FLOATS[r.nextInt(FLOATS.length)];
             cb.putFloat(at, v);
         }
         return c;

@@ -46,7 +46,8 @@ final class Outcomes {
         StringWriter sw = new StringWriter();
         sw.append(what).append('\n');
         if (t != null) t.printStackTrace(new PrintWriter(sw));
-        if (failureSummary.length() < 20_000) failureSummary.append(target).append(": ").append(what).append(t == null ? "" : ": " + t).append('\n');
+        if (failureSummary.length() < 20_000) failureSummary.append(target).append(": ").append(what).append(t == null
+                ? "" : ": " + t).append('\n');
         if (reproducers == null) return;
         try {
             Path d = reproducers.resolve(target + "-" + failures);

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 record ProcessStats(long heapBytes, long rssBytes, int fds, int mappings) {
     static ProcessStats sample() {
         Runtime rt = Runtime.getRuntime();
-        return new ProcessStats(rt.totalMemory() - rt.freeMemory(), rss(), count(Path.of("/proc/self/fd")), lines(Path.of("/proc/self/maps")));
+        return new ProcessStats(rt.totalMemory() - rt.freeMemory(), rss(), count(Path.of("/proc/self/fd")),
+                lines(Path.of("/proc/self/maps")));
     }
 
     private static long rss() {
@@ -43,6 +44,7 @@ record ProcessStats(long heapBytes, long rssBytes, int fds, int mappings) {
     }
 
     String describe() {
-        return String.format("heap %.1f MiB, RSS %.1f MiB, %d fds, %d mappings", heapBytes / 1048576.0, rssBytes / 1048576.0, fds, mappings);
+        return String.format("heap %.1f MiB, RSS %.1f MiB, %d fds, %d mappings", heapBytes / 1048576.0,
+                rssBytes / 1048576.0, fds, mappings);
     }
 }

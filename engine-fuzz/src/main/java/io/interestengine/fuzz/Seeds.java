@@ -26,12 +26,14 @@ record Seeds(List<Seed> models) {
             for (Path d : s.sorted().toList()) {
                 if (!Files.exists(d.resolve("model.json")) || !Files.exists(d.resolve("demo_request.json"))) continue;
                 out.add(new Seed(d.getFileName().toString(), d, Files.readAllBytes(d.resolve("model.json")),
-                        Files.readAllBytes(d.resolve("weights.safetensors")), cut(Files.readString(d.resolve("demo_request.json")), candidates)));
+                        Files.readAllBytes(d.resolve("weights.safetensors")),
+                                cut(Files.readString(d.resolve("demo_request.json")), candidates)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("no model directories with demo_request.json under " + modelsRoot);
+        if (out.isEmpty()) throw new IllegalArgumentException("no model directories with demo_request.json under "
+                + modelsRoot);
         return new Seeds(List.copyOf(out));
     }
 
@@ -49,7 +51,8 @@ record Seeds(List<Seed> models) {
     /** The models folder of the repository above the working directory (tests run in a module folder). */
     static Path findModels() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("models")) && Files.exists(d.resolve("models/din/model.json"))) return d.resolve("models");
+            if (Files.isDirectory(d.resolve("models"))
+                    && Files.exists(d.resolve("models/din/model.json"))) return d.resolve("models");
         }
         throw new IllegalStateException("no models/ folder above " + Path.of("").toAbsolutePath());
     }

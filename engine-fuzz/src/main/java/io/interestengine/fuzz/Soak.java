@@ -119,7 +119,8 @@ public final class Soak {
     }
 
     private static String cutHistory(String request) {
-        @SuppressWarnings("unchecked") Map<String, Object> doc = (Map<String, Object>) io.interestengine.json.Json.parse(request);
+        @SuppressWarnings("unchecked") Map<String, Object> doc = (Map<String,
+                Object>) io.interestengine.json.Json.parse(request);
         Object h = doc.get("history");
         if (h instanceof Map<?, ?> hist) {
             for (Object k : new ArrayList<>(hist.keySet())) {
@@ -134,7 +135,8 @@ public final class Soak {
     private static float[][] reference(Case c) {
         float[][] ref = new float[c.requests.size()][];
         try (Session s = c.model.newSession()) {
-            for (int r = 0; r < ref.length; r++) ref[r] = RequestJson.score(s, RequestJson.parse(c.model, c.requests.get(r)));
+            for (int r = 0; r < ref.length; r++) ref[r] = RequestJson.score(s, RequestJson.parse(c.model,
+                    c.requests.get(r)));
         }
         return ref;
     }
@@ -169,7 +171,8 @@ public final class Soak {
                 double[] m = mismatchByCase.get(c.name);
                 if (m == null) continue;
                 b.append(String.format("    %s: %d mismatches, max |difference| %.3g (%s)%n", c.name, (long) m[0], m[1],
-                        c.tierDependent() ? "JIT-tier dependent kernels; fails beyond " + TIER_TOLERANCE : "fails the run"));
+                        c.tierDependent() ? "JIT-tier dependent kernels; fails beyond "
+                                + TIER_TOLERANCE : "fails the run"));
             }
             for (String e : errors.stream().limit(10).toList()) b.append("    ").append(e).append('\n');
             if (!samples.isEmpty()) {
@@ -180,7 +183,8 @@ public final class Soak {
                 b.append("  after warm-up: ").append(first.describe()).append('\n');
                 b.append("  at the end:    ").append(last.describe()).append('\n');
                 b.append(String.format("  RSS growth %.2f%% (max %.1f MiB), fds %d -> %d (max %d), mappings %d -> %d (max %d), %d samples%n",
-                        100.0 * (last.rssBytes() - first.rssBytes()) / first.rssBytes(), maxRss / 1048576.0, first.fds(), last.fds(), maxFds,
+                        100.0 * (last.rssBytes() - first.rssBytes()) / first.rssBytes(), maxRss / 1048576.0,
+                                first.fds(), last.fds(), maxFds,
                         first.mappings(), last.mappings(), maxMaps, samples.size()));
             }
             return b.toString();
@@ -196,7 +200,8 @@ public final class Soak {
         long start = System.nanoTime(), end = start + nanos;
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> worker(cases, new SplittableRandom(seeds.getAndIncrement()), end, calls, mismatches, byCase, errors),
+            Thread th = new Thread(() -> worker(cases, new SplittableRandom(seeds.getAndIncrement()), end, calls,
+                    mismatches, byCase, errors),
                     "soak-" + t);
             th.start();
             ts.add(th);
@@ -205,7 +210,8 @@ public final class Soak {
         while (System.nanoTime() < end) {
             samples.add(ProcessStats.sample());
             if (System.nanoTime() > nextLog) {
-                out.printf("  %.0f s: %d calls, %d mismatches, %s%n", (System.nanoTime() - start) / 1e9, calls.sum(), mismatches.sum(),
+                out.printf("  %.0f s: %d calls, %d mismatches, %s%n", (System.nanoTime() - start) / 1e9, calls.sum(),
+                        mismatches.sum(),
                         samples.get(samples.size() - 1).describe());
                 nextLog += 60_000_000_000L;
             }
@@ -249,7 +255,8 @@ public final class Soak {
                 calls.increment();
                 float[] ref = k.warm[q];
                 boolean same = n == ref.length;
-                for (int i = 0; same && i < n; i++) same = Float.floatToRawIntBits(out[i]) == Float.floatToRawIntBits(ref[i]);
+                for (int i = 0; same
+                        && i < n; i++) same = Float.floatToRawIntBits(out[i]) == Float.floatToRawIntBits(ref[i]);
                 if (!same) {
                     mismatches.increment();
                     double d = n == ref.length ? 0 : Double.POSITIVE_INFINITY;

@@ -25,7 +25,8 @@ class FuzzSliceTest {
             assertEquals(ROUNDS, f.outcomes.inputs().get("model"));
             // The mutations reach past the parsers: some mutated models still load and score, some states are refused.
             assertTrue(f.outcomes.counts().get("model").getOrDefault("simd scored", 0L) > 0, f.outcomes.report());
-            assertTrue(f.outcomes.counts().get("request").getOrDefault("InvalidRequestException", 0L) > 0, f.outcomes.report());
+            assertTrue(f.outcomes.counts().get("request").getOrDefault("InvalidRequestException", 0L) > 0,
+                    f.outcomes.report());
         }
     }
 

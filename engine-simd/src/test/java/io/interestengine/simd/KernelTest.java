@@ -78,7 +78,8 @@ class KernelTest {
     void denseStaysWithinTheSummationBoundForHugeWeights() {
         Random r = new Random(6);
         for (float scale : new float[]{1e3f, 1e6f}) {
-            for (int[] sh : new int[][]{{13, 3}, {144, 80}, {207, 100}}) dense(sh[0], sh[1], 17, activations(sh[1], r)[r.nextInt(6)], r.nextLong(), scale);
+            for (int[] sh : new int[][]{{13, 3}, {144, 80}, {207, 100}}) dense(sh[0], sh[1], 17, activations(sh[1],
+                    r)[r.nextInt(6)], r.nextLong(), scale);
         }
     }
 

@@ -28,7 +28,8 @@ class SimdNumericBlameTest {
         Path d = TinyModel.write(tmp.resolve("m"), TinyModel.JSON, t, TinyModel.shapes());
         try (Model m = Model.load(d, LoadOptions.defaults().withBackend("simd")); Session s = m.newSession()) {
             NumericException e = assertThrows(NumericException.class, () -> s.score(TinyModel.request(m, 4, 5)));
-            assertTrue(e.getMessage().contains("the model's weights are at fault") && e.getMessage().contains("att.layer0")
+            assertTrue(e.getMessage().contains("the model's weights are at fault")
+                    && e.getMessage().contains("att.layer0")
                     && !e.getMessage().contains("request's values"), e.getMessage());
         }
     }
