@@ -2,6 +2,8 @@ package io.interestengine;
 
 import io.interestengine.graph.Field;
 
+import java.util.Objects;
+
 /**
  * One user's ranking request: profile fields, the behavior history with its length, and N candidates.
  * Reusable: call {@link #clear()} and set it again; once its arrays have grown to the largest request
@@ -27,6 +29,7 @@ public final class RankingRequest extends RequestData {
      * @throws InvalidRequestException if the model has no such user id field
      */
     public RankingRequest user(String field, int id) {
+        Objects.requireNonNull(field, "field");
         Field f = field(field, Field.Group.USER);
         if (f.isDense()) throw new InvalidRequestException("user field '" + field + "' is dense: use userDense");
         setId(f, 0, id);
@@ -39,6 +42,8 @@ public final class RankingRequest extends RequestData {
      * @throws InvalidRequestException if the field is unknown, not dense, or too few values are given
      */
     public RankingRequest userDense(String field, float[] values) {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(values, "values");
         Field f = field(field, Field.Group.USER);
         if (!f.isDense()) throw new InvalidRequestException("user field '" + field + "' takes an id: use user");
         setDense(f, 0, values, 0);
@@ -53,6 +58,8 @@ public final class RankingRequest extends RequestData {
      *                                 {@code max_length}, beyond {@code ids.length}, or differs from another history field's
      */
     public RankingRequest history(String field, int[] ids, int length) {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(ids, "ids");
         setHistory(field(field, Field.Group.HISTORY), 0, ids, length);
         return this;
     }
@@ -63,6 +70,8 @@ public final class RankingRequest extends RequestData {
      * @throws InvalidRequestException if the field is unknown, {@code n < 1}, or n differs from another candidate field's
      */
     public RankingRequest candidates(String field, int[] ids, int n) {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(ids, "ids");
         Field f = field(field, Field.Group.CANDIDATE);
         if (f.isDense()) throw new InvalidRequestException("candidate field '" + field + "' is dense: use candidateDense");
         count(field, n, ids.length);
@@ -76,6 +85,8 @@ public final class RankingRequest extends RequestData {
      * @throws InvalidRequestException if the field is unknown, not dense, or the counts disagree
      */
     public RankingRequest candidateDense(String field, float[] values, int n) {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(values, "values");
         Field f = field(field, Field.Group.CANDIDATE);
         if (!f.isDense()) throw new InvalidRequestException("candidate field '" + field + "' takes ids: use candidates");
         count(field, n, values.length / f.denseWidth());

@@ -31,9 +31,14 @@ public final class RequestJson {
     /**
      * Parses one request for {@code model}.
      *
-     * @throws InvalidRequestException naming the field, position or value at fault (also for malformed JSON)
+     * @throws InvalidRequestException naming the field, position or value at fault (also for malformed JSON), or
+     *                                 the limit of the model's load options that the request passes
+     * @throws IllegalStateException   if the model is closed
+     * @throws NullPointerException    if {@code model} or {@code json} is null
      */
     public static Parsed parse(Model model, String json) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(json, "json");
         Object raw;
         try {
             raw = Json.parse(json);
@@ -70,6 +75,8 @@ public final class RequestJson {
             Field f = field(model, cands, k, Field.Group.CANDIDATE);
             List<Node> vals = cands.get(k).list();
             if (vals.isEmpty()) throw cands.get(k).fail("candidate list empty");
+            // Checked here too, before the id arrays are filled: the session would refuse the request anyway.
+            Limits.checkRequest(1, vals.size(), false, model.options());
             if (f.isDense()) {
                 int w = f.denseWidth();
                 float[] all = new float[vals.size() * w];
@@ -138,8 +145,12 @@ public final class RequestJson {
      *
      * @throws InvalidRequestException if the request is incomplete or invalid
      * @throws NumericException        if a score is not finite
+     * @throws IllegalStateException   if the session or its model is closed
+     * @throws NullPointerException    if {@code session} or {@code p} is null
      */
     public static float[] score(Session session, Parsed p) {
+        java.util.Objects.requireNonNull(session, "session");
+        java.util.Objects.requireNonNull(p, "p");
         return p.ranking != null ? session.score(p.ranking) : session.score(p.batch);
     }
 }

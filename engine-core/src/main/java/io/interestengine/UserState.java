@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
 
 /**
  * One user's interest state: the behavior window (the last events, at most the model's {@code max_length})
@@ -38,7 +40,8 @@ import java.util.List;
  */
 public final class UserState {
     private static final int MAGIC = 0x49455553; // "IEUS"
-    private static final int VERSION = 1;
+    /** 2: a CRC32C follows the body. */
+    private static final int VERSION = 2;
 
     /** What {@link Session#advance} does when the window already holds {@code max_length} events. */
     public enum Overflow {
@@ -97,7 +100,11 @@ public final class UserState {
                 + String.join(", ", Arrays.stream(valueDefs).map(Value::name).toList()) + ")");
     }
 
-    /** Serialises the state with the model's fingerprint. */
+    /**
+     * Serialises the state with the model's fingerprint, ending in a CRC32C of everything before it (format version
+     * 2: magic, version, fingerprint, max_length, length, the window's ids per history field, then each stateful
+     * value's name, float count and floats, big-endian; then the checksum).
+     */
     public byte[] toBytes() {
         try {
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
@@ -118,6 +125,10 @@ public final class UserState {
                 for (float x : values[k]) o.writeFloat(x);
             }
             o.flush();
+            CRC32C crc = new CRC32C();
+            crc.update(bo.toByteArray());
+            o.writeInt((int) crc.getValue());
+            o.flush();
             return bo.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -125,18 +136,39 @@ public final class UserState {
     }
 
     /**
-     * Restores a state saved by {@link #toBytes()}.
+     * Restores a state saved by {@link #toBytes()}, checking everything before anything is used: the checksum (any
+     * corruption of stored bytes), the model's fingerprint, the lengths, every history id against its table (the
+     * table's out-of-vocabulary policy decides, as for a request), the stateful values' names and sizes, padding
+     * positions of masked sequences being zero, and every value being finite.
      *
-     * @throws IllegalArgumentException if the bytes are not a state, were made by another model (fingerprint
-     *                                  differs) or do not fit this model's stateful values
-     * @throws NumericException         if a stored value is NaN or infinite
+     * @throws IllegalArgumentException if the bytes are not a state, are corrupted (checksum), were made by another
+     *                                  model (fingerprint differs), hold an id outside its table, or do not fit
+     *                                  this model's stateful values
+     * @throws NumericException         if a stored value is NaN or infinite (possible only when the checksum was
+     *                                  written over such a value, never by {@link #toBytes()})
+     * @throws IllegalStateException    if the model is closed
+     * @throws NullPointerException     if {@code model} or {@code bytes} is null
      */
     public static UserState fromBytes(Model model, byte[] bytes) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(bytes, "bytes");
+        model.check();
         ModelGraph g = model.graph();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (bytes.length < 8 || in.readInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
+        if (bytes.length < 12) throw new IllegalArgumentException("not a user state (" + bytes.length + " bytes)");
+        int body = bytes.length - 4;
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, body);
+        int stored = ((bytes[body] & 0xff) << 24) | ((bytes[body + 1] & 0xff) << 16) | ((bytes[body
+                + 2] & 0xff) << 8) | (bytes[body + 3] & 0xff);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body))) {
+            if (in.readInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
             int ver = in.readInt();
             if (ver != VERSION) throw new IllegalArgumentException("user state version " + ver + " (this engine reads " + VERSION + ")");
+            if (stored != (int) crc.getValue()) {
+                throw new IllegalArgumentException("user state is corrupted: CRC32C "
+                        + Integer.toHexString((int) crc.getValue())
+                        + " of its " + body + " bytes differs from the stored " + Integer.toHexString(stored));
+            }
             String fp = in.readUTF();
             if (!fp.equals(g.fingerprint())) {
                 throw new IllegalArgumentException("user state was made by model fingerprint " + fp + ", not by model '" + g.name() + "' (fingerprint " + g.fingerprint() + ")");
@@ -144,9 +176,10 @@ public final class UserState {
             int T = in.readInt(), len = in.readInt();
             if (T != StateOps.windowLength(g) || len < 0 || len > T) throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length " + StateOps.windowLength(g));
             int[][] ids = StateOps.emptyIds(g);
-            for (int[] a : ids) {
-                if (a == null) continue;
-                for (int k = 0; k < len; k++) a[k] = in.readInt();
+            for (int f = 0; f < ids.length; f++) {
+                if (ids[f] == null) continue;
+                Field field = g.fields().get(f);
+                for (int k = 0; k < len; k++) ids[f][k] = checkId(field, k, in.readInt());
             }
             List<Value> defs = StateOps.statefulValues(g);
             int n = in.readInt();
@@ -157,10 +190,14 @@ public final class UserState {
                 Value v = defs.get(k);
                 int cnt = in.readInt();
                 if (!name.equals(v.name()) || cnt != v.rowSize()) throw new IllegalArgumentException("user state value '" + name + "' (" + cnt + " floats) does not match '" + v.name() + "' (" + v.rowSize() + ")");
+                // Masked sequences are stored in event order: rows past the window are padding and hold zeros.
+                int real = v.sequence() && v.masked() ? len * v.width() : cnt;
                 vals[k] = new float[cnt];
                 for (int i = 0; i < cnt; i++) {
                     float x = in.readFloat();
                     if (!Float.isFinite(x)) throw new NumericException("user state value '" + name + "' holds " + x + " at index " + i);
+                    if (i >= real && x != 0f) throw new IllegalArgumentException("user state value '" + name
+                            + "' holds " + x + " at padding index " + i + " (window of " + len + ")");
                     vals[k][i] = x;
                 }
             }
@@ -169,5 +206,12 @@ public final class UserState {
         } catch (IOException e) {
             throw new IllegalArgumentException("user state is truncated: " + e);
         }
+    }
+
+    private static int checkId(Field f, int pos, int id) {
+        if (f.table() == null || !f.table().oovIsError() || (id >= 0 && id < f.table().rows())) return id;
+        throw new IllegalArgumentException("user state history field '" + f.name() + "': id " + id + " at position "
+                + pos
+                + " is outside table '" + f.table().name() + "' of " + f.table().rows() + " rows (oov policy: error)");
     }
 }

@@ -9,6 +9,7 @@ import io.interestengine.Session;
 import io.interestengine.json.Json;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ import java.nio.file.Path;
 
 /**
  * {@code score --model DIR}: one JSON request per stdin line → one {@code {"scores":[...]}} line; a bad line
- * gives {@code {"error": "...", "line": k}} and the run goes on.
+ * gives {@code {"error": "...", "line": k}} and the run goes on, whatever the failure (the request limits of
+ * {@link LoadOptions} keep a huge line from exhausting the heap).
  */
 final class ScoreCommand {
     private ScoreCommand() {
@@ -26,11 +28,20 @@ final class ScoreCommand {
     static int run(Args args, InputStream in, PrintStream out, PrintStream err) throws Exception {
         Path dir = Path.of(args.require("model"));
         LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
-        try (Model model = Model.load(dir, opts); Session session = model.newSession()) {
+        try (Model model = Model.load(dir, opts)) {
             err.println("model " + model.info().name() + ": " + model.selectionReport());
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            int[] counts = serve(model, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), out);
+            if (counts[1] > 0) err.println(counts[1] + " of " + counts[0] + " lines had errors");
+            return 0;
+        }
+    }
+
+    /** Answers every line; returns {lines, lines with errors}. */
+    private static int[] serve(Model model, BufferedReader r, PrintStream out) throws IOException {
+        Session session = model.newSession();
+        int n = 0, bad = 0;
+        try {
             String line;
-            int n = 0, bad = 0;
             while ((line = r.readLine()) != null) {
                 n++;
                 if (line.isBlank()) continue;
@@ -42,12 +53,25 @@ final class ScoreCommand {
                     out.println(b.append("]}"));
                 } catch (InvalidRequestException | NumericException e) {
                     bad++;
-                    out.println("{\"error\":" + Json.quote(e.getMessage()) + ",\"line\":" + n + "}");
+                    out.println(error(e.getMessage(), n));
+                } catch (RuntimeException e) {
+                    // Not a documented answer to a bad request: report it on the line and go on with a fresh session,
+                    // so that whatever state the failure left behind cannot touch the next lines. Errors are not
+                    // caught.
+                    bad++;
+                    out.println(error(e.getClass().getSimpleName() + ": " + e.getMessage(), n));
+                    session.close();
+                    session = model.newSession();
                 }
             }
             out.flush();
-            if (bad > 0) err.println(bad + " of " + n + " lines had errors");
-            return 0;
+            return new int[]{n, bad};
+        } finally {
+            session.close();
         }
+    }
+
+    private static String error(String message, int line) {
+        return "{\"error\":" + Json.quote(String.valueOf(message)) + ",\"line\":" + line + "}";
     }
 }

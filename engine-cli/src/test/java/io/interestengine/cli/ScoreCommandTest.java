@@ -49,4 +49,25 @@ class ScoreCommandTest {
         // The batch sample is candidate 1 of the first request.
         assertEquals("{\"scores\":[" + expected[1] + "]}", lines[3]);
     }
+
+    @Test
+    void aMillionCandidatesIsAnErrorLineAndTheRunGoesOn() throws Exception {
+        Path dir = Presets.tinyDin(1).write(tmp.resolve("m"));
+        StringBuilder huge = new StringBuilder("{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1],\"hist_cat\":[0]},\"candidates\":{\"mid\":[0");
+        for (int c = 1; c < 1_000_000; c++) huge.append(",0");
+        huge.append("],\"cat\":[0]}}");
+        String good = "{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1],\"hist_cat\":[0]},\"candidates\":{\"mid\":[0,1],\"cat\":[0,1]}}";
+        String input = huge + "\n" + good + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = ScoreCommand.run(Args.parse(new String[]{"--model", dir.toString(), "--backend", "scalar"}),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true,
+                        StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, rc);
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].contains("1000000 candidates") && lines[0].contains("withMaxCandidates")
+                && lines[0].endsWith("\"line\":1}"), lines[0]);
+        assertTrue(lines[1].startsWith("{\"scores\":["), lines[1]);
+    }
 }

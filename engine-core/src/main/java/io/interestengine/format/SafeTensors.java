@@ -160,7 +160,14 @@ public final class SafeTensors {
             for (int k = 0; k < shape.length; k++) {
                 shape[k] = sh.get(k).integer();
                 if (shape[k] < 0) throw bad(file, where + ": negative dimension " + shape[k]);
-                numel = Math.multiplyExact(numel, shape[k]);
+                numel = multiply(numel, shape[k]);
+            }
+            // Both products are checked: a shape whose element count fits in a long can still wrap when
+            // multiplied by the dtype size, and a wrapped byte count could equal a real span.
+            long needBytes = multiply(numel, dtype.size);
+            if (numel < 0 || needBytes < 0) {
+                throw bad(file, where + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                        + " holds more than 2^63 bytes");
             }
             List<Node> off = t.get("data_offsets").list();
             if (off.size() != 2) throw bad(file, where + ": data_offsets must be [begin, end]");
@@ -168,8 +175,9 @@ public final class SafeTensors {
             if (b < 0 || e < b || e > dataLen) {
                 throw bad(file, where + ": data_offsets [" + b + ", " + e + "] outside the data block of " + dataLen + " bytes");
             }
-            if (e - b != numel * dtype.size) {
-                throw bad(file, where + ": data_offsets span " + (e - b) + " bytes but " + dtype + java.util.Arrays.toString(shape) + " needs " + numel * dtype.size);
+            if (e - b != needBytes) {
+                throw bad(file, where + ": data_offsets span " + (e - b) + " bytes but " + dtype
+                        + java.util.Arrays.toString(shape) + " needs " + needBytes);
             }
             entries.put(name, new Entry(name, dtype, shape, b, e));
         }
@@ -182,6 +190,12 @@ public final class SafeTensors {
             }
         }
         return new SafeTensors(file, seg, 8 + n, entries);
+    }
+
+    /** {@code a·b} for non-negative factors, or −1 when it exceeds a long. */
+    private static long multiply(long a, long b) {
+        if (a < 0) return -1;
+        return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? -1 : a * b;
     }
 
     public Map<String, Entry> entries() {
@@ -204,7 +218,11 @@ public final class SafeTensors {
 
     /**
      * An fp32 tensor: F32 copied into {@code arena} (or sliced from the mapping when {@code map} is true),
-     * F16/BF16 converted (only when {@code allowHalf}).
+     * F16/BF16 converted (only when {@code allowHalf}). Every value that is read here is checked to be finite;
+     * a mapped tensor is not read at load (that is the point of mapping it), so its values are not checked.
+     *
+     * @throws ModelFormatException naming the tensor and the flat index of the first NaN or infinite value,
+     *                              or when the dtype is not a float type (or a half type where it is not allowed)
      */
     public Tensor floats(Entry e, Arena arena, boolean allowHalf, boolean map) {
         MemorySegment src = bytes(e);
@@ -213,6 +231,7 @@ public final class SafeTensors {
                 if (map) return new Tensor(e.name, e.shape, true, src);
                 MemorySegment dst = arena.allocate(Math.max(4, src.byteSize()), 64);
                 MemorySegment.copy(src, 0, dst, 0, src.byteSize());
+                checkFinite(e, dst, src.byteSize() / 4);
                 return new Tensor(e.name, e.shape, true, dst.asSlice(0, src.byteSize()));
             }
             case F16, BF16 -> {
@@ -223,12 +242,25 @@ public final class SafeTensors {
                 for (long k = 0; k < n; k++) {
                     short bits = src.getAtIndex(h, k);
                     float v = e.dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
+                    if (!Float.isFinite(v)) throw nonFinite(e, k, v);
                     dst.setAtIndex(Tensor.F32, k, v);
                 }
                 return new Tensor(e.name, e.shape, true, dst.asSlice(0, n * 4));
             }
             default -> throw bad(file, "tensor '" + e.name + "': expected a float tensor, found " + e.dtype);
         }
+    }
+
+    private void checkFinite(Entry e, MemorySegment data, long n) {
+        for (long k = 0; k < n; k++) {
+            float v = data.getAtIndex(Tensor.F32, k);
+            if (!Float.isFinite(v)) throw nonFinite(e, k, v);
+        }
+    }
+
+    private ModelFormatException nonFinite(Entry e, long k, float v) {
+        return bad(file, "tensor '" + e.name + "': value " + v + " at index " + k + " " + Tensor.position(e.shape, k)
+                + " is not finite");
     }
 
     /** An int32 tensor from I32 or I64 (values must fit in int32). */

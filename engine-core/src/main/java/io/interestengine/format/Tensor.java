@@ -26,11 +26,32 @@ public record Tensor(String name, long[] shape, boolean isFloat, MemorySegment d
         return data.getAtIndex(I32, i);
     }
 
-    /** A heap copy of the fp32 values (load-time use: folding, backend preparation). */
+    /**
+     * A heap copy of the fp32 values (load-time use: folding, backend preparation).
+     *
+     * @throws ModelFormatException when the tensor holds more values than a Java array can
+     */
     public float[] toFloatArray() {
-        float[] a = new float[Math.toIntExact(numel())];
+        long n = numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new io.interestengine.ModelFormatException("tensor '" + name + "' " + shapeString() + ": " + n
+                    + " values do not fit in one array (layers are read onto the heap; only embedding tables may be"
+                    + " larger)");
+        }
+        float[] a = new float[(int) n];
         for (int k = 0; k < a.length; k++) a[k] = f(k);
         return a;
+    }
+
+    /** The multi-index of flat index {@code k} in {@code shape}, as {@code [i, j, ...]}. */
+    public static String position(long[] shape, long k) {
+        long[] idx = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] == 0) return "[]";
+            idx[d] = k % shape[d];
+            k /= shape[d];
+        }
+        return Arrays.toString(idx);
     }
 
     public String shapeString() {

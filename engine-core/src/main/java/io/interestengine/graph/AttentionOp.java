@@ -75,4 +75,9 @@ public record AttentionOp(Value out, Value query, Value keys, List<Layer> layers
         for (Layer l : layers) b += 4L * l.weight().length;
         return b;
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        for (Layer l : layers) l.forEachWeight(f);
+    }
 }

@@ -37,4 +37,9 @@ public record DenseOp(Value out, Value in, Layer layer) implements Op {
     public long weightBytes() {
         return 4L * layer.weight().length;
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        layer.forEachWeight(f);
+    }
 }

@@ -9,17 +9,13 @@ import io.interestengine.json.Node;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,23 +114,8 @@ public final class GraphLoader implements OpContext {
             }
         }
         return new ModelGraph(root.str("name", dir.getFileName().toString()), root.str("reference", ""),
-                fingerprint(jsonBytes), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
+                io.interestengine.format.ModelFingerprint.of(jsonBytes, st, tables.values().stream().map(t -> t.data().name()).toList()), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
                 List.copyOf(ops), output);
-    }
-
-    private String fingerprint(byte[] json) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(json);
-            md.update(st.headerBytes().toArray(ValueLayout.JAVA_BYTE));
-            // The data block is hashed too: two exports with the same shapes but different weights must differ.
-            for (SafeTensors.Entry e : st.entries().values()) {
-                md.update(st.bytes(e).asByteBuffer());
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String checkName(Node n) {

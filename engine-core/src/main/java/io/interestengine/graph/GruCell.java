@@ -9,6 +9,11 @@ package io.interestengine.graph;
  */
 public record GruCell(boolean tf, int in, int hidden, float[] gate, float[] gateBias, float[] cand, float[] candBias,
                       float[] ih, float[] ihBias, float[] hh, float[] hhBias) {
+    /** The cell's arrays (those of its style), labelled with {@code at}. */
+    public void forEachWeight(String at, java.util.function.BiConsumer<String, float[]> f) {
+        for (float[] a : new float[][]{gate, gateBias, cand, candBias, ih, ihBias, hh, hhBias}) if (a != null) f.accept(at, a);
+    }
+
     public long weightBytes() {
         return tf ? 4L * (gate.length + cand.length) : 4L * (ih.length + hh.length);
     }

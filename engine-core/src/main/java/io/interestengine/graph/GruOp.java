@@ -129,4 +129,9 @@ public record GruOp(Value out, Value in, Value attention, AttentionForm form, Gr
             }
         };
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        cell.forEachWeight("gru '" + out.name() + "'", f);
+    }
 }

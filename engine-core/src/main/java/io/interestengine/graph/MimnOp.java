@@ -138,4 +138,12 @@ public record MimnOp(Value out, Value in, Value meanMemory, Value induction, Mim
             }
         };
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        String at = "mimn '" + out.name() + "'";
+        controller.forEachWeight(at + " controller", f);
+        if (miu != null) miu.forEachWeight(at + " induction", f);
+        for (float[] a : new float[][]{o2pWeight, o2pBias, o2oWeight, o2oBias, initRead, initM, keyM}) f.accept(at, a);
+    }
 }

@@ -29,6 +29,13 @@ public interface Op {
     }
 
     /**
+     * Every weight array this op holds, with a label naming it (for the load-time checks of derived weights and the
+     * blame of an overflow). None by default.
+     */
+    default void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+    }
+
+    /**
      * The request field this op copies in, when the executor stages it straight into the op's output (no
      * kernel runs); null for ops that compute.
      */

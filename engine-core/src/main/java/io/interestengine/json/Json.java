@@ -134,12 +134,16 @@ public final class Json {
                 case 'r' -> b.append('\r');
                 case 't' -> b.append('\t');
                 case 'u' -> {
-                    if (i + 4 > s.length()) throw err("bad \\u escape");
-                    try {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    } catch (NumberFormatException x) {
-                        throw err("bad \\u escape");
+                    if (i + 4 > s.length()) throw err("bad \\u escape: four hex digits expected");
+                    // Exactly four hex digits: Integer.parseInt would also take a sign ("\\u+123", "\\u-001").
+                    int cp = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = Character.digit(s.charAt(i + k), 16);
+                        if (d < 0 || s.charAt(i + k) > 'f') throw err("bad \\u escape: '" + s.charAt(i + k)
+                                + "' is not a hex digit");
+                        cp = cp * 16 + d;
                     }
+                    b.append((char) cp);
                     i += 4;
                 }
                 default -> throw err("bad escape \\" + e);

@@ -80,6 +80,11 @@ public class CudaBackend implements Backend {
         return CudaDriver.unavailableReason();
     }
 
+    /**
+     * Makes the model resident. A CUDA failure on the way (the driver too old for the kernels' PTX, a device that
+     * runs out of memory while the weights upload) is a decline with the reason, so that {@code auto} falls back
+     * to the next backend; the partial upload is freed first.
+     */
     @Override
     public String unsupported(ModelGraph graph) {
         return CudaKernels.TABLE.unsupported(graph);
@@ -90,7 +95,13 @@ public class CudaBackend implements Backend {
         probe();
         String unsupported = unsupported(graph);
         if (unsupported != null) throw new BackendUnavailableException(unsupported + "; use the simd or scalar backend for this model");
-        Driver drv = drivers.open();
+        Driver drv;
+        try {
+            drv = drivers.open();
+        } catch (CudaException e) {
+            throw new BackendUnavailableException("the CUDA driver could not load the kernels: " + e.getMessage()
+                    + " (update the NVIDIA driver, or use the simd backend)", e);
+        }
         try {
             long[] mem = drv.memInfo();
             long need = graph.weightBytes() + HEADROOM;
@@ -103,6 +114,12 @@ public class CudaBackend implements Backend {
             drv.close();
             throw e;
         }
-        return new CudaDeviceModel(graph, drv);
+        try {
+            return new CudaDeviceModel(graph, drv);
+        } catch (CudaException e) {
+            throw new BackendUnavailableException("model '" + graph.name()
+                    + "' could not be made resident on the GPU: " + e.getMessage()
+                    + " (free the GPU, store tables as fp16/int8, or use the simd backend)", e);
+        }
     }
 }

@@ -207,25 +207,47 @@ final class CudaSession implements DeviceSession {
         return CudaOutput.step(this, output, b.off(output.in()), scoresOff);
     }
 
+    /**
+     * Frees the session's graphs, scratch, workspace, staging and stream. Every step runs even when an earlier one
+     * fails (a kernel fault surfaces at the first sync): the first failure is thrown at the end, later ones are
+     * attached to it as suppressed.
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        driver.makeCurrent();
-        try {
-            driver.sync(stream, "closing a session");
-            graphs.close();
-            for (AutoCloseable c : owned) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+        Cleanup c = new Cleanup();
+        c.run(driver::makeCurrent);
+        c.run(() -> driver.sync(stream, "closing a session"));
+        c.run(graphs::close);
+        for (AutoCloseable o : owned) c.run(o::close);
+        c.run(arena::close);
+        c.run(pinned::close);
+        c.run(() -> driver.destroyStream(stream));
+        c.rethrow();
+    }
+
+    /** Runs every cleanup step, keeping the first failure. */
+    private static final class Cleanup {
+        private RuntimeException first;
+
+        void run(AutoCloseableStep step) {
+            try {
+                step.run();
+            } catch (Exception e) {
+                RuntimeException r = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                if (first == null) first = r;
+                else first.addSuppressed(r);
             }
-        } finally {
-            arena.close();
-            pinned.close();
-            driver.destroyStream(stream);
         }
+
+        void rethrow() {
+            if (first != null) throw first;
+        }
+    }
+
+    @FunctionalInterface
+    private interface AutoCloseableStep {
+        void run() throws Exception;
     }
 }

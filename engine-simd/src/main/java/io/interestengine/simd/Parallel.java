@@ -32,11 +32,29 @@ final class Parallel {
             return;
         }
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[p - 1];
-        for (int k = 1; k < p; k++) {
-            int part = k, from = rows * k / p, to = rows * (k + 1) / p;
-            tasks[k - 1] = pool.submit(() -> body.rows(part, from, to));
+        int submitted = 0;
+        Throwable failure = null;
+        try {
+            for (int k = 1; k < p; k++) {
+                int part = k, from = rows * k / p, to = rows * (k + 1) / p;
+                tasks[k - 1] = pool.submit(() -> body.rows(part, from, to));
+                submitted++;
+            }
+            body.rows(0, 0, rows / p);
+        } catch (RuntimeException | Error e) {
+            failure = e;
         }
-        body.rows(0, 0, rows / p);
-        for (ForkJoinTask<?> t : tasks) t.join();
+        // Every part is joined even when one failed: a part still running would go on writing into the session's
+        // arena after the call returned, under the caller's next request.
+        for (int k = 0; k < submitted; k++) {
+            try {
+                tasks[k].join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) failure = e;
+                else if (failure != e) failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
     }
 }

@@ -77,9 +77,32 @@ class KernelTest {
         }
     }
 
+    /**
+     * Weights scaled by up to 1e6 (what a corrupted or mutated model holds): the two backends may then differ by far
+     * more than 1e-3 in absolute terms, but never by more than the same bound relative to Σ|w·x| as above. That is
+     * the whole explanation of scalar/SIMD divergence on such models: fp32 sums in different orders, whose difference
+     * scales with the terms' magnitudes, not with the result's (a large bias or cancelling products).
+     */
+    @Test
+    void denseStaysWithinTheSummationBoundForHugeWeights() {
+        Random r = new Random(6);
+        for (float scale : new float[]{1e3f, 1e6f}) {
+            for (int[] sh : new int[][]{{13, 3}, {144, 80}, {207, 100}}) dense(sh[0], sh[1], 17, activations(sh[1],
+                    r)[r.nextInt(6)], r.nextLong(), scale);
+        }
+    }
+
     private void dense(int in, int out, int rows, Activation act, long seed) {
+        dense(in, out, rows, act, seed, 1f);
+    }
+
+    private void dense(int in, int out, int rows, Activation act, long seed, float scale) {
         Random r = new Random(seed);
         Layer l = layer("fc", in, out, act, r);
+        if (scale != 1f) {
+            for (int k = 0; k < l.weight().length; k++) l.weight()[k] *= scale;
+            for (int k = 0; k < l.bias().length; k++) l.bias()[k] *= scale;
+        }
         Value x = Value.vector("x", Scope.CANDIDATE, in), y = Value.vector("y", Scope.CANDIDATE, out);
         DenseOp op = new DenseOp(y, x, l);
         int xOff = 5, yOff = xOff + rows * in;

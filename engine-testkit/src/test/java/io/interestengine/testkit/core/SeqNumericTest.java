@@ -1,6 +1,7 @@
 package io.interestengine.testkit.core;
 
 import io.interestengine.LoadOptions;
+import io.interestengine.ModelFormatException;
 import io.interestengine.Model;
 import io.interestengine.NumericException;
 import io.interestengine.RequestJson;
@@ -26,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Non-finite values reaching DIEN's attention weights or a recurrent/memory state are reported with a
  * {@link NumericException} naming the value, not turned into a NaN score. The golden models are copied with
- * one embedding row set to +Inf, so that a request selecting that id drives the maths out of range.
+ * one embedding row set to +Inf, so that a request selecting that id drives the maths out of range. A copied table
+ * with +Inf is refused at load; a memory-mapped one is not read at load, so the tests map their tables. The
+ * message then blames the model's table, not the request.
  */
 class SeqNumericTest {
     @TempDir
@@ -52,8 +55,14 @@ class SeqNumericTest {
     }
 
     private static NumericException score(Path dir, String request) {
-        try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar")); Session s = m.newSession()) {
-            return assertThrows(NumericException.class, () -> RequestJson.score(s, RequestJson.parse(m, request)));
+        assertThrows(ModelFormatException.class, () -> Model.load(dir, LoadOptions.defaults().withBackend("scalar")));
+        try (Model m = Model.load(dir,
+                LoadOptions.defaults().withBackend("scalar").withMmapTables(true)); Session s = m.newSession()) {
+            NumericException e = assertThrows(NumericException.class, () -> RequestJson.score(s, RequestJson.parse(m,
+                    request)));
+            assertTrue(e.getMessage().contains("the model's weights are at fault")
+                    && e.getMessage().contains("table 'mid'"), e.getMessage());
+            return e;
         }
     }
 

@@ -199,12 +199,16 @@ class UserStateTest {
             // A stored state whose float was corrupted to NaN is reported when read back.
             UserState one = s.advance(st, 1, 2);
             byte[] b = one.toBytes();
-            int at = b.length - 4; // the last float of the last value
+            int at = b.length - 8; // the last float of the last value (the CRC32C follows it)
             int nan = Float.floatToRawIntBits(Float.NaN);
             b[at] = (byte) (nan >>> 24);
             b[at + 1] = (byte) (nan >>> 16);
             b[at + 2] = (byte) (nan >>> 8);
             b[at + 3] = (byte) nan;
+            IllegalArgumentException ce = assertThrows(IllegalArgumentException.class, () -> UserState.fromBytes(m, b));
+            assertTrue(ce.getMessage().contains("CRC32C"), ce.getMessage());
+            // Under a checksum that matches (bytes written by something else than toBytes), the NaN itself is named.
+            io.interestengine.UserStateBytesTest.reseal(b);
             NumericException ne = assertThrows(NumericException.class, () -> UserState.fromBytes(m, b));
             assertTrue(ne.getMessage().contains("ext"), ne.getMessage());
         }
