@@ -22,6 +22,8 @@ final class ScalarAttention implements Step {
     private final int[] ints;
     private final int qOff, kOff, outOff, rowMapOff;
     private final float[] x, h0, h1, scores;
+    /** An array, not the op's list: no iterator per position on the hot path. */
+    private final Layer[] layers;
 
     ScalarAttention(AttentionOp op, float[] f, int[] ints, Bindings b) {
         this.op = op;
@@ -33,7 +35,8 @@ final class ScalarAttention implements Step {
         this.outOff = b.off(op.out());
         this.rowMapOff = b.rowMapOff();
         int widest = 4 * op.keys().width();
-        for (Layer l : op.layers()) widest = Math.max(widest, l.out());
+        layers = op.layers().toArray(new Layer[0]);
+        for (Layer l : layers) widest = Math.max(widest, l.out());
         x = new float[widest];
         h0 = new float[widest];
         h1 = new float[widest];
@@ -58,7 +61,7 @@ final class ScalarAttention implements Step {
                     x[3 * d + j] = qv * kv;
                 }
                 float[] in = x, out = h0;
-                for (Layer l : op.layers()) {
+                for (Layer l : layers) {
                     ScalarDense.apply(l, in, 0, out, 0);
                     in = out;
                     out = out == h0 ? h1 : h0;

@@ -63,7 +63,7 @@ class AllocationTest {
             // accept the first clean round; a path that allocates on every call never gets one.
             int calls = 200;
             long ranking = -1, batch = -1;
-            for (int round = 0; round < 6 && (ranking != 0 || batch != 0); round++) {
+            for (int round = 0; round < 20 && (ranking != 0 || batch != 0); round++) {
                 for (int k = 0; k < 1500; k++) {
                     s.score(rq, out);
                     s.score(bq, out);
