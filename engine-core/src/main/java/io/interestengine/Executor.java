@@ -32,11 +32,21 @@ final class Executor implements AutoCloseable {
     private final Op[] staged;
     /** The group a {@link UserState}'s window fills (null when the model has none). */
     private final SequenceGroup stateGroup;
+    /**
+     * The sequence groups, and per group the int offset of the ids that decide an id mask (−1 for a length mask):
+     * arrays, because iterating the graph's lists per call allocates an iterator wherever C2 cannot inline it (the
+     * list classes differ between models with one group and with several).
+     */
+    private final SequenceGroup[] groups;
+    private final int[] maskIdsOff;
 
     Executor(ModelGraph g, DeviceModel dm, int maxUsers, int maxCandidates) {
         this.g = g;
         this.plan = new Plan(g, maxUsers, maxCandidates);
         this.stateGroup = StateOps.stateGroup(g);
+        this.groups = g.sequences().toArray(new SequenceGroup[0]);
+        this.maskIdsOff = new int[groups.length];
+        for (SequenceGroup s : groups) maskIdsOff[s.index()] = s.idMask() ? plan.idOff[g.maskField(s).index()] : -1;
         this.ds = dm.openSession(plan.layout());
         try {
             List<Step> us = new ArrayList<>(), cs = new ArrayList<>();
@@ -117,7 +127,7 @@ final class Executor implements AutoCloseable {
         int users = r.users, cands = r.candidates;
         int[] si = ds.stagingInts();
         float[] sf = ds.stagingFloats();
-        for (SequenceGroup s : g.sequences()) {
+        for (SequenceGroup s : groups) {
             int lo = plan.lengthsOff[s.index()];
             int[] lengths = r.lengths[s.index()];
             for (int u = 0; u < users; u++) si[lo + u] = st != null && s == stateGroup ? st.length : lengths[u];
@@ -149,10 +159,10 @@ final class Executor implements AutoCloseable {
             }
         }
         // An id-masked group's length is its count of real positions (what a masked mean divides by).
-        for (SequenceGroup s : g.sequences()) {
+        for (SequenceGroup s : groups) {
             if (!s.idMask()) continue;
             int T = s.maxLength(), pad = s.paddingId(), lo = plan.lengthsOff[s.index()];
-            int ids = plan.idOff[g.maskField(s).index()];
+            int ids = maskIdsOff[s.index()];
             for (int u = 0; u < users; u++) {
                 int n = 0;
                 for (int p = 0; p < T; p++) if (si[ids + u * T + p] != pad) n++;
