@@ -529,9 +529,12 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
     Raises UnsupportedModelError naming the option the engine cannot reproduce.
     """
     kind = _kind(model)
+    import deepctr_family
+    if kind in deepctr_family.FAMILY and _is(model, kind):
+        return _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference)
     if kind not in _MODELS or not _is(model, kind):
-        raise UnsupportedModelError("%s is not a DeepCTR-Torch DIN or DIEN model (supported: %s)"
-                                    % (kind, ", ".join(sorted(_MODELS))))
+        raise UnsupportedModelError("%s is not a supported DeepCTR-Torch model (supported: %s)"
+                                    % (kind, ", ".join(sorted(_MODELS) + list(deepctr_family.FAMILY))))
     if getattr(model, "linear_model", None) is not None and getattr(model.linear_model, "dense_feature_columns", []):
         raise UnsupportedModelError("the model has linear feature columns; DIN/DIEN build none")
     cols = _Columns(model, kind, feature_columns, candidate_features)
@@ -562,15 +565,37 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
         "output": output,
     }
     desc = _description(kind, model, cols, b, version)
+    _write(out_dir, cfg, b.tensors, desc)
+    return desc
+
+
+def _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference):
+    import deepctr_family
+    b = _Builder()
+    fields, output, desc, ref = deepctr_family.build(model, kind, b, feature_columns, candidate_features)
+    cfg = {
+        "format": FORMAT,
+        "format_version": 2,
+        "name": name or os.path.basename(os.path.normpath(out_dir)),
+        "reference": reference or ref,
+        "tables": b.tables,
+        "fields": fields,
+        "graph": b.graph,
+        "output": output,
+    }
+    _write(out_dir, cfg, b.tensors, desc)
+    return desc
+
+
+def _write(out_dir, cfg, tensors, desc):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(cfg, f, indent=1)
         f.write("\n")
-    write_safetensors(os.path.join(out_dir, "weights.safetensors"), b.tensors)
+    write_safetensors(os.path.join(out_dir, "weights.safetensors"), tensors)
     with open(os.path.join(out_dir, "request_fields.json"), "w") as f:
         json.dump(desc, f, indent=1)
         f.write("\n")
-    return desc
 
 
 def _dien_reference(model):
@@ -677,7 +702,17 @@ def _row_parts(desc, x, r):
 
 
 def _rows(desc, x):
-    return len(np.asarray(x[desc["sequences"][0]["fields"][0]]))
+    names = [e["field"] for e in desc["user"] + desc["candidate"]] + [s["fields"][0] for s in desc["sequences"]]
+    return len(np.asarray(x[names[0]]))
+
+
+def _request(desc, user, hist, cand_key, cand):
+    """A request object; models without sequence groups send no "history"."""
+    r = {"user": user}
+    if desc["sequences"]:
+        r["history"] = hist
+    r[cand_key] = cand
+    return r
 
 
 def to_batch_request(desc, x, rows=None):
@@ -686,7 +721,7 @@ def to_batch_request(desc, x, rows=None):
     out = []
     for r in (range(n) if rows is None else rows):
         user, hist, cand = _row_parts(desc, x, r)
-        out.append({"user": user, "history": hist, "candidate": cand})
+        out.append(_request(desc, user, hist, "candidate", cand))
     return {"batch": out}
 
 
@@ -702,7 +737,7 @@ def to_ranking_request(desc, x, rows=None):
             raise ValueError("row %d has another user or history than row %d: use a batch request" % (r, rows[0]))
         for k, v in c.items():
             cands[k].append(v)
-    return {"user": user, "history": hist, "candidates": cands}
+    return _request(desc, user, hist, "candidates", cands)
 
 
 class _Callback:
