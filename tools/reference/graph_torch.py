@@ -34,7 +34,7 @@ def _pairs(n):
 def _fields(v, op):
     """The op's list of field vectors as one [B, F, k] tensor."""
     xs = [v[i] for i in op["in"]]
-    if len({x.shape[-1] for x in xs}) != 1:
+    if len({int(x.shape[-1]) for x in xs}) != 1:
         raise ValueError("op '%s': fields of different widths %s" % (op["out"], [x.shape[-1] for x in xs]))
     return torch.stack(xs, dim=1)
 
