@@ -1,4 +1,5 @@
-"""Export a DeepCTR-Torch DIN or DIEN model to the engine's model directory (docs/FORMAT.md).
+"""Export a DeepCTR-Torch model (DIN, DIEN, and through deepctr_family.py WDL, DeepFM, DCN, DCNMix, PNN, NFM, AFM,
+xDeepFM, AutoInt) to the engine's model directory (docs/FORMAT.md).
 
     from deepctr_export import export
     desc = export(model, "models/my_din")          # model: a deepctr_torch.models.DIN or DIEN object
@@ -519,12 +520,13 @@ def _din_reference(model):
 # public API
 # --------------------------------------------------------------------------------------------------
 def export(model, out_dir, feature_columns=None, candidate_features=(), name=None, reference=None):
-    """Writes the engine model directory for a DeepCTR-Torch DIN or DIEN model.
+    """Writes the engine model directory for a DeepCTR-Torch DIN, DIEN or family model (deepctr_family.FAMILY).
 
     model: the DeepCTR-Torch model object (its weights are read as they are; call after training).
     feature_columns: optional, checked against model.dnn_feature_columns.
     candidate_features: SparseFeat/DenseFeat names that vary per candidate besides the attention query
-        (e.g. a price); the other single-valued features are user fields.
+        (e.g. a price); the other single-valued features are user fields. Family models without any: every
+        SparseFeat/DenseFeat is a candidate field.
     Returns the request description that is also written to request_fields.json.
     Raises UnsupportedModelError naming the option the engine cannot reproduce.
     """
@@ -822,7 +824,7 @@ def import_deepctr_torch(path=None):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Export a DeepCTR-Torch DIN/DIEN model saved with torch.save(model, path).")
+    p = argparse.ArgumentParser(description="Export a DeepCTR-Torch model saved with torch.save(model, path).")
     p.add_argument("model", help="file written by torch.save(model, path); deepctr_torch must be importable")
     p.add_argument("out_dir")
     p.add_argument("--candidate-features", default="", help="comma-separated features that vary per candidate")
