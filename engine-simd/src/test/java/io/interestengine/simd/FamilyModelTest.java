@@ -5,7 +5,7 @@ import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
 import io.interestengine.Session;
-import io.interestengine.TinyModel;
+import io.interestengine.testkit.ModelBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +80,7 @@ class FamilyModelTest {
                   "output": {"in": "logit", "type": "sigmoid"}
                 }
                 """.formatted(tables.toString().stripTrailing().replaceAll(",$", ""), g.toString().stripTrailing().replaceAll(",$", "") + "\n");
-        return TinyModel.write(dir, json, t, sh);
+        return ModelBuilder.write(dir, json, t, sh);
     }
 
     private static void put(Map<String, float[]> t, Map<String, int[]> sh, Random r, String name, double std, int... shape) {
