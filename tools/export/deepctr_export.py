@@ -1,4 +1,5 @@
-"""Export a DeepCTR-Torch DIN or DIEN model to the engine's model directory (docs/FORMAT.md).
+"""Export a DeepCTR-Torch model (DIN, DIEN, and through deepctr_family.py WDL, DeepFM, DCN, DCNMix, PNN, NFM, AFM,
+xDeepFM, AutoInt) to the engine's model directory (docs/FORMAT.md).
 
     from deepctr_export import export
     desc = export(model, "models/my_din")          # model: a deepctr_torch.models.DIN or DIEN object
@@ -519,19 +520,23 @@ def _din_reference(model):
 # public API
 # --------------------------------------------------------------------------------------------------
 def export(model, out_dir, feature_columns=None, candidate_features=(), name=None, reference=None):
-    """Writes the engine model directory for a DeepCTR-Torch DIN or DIEN model.
+    """Writes the engine model directory for a DeepCTR-Torch DIN, DIEN or family model (deepctr_family.FAMILY).
 
     model: the DeepCTR-Torch model object (its weights are read as they are; call after training).
     feature_columns: optional, checked against model.dnn_feature_columns.
     candidate_features: SparseFeat/DenseFeat names that vary per candidate besides the attention query
-        (e.g. a price); the other single-valued features are user fields.
+        (e.g. a price); the other single-valued features are user fields. Family models without any: every
+        SparseFeat/DenseFeat is a candidate field.
     Returns the request description that is also written to request_fields.json.
     Raises UnsupportedModelError naming the option the engine cannot reproduce.
     """
     kind = _kind(model)
+    import deepctr_family
+    if kind in deepctr_family.FAMILY and _is(model, kind):
+        return _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference)
     if kind not in _MODELS or not _is(model, kind):
-        raise UnsupportedModelError("%s is not a DeepCTR-Torch DIN or DIEN model (supported: %s)"
-                                    % (kind, ", ".join(sorted(_MODELS))))
+        raise UnsupportedModelError("%s is not a supported DeepCTR-Torch model (supported: %s)"
+                                    % (kind, ", ".join(sorted(_MODELS) + list(deepctr_family.FAMILY))))
     if getattr(model, "linear_model", None) is not None and getattr(model.linear_model, "dense_feature_columns", []):
         raise UnsupportedModelError("the model has linear feature columns; DIN/DIEN build none")
     cols = _Columns(model, kind, feature_columns, candidate_features)
@@ -562,15 +567,37 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
         "output": output,
     }
     desc = _description(kind, model, cols, b, version)
+    _write(out_dir, cfg, b.tensors, desc)
+    return desc
+
+
+def _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference):
+    import deepctr_family
+    b = _Builder()
+    fields, output, desc, ref = deepctr_family.build(model, kind, b, feature_columns, candidate_features)
+    cfg = {
+        "format": FORMAT,
+        "format_version": 2,
+        "name": name or os.path.basename(os.path.normpath(out_dir)),
+        "reference": reference or ref,
+        "tables": b.tables,
+        "fields": fields,
+        "graph": b.graph,
+        "output": output,
+    }
+    _write(out_dir, cfg, b.tensors, desc)
+    return desc
+
+
+def _write(out_dir, cfg, tensors, desc):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(cfg, f, indent=1)
         f.write("\n")
-    write_safetensors(os.path.join(out_dir, "weights.safetensors"), b.tensors)
+    write_safetensors(os.path.join(out_dir, "weights.safetensors"), tensors)
     with open(os.path.join(out_dir, "request_fields.json"), "w") as f:
         json.dump(desc, f, indent=1)
         f.write("\n")
-    return desc
 
 
 def _dien_reference(model):
@@ -677,7 +704,17 @@ def _row_parts(desc, x, r):
 
 
 def _rows(desc, x):
-    return len(np.asarray(x[desc["sequences"][0]["fields"][0]]))
+    names = [e["field"] for e in desc["user"] + desc["candidate"]] + [s["fields"][0] for s in desc["sequences"]]
+    return len(np.asarray(x[names[0]]))
+
+
+def _request(desc, user, hist, cand_key, cand):
+    """A request object; models without sequence groups send no "history"."""
+    r = {"user": user}
+    if desc["sequences"]:
+        r["history"] = hist
+    r[cand_key] = cand
+    return r
 
 
 def to_batch_request(desc, x, rows=None):
@@ -686,7 +723,7 @@ def to_batch_request(desc, x, rows=None):
     out = []
     for r in (range(n) if rows is None else rows):
         user, hist, cand = _row_parts(desc, x, r)
-        out.append({"user": user, "history": hist, "candidate": cand})
+        out.append(_request(desc, user, hist, "candidate", cand))
     return {"batch": out}
 
 
@@ -702,7 +739,7 @@ def to_ranking_request(desc, x, rows=None):
             raise ValueError("row %d has another user or history than row %d: use a batch request" % (r, rows[0]))
         for k, v in c.items():
             cands[k].append(v)
-    return {"user": user, "history": hist, "candidates": cands}
+    return _request(desc, user, hist, "candidates", cands)
 
 
 class _Callback:
@@ -787,7 +824,7 @@ def import_deepctr_torch(path=None):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Export a DeepCTR-Torch DIN/DIEN model saved with torch.save(model, path).")
+    p = argparse.ArgumentParser(description="Export a DeepCTR-Torch model saved with torch.save(model, path).")
     p.add_argument("model", help="file written by torch.save(model, path); deepctr_torch must be importable")
     p.add_argument("out_dir")
     p.add_argument("--candidate-features", default="", help="comma-separated features that vary per candidate")

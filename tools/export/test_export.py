@@ -26,7 +26,8 @@ import make_fixtures  # noqa: E402
 make_fixtures._import_deepctr(os.environ.get("DEEPCTR_TORCH"))
 import deepctr_export as ex  # noqa: E402
 from deepctr_torch.inputs import SparseFeat, VarLenSparseFeat, DenseFeat  # noqa: E402
-from deepctr_torch.models import DIN, DIEN, DeepFM  # noqa: E402
+from deepctr_torch.models import DIN, DIEN, DeepFM, DCN, AFM, PNN, xDeepFM, WDL, FiBiNET  # noqa: E402
+import make_family_fixtures  # noqa: E402
 
 
 def hist(name, vocab, dim, emb, T=4, length="seq_length", combiner="mean"):
@@ -72,9 +73,9 @@ class Refusals(unittest.TestCase):
         self.refused(DIN(base_cols([hist("tags", 7, 4, "tags", combiner="min", length=None)]), ["item"],
                          dnn_hidden_units=(4,)), "combiner 'min'")
 
-    def test_not_din(self):
+    def test_unsupported_model(self):
         cols = [SparseFeat("user", 5, 4), SparseFeat("item", 9, 4)]
-        self.refused(DeepFM(cols, cols), "DeepFM", "DIN")
+        self.refused(FiBiNET(cols, cols), "FiBiNET", "supported: DIEN, DIN, WDL, DeepFM")
 
     def test_unknown_candidate_feature(self):
         self.refused(DIN(base_cols(), ["item"], dnn_hidden_units=(4,)), "nope",
@@ -103,6 +104,100 @@ class Refusals(unittest.TestCase):
     def test_feature_columns_must_match(self):
         m = DIN(base_cols(), ["item"], dnn_hidden_units=(4,))
         self.refused(m, "differ", feature_columns=base_cols()[:2])
+
+
+def flat_cols(extra=(), dim=4):
+    return [SparseFeat("user", 5, dim), SparseFeat("item", 9, dim), SparseFeat("cate", 3, dim)] + list(extra)
+
+
+class FamilyRefusals(unittest.TestCase):
+    refused = Refusals.refused
+
+    def test_dice_in_dnn(self):
+        self.refused(DeepFM(flat_cols(), flat_cols(), dnn_activation="Dice", dnn_hidden_units=(4,)),
+                     "dnn_activation='Dice' does not run in DeepCTR-Torch")
+
+    def test_unknown_activation_class(self):
+        self.refused(WDL(flat_cols(), flat_cols(), dnn_activation=torch.nn.LeakyReLU, dnn_hidden_units=(4,)),
+                     "LeakyReLU")
+
+    def test_unknown_cin_activation(self):
+        self.refused(xDeepFM(flat_cols(), flat_cols(), cin_activation=torch.nn.ELU, cin_layer_size=(4,),
+                             dnn_hidden_units=()), "cin_activation", "ELU")
+
+    def test_max_with_a_length_column_linear_side(self):
+        lin = flat_cols([hist("tags", 7, 1, "tags", combiner="max", length="tags_len")])
+        self.refused(DeepFM(lin, flat_cols(), dnn_hidden_units=(4,)), "'tags'", "combiner 'max'")
+
+    def test_afm_dense_in_dnn_columns(self):
+        cols = flat_cols([DenseFeat("price", 1)])
+        self.refused(AFM(cols, cols), "AFM", "DenseFeat", "support_dense=False")
+
+    def test_cin_with_a_shared_table(self):
+        # CIN's field_size is len(embedding_dict): a shared embedding_name makes it disagree with the fields.
+        cols = flat_cols([SparseFeat("seen", 9, 4, embedding_name="item")])
+        m = xDeepFM(cols, cols, cin_layer_size=(4,), dnn_hidden_units=())
+        self.refused(m, "CIN layer 0 takes 9 channels", "len(embedding_dict) = 3", "does not run in DeepCTR-Torch")
+        x = {n: np.array([1]) for n in ("user", "item", "cate", "seen")}
+        with self.assertRaises(RuntimeError):
+            m.predict(x)  # the refusal rests on this
+
+    def test_fields_of_different_widths(self):
+        cols = [SparseFeat("user", 5, 4), SparseFeat("item", 9, 6)]
+        self.refused(DeepFM(cols, cols, dnn_hidden_units=(4,)), "DeepFM use_fm", "embedding_dim [4, 6]")
+        self.refused(PNN(cols, dnn_hidden_units=(4,)), "PNN use_inner", "embedding_dim [4, 6]")
+
+    def test_varlen_candidate_feature(self):
+        cols = flat_cols([hist("tags", 7, 4, "tags")])
+        self.refused(DeepFM(cols, cols, dnn_hidden_units=(4,)), "tags", candidate_features=["tags"])
+
+    def test_feature_columns_must_match(self):
+        self.refused(DeepFM(flat_cols(), flat_cols()), "differ", feature_columns=flat_cols()[:2])
+
+    def test_dcn_without_dnn_does_not_run_in_deepctr(self):
+        # Why DCN/DCNMix fixtures always have a DNN: DeepCTR-Torch builds its DNN unconditionally and refuses ().
+        with self.assertRaisesRegex(ValueError, "hidden_units is empty"):
+            DCN(flat_cols(), flat_cols(), dnn_hidden_units=())
+
+
+class FamilyAccepted(unittest.TestCase):
+    def test_linear_and_dnn_tables_of_one_feature(self):
+        lin = [SparseFeat("user", 5, 4), SparseFeat("item", 7, 4)]
+        desc, mj = exported(DeepFM(lin, flat_cols(), dnn_hidden_units=(4,)), candidate_features=["item"])
+        self.assertEqual(mj["fields"]["user"], [
+            {"name": "user", "table": "user"},
+            {"name": "user.linear", "table": "linear.user", "derive": {"from": "user", "map": "identity.5"}},
+            {"name": "cate", "table": "cate"}])
+        # The linear item table is the smaller: the request field is sent on it, the DNN's derived.
+        self.assertEqual(mj["fields"]["candidate"], [
+            {"name": "item", "table": "linear.item"},
+            {"name": "item.dnn", "table": "item", "derive": {"from": "item", "map": "identity.7"}}])
+        self.assertNotIn("sequences", mj["fields"])
+        self.assertNotIn("history", mj["fields"])
+        self.assertEqual(mj["format_version"], 2)
+        self.assertEqual([e["field"] for e in desc["user"]], ["user", "cate"])
+
+    def test_default_candidates_and_requests_without_history(self):
+        desc, mj = exported(DeepFM(flat_cols(), flat_cols(), dnn_hidden_units=(4,)))
+        self.assertEqual([f["name"] for f in mj["fields"]["candidate"] if "derive" not in f], ["user", "item", "cate"])
+        self.assertEqual(mj["fields"]["user"], [])
+        self.assertIn("note", desc)
+        x = {"user": np.array([1, 2]), "item": np.array([3, 4]), "cate": np.array([0, 1])}
+        self.assertEqual(ex.to_ranking_request(desc, x), {"user": {}, "candidates": {"user": [1, 2], "item": [3, 4],
+                                                                                     "cate": [0, 1]}})
+
+    def test_sequence_groups(self):
+        cols = flat_cols([hist("tags", 7, 4, "tags", T=3, length="tags_len", combiner="sum"),
+                          hist("genres", 5, 4, "genres", T=2, length=None, combiner="max")])
+        desc, mj = exported(WDL(cols, cols, dnn_hidden_units=(4,)), candidate_features=["item"])
+        seqs = mj["fields"]["sequences"]
+        self.assertEqual(list(seqs), ["tags_len", "genres"])
+        self.assertEqual(seqs["genres"]["mask"], "id")
+        self.assertEqual([f["name"] for f in seqs["tags_len"]["fields"]], ["tags", "tags.linear"])
+        x = {"user": np.array([1]), "item": np.array([3]), "cate": np.array([0]), "tags": np.array([[1, 2, 6]]),
+             "tags_len": np.array([2]), "genres": np.array([[0, 4]])}
+        self.assertEqual(ex.to_batch_request(desc, x), {"batch": [{
+            "user": {"user": 1, "cate": 0}, "history": {"tags": [1, 2], "genres": [0, 4]}, "candidate": {"item": 3}}]})
 
 
 def exported(model, **kw):
@@ -320,6 +415,29 @@ class Interpreter(unittest.TestCase):
                 np.testing.assert_allclose(got, scores, rtol=1e-5, atol=1e-6)
                 self.assertGreater(replay(out), 0)
 
+    def test_every_family_case(self):
+        """The family cases made afresh, through the interpreter on DeepCTR-Torch's own input arrays (ids past the
+        lengths included) and on the converters' requests, against model.predict."""
+        import deepctr_torch as dc
+        from graph_torch import GraphModule
+        for i, (name, build, weights, gain) in enumerate(make_family_fixtures.cases()):
+            with self.subTest(name), tempfile.TemporaryDirectory() as d:
+                out, model, x, scores = make_family_fixtures.make(dc, name, build, weights, gain, d, 2000 + i)
+                with open(os.path.join(out, "request_fields.json")) as f:
+                    desc = json.load(f)
+                columns = {s["group"]: s.get("length_column") for s in desc["sequences"]}
+                gm = GraphModule(out)
+                inputs = []
+                for fname, dtype, shape in gm.input_spec():
+                    group = gm.length_inputs().get(fname)
+                    src = x[columns[group]] if group else x[fname]
+                    inputs.append(torch.from_numpy(np.asarray(src)).to(dtype))
+                with torch.no_grad():
+                    got = gm(*inputs).numpy()
+                # Both sides compute in float32 (different summation orders): the engine's GoldenCases tolerance.
+                np.testing.assert_allclose(got, scores, rtol=1e-5, atol=1e-6)
+                self.assertGreater(replay(out), 0)
+
     def test_ids_past_the_length_are_exercised(self):
         """The cases that claim ids past the lengths have them (else the converters' reading goes untested)."""
         import deepctr_torch as dc
@@ -350,7 +468,7 @@ class CommittedFixtures(unittest.TestCase):
     def test_replay(self):
         root = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fixtures", "deepctr")
         dirs = sorted(os.path.join(root, n) for n in os.listdir(root))
-        self.assertGreaterEqual(len(dirs), 18)
+        self.assertGreaterEqual(len(dirs), 18 + len(make_family_fixtures.cases()))
         for d in dirs:
             with self.subTest(os.path.basename(d)):
                 self.assertGreater(replay(d, self_test=True), 0)

@@ -19,10 +19,11 @@ from graph_torch import GraphModule  # noqa: E402
 def example_inputs(m, batch, seed=0):
     g = torch.Generator().manual_seed(seed)
     xs = []
+    lengths = m.length_inputs()
     for name, dtype, shape in m.input_spec():
         shp = [batch if s == "B" else s for s in shape]
-        if name == "history_length":
-            xs.append(torch.randint(0, m.T + 1, shp, generator=g))
+        if name in lengths:
+            xs.append(torch.randint(0, m.groups[lengths[name]]["T"] + 1, shp, generator=g))
         elif dtype == torch.int64:
             g_, fd = m.fields[name]
             rows = m.cfg["tables"][fd["table"]]["rows"]

@@ -23,6 +23,170 @@ PAD_SCORE = -2.0 ** 32 + 1  # the mask value of every original DIN/DIEN attentio
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import st  # noqa: E402
 
+# -- ops of the deep recommendation family (docs/FORMAT.md), written from the format's text -----------
+def _pairs(n):
+    """(rows, cols) index lists of the field pairs i < j in row-major order."""
+    rows = [i for i in range(n) for j in range(i + 1, n)]
+    cols = [j for i in range(n) for j in range(i + 1, n)]
+    return rows, cols
+
+
+def _fields(v, op):
+    """The op's list of field vectors as one [B, F, k] tensor."""
+    xs = [v[i] for i in op["in"]]
+    if len({int(x.shape[-1]) for x in xs}) != 1:
+        raise ValueError("op '%s': fields of different widths %s" % (op["out"], [x.shape[-1] for x in xs]))
+    return torch.stack(xs, dim=1)
+
+
+def _pq(x):
+    rows, cols = _pairs(x.shape[1])
+    return x[:, rows], x[:, cols]  # [B, P, k] each
+
+
+def _op_sum(gm, op, v):
+    out = v[op["in"][0]]
+    for name in op["in"][1:]:
+        out = out + v[name]
+    return out
+
+
+def _op_reduce_sum(gm, op, v):
+    return v[op["in"]].sum(dim=-1, keepdim=True)
+
+
+def _op_flatten(gm, op, v):
+    x = v[op["in"]]
+    return x.reshape(x.shape[0], -1)
+
+
+def _op_fm(gm, op, v):
+    x = _fields(v, op)
+    return 0.5 * (x.sum(1) ** 2 - (x * x).sum(1)).sum(-1, keepdim=True)
+
+
+def _op_bi_interaction(gm, op, v):
+    x = _fields(v, op)
+    return 0.5 * (x.sum(1) ** 2 - (x * x).sum(1))
+
+
+def _op_inner_product(gm, op, v):
+    p, q = _pq(_fields(v, op))
+    if op.get("reduce_sum", True):
+        return (p * q).sum(-1)
+    return (p * q).reshape(p.shape[0], -1)
+
+
+def _op_outer_product(gm, op, v):
+    p, q = _pq(_fields(v, op))
+    K = gm._w[op["kernel"]]
+    t = op["kernel_type"]
+    if t == "mat":  # out[p] = sum_i q_i sum_j K[i, p, j] p_j
+        kp = (p.unsqueeze(1) * K.unsqueeze(0)).sum(-1)  # [B, k_i, P]
+        return (kp.transpose(1, 2) * q).sum(-1)
+    if t == "vec":
+        return (p * q * K.unsqueeze(0)).sum(-1)
+    if t == "num":
+        return (p * q).sum(-1) * K[:, 0].unsqueeze(0)
+    raise ValueError("unknown kernel_type " + t)
+
+
+def _op_cross(gm, op, v):
+    x0 = v[op["in"]]
+    W, b = gm._w[op["kernels"]], gm._w[op["bias"]]
+    x = x0
+    for l in range(W.shape[0]):
+        if op["parameterization"] == "vector":
+            x = x0 * (x @ W[l, :, 0]).unsqueeze(1) + b[l, :, 0] + x
+        elif op["parameterization"] == "matrix":
+            x = x0 * (x @ W[l].T + b[l, :, 0]) + x
+        else:
+            raise ValueError("unknown parameterization " + op["parameterization"])
+    return x
+
+
+def _op_cross_mix(gm, op, v):
+    w = gm._w
+    x0 = v[op["in"]]
+    U, V, C, G, b = w[op["U"]], w[op["V"]], w[op["C"]], w[op["gating"]], w[op["bias"]]
+    x = x0
+    for l in range(U.shape[0]):
+        g = torch.softmax(x @ G.T, dim=1)  # [B, E]
+        mix = 0
+        for e in range(U.shape[1]):
+            t = torch.tanh(x @ V[l, e])          # V^T x: [B, r]
+            t = torch.tanh(t @ C[l, e].T)         # C t
+            o = x0 * (t @ U[l, e].T + b[l, :, 0])  # x0 * (U t + b)
+            mix = mix + g[:, e:e + 1] * o
+        x = mix + x
+    return x
+
+
+def _op_afm(gm, op, v):
+    w = gm._w
+    p, q = _pq(_fields(v, op))
+    bi = p * q  # [B, P, k]
+    h = torch.relu(bi @ w[op["attention_W"]] + w[op["attention_b"]])
+    s = torch.softmax((h @ w[op["projection_h"]])[..., 0], dim=1)  # [B, P]
+    return (s.unsqueeze(-1) * bi).sum(1) @ w[op["projection_p"]]
+
+
+def _op_cin(gm, op, v):
+    x0 = _fields(v, op)  # [B, m, k]
+    B, m, k = x0.shape
+    h = x0
+    outs = []
+    layers = op["layers"]
+    for i, layer in enumerate(layers):
+        W = gm._w[layer["weight"]]
+        z = (h.unsqueeze(2) * x0.unsqueeze(1)).reshape(B, h.shape[1] * m, k)  # (h major, j minor)
+        y = torch.matmul(W, z)
+        if "bias" in layer:
+            y = y + gm._w[layer["bias"]].unsqueeze(-1)
+        y = gm._act(op.get("activation"), y.transpose(1, 2)).transpose(1, 2)  # per-channel alpha on the size axis
+        size = y.shape[1]
+        if op.get("split_half", False) and i != len(layers) - 1:
+            h, direct = y[:, :size // 2], y[:, size // 2:]
+        else:
+            h, direct = y, y
+        outs.append(direct)
+    return torch.cat(outs, dim=1).sum(-1)
+
+
+def _op_self_attention(gm, op, v):
+    w = gm._w
+    x = _fields(v, op)  # [B, F, d]
+    B, F_, d = x.shape
+    n = op["heads"]
+    dh = d // n
+    for layer in op["layers"]:
+        def heads(t):
+            return t.reshape(B, F_, n, dh).transpose(1, 2)  # [B, n, F, dh]
+        q, k, val = (heads(x @ w[layer[key]]) for key in ("W_query", "W_key", "W_value"))
+        s = q @ k.transpose(2, 3)
+        if op.get("scaling", False):
+            s = s / math.sqrt(dh)
+        r = (torch.softmax(s, dim=-1) @ val).transpose(1, 2).reshape(B, F_, d)
+        if "W_res" in layer:
+            r = r + x @ w[layer["W_res"]]
+        x = torch.relu(r)
+    return x.reshape(B, F_ * d)
+
+
+def _op_residual(gm, op, v):
+    w = gm._w
+    x = v[op["in"]]
+    h = F.linear(x, w[op["weight1"]], w[op["bias1"]] if "bias1" in op else None)
+    y = F.linear(torch.relu(h), w[op["weight2"]], w[op["bias2"]] if "bias2" in op else None)
+    return torch.relu(x + y)
+
+
+FAMILY_OPS = {"sum": _op_sum, "reduce_sum": _op_reduce_sum, "flatten": _op_flatten, "fm": _op_fm,
+              "bi_interaction": _op_bi_interaction, "inner_product": _op_inner_product,
+              "outer_product": _op_outer_product, "cross": _op_cross, "cross_mix": _op_cross_mix, "afm": _op_afm,
+              "cin": _op_cin, "self_attention": _op_self_attention, "residual": _op_residual}
+
+
 class GraphModule(torch.nn.Module):
     def __init__(self, model_dir, dtype=torch.float32):
         """dtype: float32 to export (the engine's precision), float64 to check fixtures (call
@@ -402,6 +566,8 @@ class GraphModule(torch.nn.Module):
                 v[out] = self._gru(op, v[op["in"]], masks[g], v.get(op.get("attention")))
                 if op.get("return", "sequence") == "sequence":
                     seq[out] = g
+            elif kind in FAMILY_OPS:
+                v[out] = FAMILY_OPS[kind](self, op, v)
             else:
                 raise NotImplementedError("op '%s' is not in the torch interpreter yet" % kind)
         o = self.cfg["output"]

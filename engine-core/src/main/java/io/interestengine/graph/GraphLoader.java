@@ -382,6 +382,16 @@ public final class GraphLoader implements OpContext {
         return r;
     }
 
+    @Override
+    public long[] shape(Node ref) {
+        return entry(ref, (long[]) null).shape().clone();
+    }
+
+    @Override
+    public Activation activation(Node a, int width) {
+        return parseActivation(a, width);
+    }
+
     private Activation parseActivation(Node a, int width) {
         String type = a.get("type").str();
         switch (type) {

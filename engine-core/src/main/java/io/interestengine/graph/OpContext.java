@@ -18,6 +18,15 @@ public interface OpContext {
     /** A float tensor named by {@code ref}, of exactly {@code shape}, as a fresh heap array. */
     float[] floats(Node ref, long... shape);
 
+    /**
+     * The shape of the float tensor named by {@code ref} (for ops whose sizes come from their weights); the tensor
+     * counts as used.
+     */
+    long[] shape(Node ref);
+
+    /** An ACTIVATION object (see docs/FORMAT.md) for {@code width} channels. */
+    Activation activation(Node n, int width);
+
     /** A dense layer ({@code weight}, {@code bias?}, batch norms folded, {@code activation?}) over {@code in} inputs. */
     Layer layer(Node n, String name, int in);
 

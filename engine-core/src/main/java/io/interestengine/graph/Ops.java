@@ -11,7 +11,10 @@ public final class Ops {
     static {
         for (OpDefinition d : List.of(EmbeddingOp.DEFINITION, DenseInputOp.DEFINITION, ConcatOp.DEFINITION, BinaryOp.MUL,
                 BinaryOp.ADD, PoolOp.DEFINITION, MaxPoolOp.DEFINITION, DenseOp.DEFINITION, AttentionOp.DEFINITION,
-                GruOp.DEFINITION, MimnOp.DEFINITION, MimnReadOp.DEFINITION)) {
+                GruOp.DEFINITION, MimnOp.DEFINITION, MimnReadOp.DEFINITION, SumOp.DEFINITION, ReduceSumOp.DEFINITION,
+                FlattenOp.DEFINITION, FmOp.FM, FmOp.BI_INTERACTION, InnerProductOp.DEFINITION, OuterProductOp.DEFINITION,
+                CrossOp.DEFINITION, CrossMixOp.DEFINITION, AfmOp.DEFINITION, CinOp.DEFINITION, SelfAttentionOp.DEFINITION,
+                ResidualOp.DEFINITION)) {
             BY_KIND.put(d.kind(), d);
         }
     }

@@ -11,6 +11,18 @@ import io.interestengine.graph.MaxPoolOp;
 import io.interestengine.graph.MimnOp;
 import io.interestengine.graph.MimnReadOp;
 import io.interestengine.graph.PoolOp;
+import io.interestengine.graph.AfmOp;
+import io.interestengine.graph.CinOp;
+import io.interestengine.graph.CrossMixOp;
+import io.interestengine.graph.CrossOp;
+import io.interestengine.graph.FlattenOp;
+import io.interestengine.graph.FmOp;
+import io.interestengine.graph.InnerProductOp;
+import io.interestengine.graph.OuterProductOp;
+import io.interestengine.graph.ReduceSumOp;
+import io.interestengine.graph.ResidualOp;
+import io.interestengine.graph.SelfAttentionOp;
+import io.interestengine.graph.SumOp;
 import io.interestengine.spi.Kernel;
 import io.interestengine.spi.KernelTable;
 
@@ -38,6 +50,24 @@ public final class ScalarKernels {
     public static final Kernel<Object, CpuSession, GruOp> GRU = (s, op, b) -> new ScalarGru(op, s.f, s.i, b);
     public static final Kernel<Object, CpuSession, MimnOp> MIMN = (s, op, b) -> ScalarMimn.step(op, s.f, s.i, b);
     public static final Kernel<Object, CpuSession, MimnReadOp> MIMN_READ = (s, op, b) -> ScalarMimn.read(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, SumOp> SUM = (s, op, b) -> {
+        int[] offs = new int[op.in().size()];
+        for (int k = 0; k < offs.length; k++) offs[k] = b.off(op.in().get(k));
+        return ScalarElementwise.sum(op, s.f, s.i, offs, b.off(op.out()), b.rowMapOff());
+    };
+    public static final Kernel<Object, CpuSession, ReduceSumOp> REDUCE_SUM =
+            (s, op, b) -> ScalarElementwise.reduceSum(op, s.f, b.off(op.in()), b.off(op.out()));
+    public static final Kernel<Object, CpuSession, FlattenOp> FLATTEN =
+            (s, op, b) -> ScalarElementwise.flatten(op, s.f, b.off(op.in()), b.off(op.out()));
+    public static final Kernel<Object, CpuSession, FmOp> FM = (s, op, b) -> ScalarInteraction.fm(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, InnerProductOp> INNER_PRODUCT = (s, op, b) -> ScalarInteraction.inner(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, OuterProductOp> OUTER_PRODUCT = (s, op, b) -> ScalarInteraction.outer(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, AfmOp> AFM = (s, op, b) -> ScalarInteraction.afm(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, CrossOp> CROSS = (s, op, b) -> ScalarCross.cross(op, s.f, b);
+    public static final Kernel<Object, CpuSession, CrossMixOp> CROSS_MIX = (s, op, b) -> ScalarCross.crossMix(op, s.f, b);
+    public static final Kernel<Object, CpuSession, ResidualOp> RESIDUAL = (s, op, b) -> ScalarCross.residual(op, s.f, b);
+    public static final Kernel<Object, CpuSession, CinOp> CIN = (s, op, b) -> ScalarCin.step(op, s.f, s.i, b);
+    public static final Kernel<Object, CpuSession, SelfAttentionOp> SELF_ATTENTION = (s, op, b) -> ScalarSelfAttention.step(op, s.f, s.i, b);
 
     /** The scalar backend's table: every op kind. */
     public static final KernelTable<Object, CpuSession> TABLE = KernelTable.<Object, CpuSession>builder("scalar")
@@ -51,5 +81,17 @@ public final class ScalarKernels {
             .add(GruOp.class, GRU)
             .add(MimnOp.class, MIMN)
             .add(MimnReadOp.class, MIMN_READ)
+            .add(SumOp.class, SUM)
+            .add(ReduceSumOp.class, REDUCE_SUM)
+            .add(FlattenOp.class, FLATTEN)
+            .add(FmOp.class, FM)
+            .add(InnerProductOp.class, INNER_PRODUCT)
+            .add(OuterProductOp.class, OUTER_PRODUCT)
+            .add(AfmOp.class, AFM)
+            .add(CrossOp.class, CROSS)
+            .add(CrossMixOp.class, CROSS_MIX)
+            .add(ResidualOp.class, RESIDUAL)
+            .add(CinOp.class, CIN)
+            .add(SelfAttentionOp.class, SELF_ATTENTION)
             .build();
 }

@@ -45,4 +45,20 @@ final class Packed {
         if (bias != null) System.arraycopy(bias, 0, b, 0, out);
         return new Packed(cols, out, p, b, act);
     }
+
+    /** A matrix already stored {@code [in, out]} row-major (applied as {@code x·W}): padded, not transposed. */
+    static Packed inOut(float[] w, int off, int in, int out, float[] bias, Act act) {
+        int npad = Vec.pad(out);
+        float[] p = new float[in * npad];
+        for (int j = 0; j < in; j++) System.arraycopy(w, off + j * out, p, j * npad, out);
+        float[] b = new float[npad];
+        if (bias != null) System.arraycopy(bias, 0, b, 0, out);
+        return new Packed(in, out, p, b, act);
+    }
+
+    /** Rows {@code [off/in, off/in + out)} of a stacked {@code [.., out, in]} tensor, as a layer {@code [out, in]}. */
+    static Packed slice(float[] w, int off, int out, int in, float[] bias, int biasOff, Act act) {
+        float[] b = bias == null ? null : java.util.Arrays.copyOfRange(bias, biasOff, biasOff + out);
+        return block(java.util.Arrays.copyOfRange(w, off, off + out * in), out, in, 0, in, null, 1f, b, act);
+    }
 }

@@ -2,16 +2,21 @@ package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.BinaryOp;
+import io.interestengine.graph.ReduceSumOp;
+import io.interestengine.graph.SumOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
 
 /**
- * Elementwise product and sum in vectors; user-scope inputs broadcast to candidate rows through the row map.
+ * Elementwise product and sum, the n-ary sum and the sum of a vector's entries in vectors; user-scope inputs
+ * broadcast to candidate rows through the row map. Vectors narrower than one vector (the 1-wide logits of a linear
+ * part) are summed with scalar adds: a masked load per element would cost more.
  * Concatenation is the scalar backend's ({@link System#arraycopy}, which the JIT already turns into vector moves).
  */
 final class SimdElementwise {
@@ -38,6 +43,53 @@ final class SimdElementwise {
                         (mul ? x.mul(y) : x.add(y)).intoArray(f, o + j, m);
                     }
                 }
+            }
+        };
+    }
+
+    /** Inputs added in list order per element, as the reference does: the result is the same to the bit. */
+    static Step sum(SumOp op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+        Value out = op.out();
+        Value[] in = op.in().toArray(new Value[0]);
+        int w = out.width(), n = in.length;
+        int[] at = new int[n];
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < n; k++) at[k] = inOffs[k] + CpuSession.src(in[k], out.scope(), ints, rowMapOff, r) * w;
+                int o = outOff + r * w;
+                for (int j = 0; j < w; j += L) {
+                    if (j + L <= w) {
+                        FloatVector acc = FloatVector.fromArray(S, f, at[0] + j);
+                        for (int k = 1; k < n; k++) acc = acc.add(FloatVector.fromArray(S, f, at[k] + j));
+                        acc.intoArray(f, o + j);
+                    } else {
+                        for (int c = j; c < w; c++) {
+                            float acc = f[at[0] + c];
+                            for (int k = 1; k < n; k++) acc += f[at[k] + c];
+                            f[o + c] = acc;
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /** Lane-wise partial sums, then across lanes: not the reference's order (tests allow the rounding). */
+    static Step reduceSum(ReduceSumOp op, float[] f, int inOff, int outOff) {
+        int w = op.in().width(), full = w - w % L;
+        return (users, cands) -> {
+            int rows = CpuSession.rows(op.out(), users, cands);
+            for (int r = 0; r < rows; r++) {
+                int a = inOff + r * w;
+                float s = 0f;
+                if (full > 0) {
+                    FloatVector acc = FloatVector.fromArray(S, f, a);
+                    for (int j = L; j < full; j += L) acc = acc.add(FloatVector.fromArray(S, f, a + j));
+                    s = acc.reduceLanes(VectorOperators.ADD);
+                }
+                for (int j = full; j < w; j++) s += f[a + j];
+                f[outOff + r] = s;
             }
         };
     }

@@ -10,6 +10,21 @@ import io.interestengine.graph.MaxPoolOp;
 import io.interestengine.graph.MimnOp;
 import io.interestengine.graph.MimnReadOp;
 import io.interestengine.graph.PoolOp;
+import io.interestengine.graph.AfmOp;
+import io.interestengine.graph.CinOp;
+import io.interestengine.graph.CrossMixOp;
+import io.interestengine.graph.CrossOp;
+import io.interestengine.graph.FlattenOp;
+import io.interestengine.graph.FmOp;
+import io.interestengine.graph.InnerProductOp;
+import io.interestengine.graph.OuterProductOp;
+import io.interestengine.graph.ReduceSumOp;
+import io.interestengine.graph.ResidualOp;
+import io.interestengine.graph.Scope;
+import io.interestengine.graph.SelfAttentionOp;
+import io.interestengine.graph.SumOp;
+import io.interestengine.spi.Bindings;
+import io.interestengine.spi.Step;
 import io.interestengine.graph.Value;
 import io.interestengine.scalar.ScalarKernels;
 import io.interestengine.spi.Kernel;
@@ -91,6 +106,96 @@ final class SimdKernels {
             : new SimdPool(op.in().group(), op, s.f, s.i, b.off(op.in()), b.off(op.out()),
                     op.masked() ? b.lengthsOff(op.in().group()) : -1, b.rowMapOff());
 
+    static final Kernel<SimdModel, SimdSession, SumOp> SUM = (s, op, b) -> {
+        int[] offs = new int[op.in().size()];
+        for (int k = 0; k < offs.length; k++) offs[k] = b.off(op.in().get(k));
+        return SimdElementwise.sum(op, s.f, s.i, offs, b.off(op.out()), b.rowMapOff());
+    };
+
+    static final Kernel<SimdModel, SimdSession, OuterProductOp> OUTER_PRODUCT = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, OuterProductOp op) {
+            return SimdInteraction.outerKernel(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, OuterProductOp op, Bindings b) {
+            return new SimdInteraction.Products(null, op, s.model.prepared(op), s.f, s.i, b);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, AfmOp> AFM = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, AfmOp op) {
+            return Packed.inOut(op.w(), 0, op.in().get(0).width(), op.attention(), op.b(), Act.of(new io.interestengine.graph.Activation.Relu(), op.attention()));
+        }
+
+        @Override
+        public Step bind(SimdSession s, AfmOp op, Bindings b) {
+            return new SimdInteraction.Afm(op, s.model.prepared(op), s.f, s.i, b);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, CrossOp> CROSS = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, CrossOp op) {
+            return SimdCross.Weights.cross(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, CrossOp op, Bindings b) {
+            return new SimdCross.Cross(op, s.model.prepared(op), s.f, b.off(op.in()), b.off(op.out()), b.maxRows(op.out().scope()));
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, CrossMixOp> CROSS_MIX = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, CrossMixOp op) {
+            return SimdCross.Weights.crossMix(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, CrossMixOp op, Bindings b) {
+            return new SimdCross.CrossMix(op, s.model.prepared(op), s.f, b.off(op.in()), b.off(op.out()), b.maxRows(op.out().scope()));
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, ResidualOp> RESIDUAL = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, ResidualOp op) {
+            return SimdCross.Weights.residual(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, ResidualOp op, Bindings b) {
+            return new SimdCross.Residual(op, s.model.prepared(op), s.f, b.off(op.in()), b.off(op.out()), b.maxRows(op.out().scope()));
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, CinOp> CIN = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, CinOp op) {
+            return SimdCin.prepare(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, CinOp op, Bindings b) {
+            return new SimdCin(op, s.model.prepared(op), s.f, s.i, b);
+        }
+    };
+
+    static final Kernel<SimdModel, SimdSession, SelfAttentionOp> SELF_ATTENTION = new Kernel<>() {
+        @Override
+        public Object prepare(SimdModel m, SelfAttentionOp op) {
+            return SimdSelfAttention.prepare(op);
+        }
+
+        @Override
+        public Step bind(SimdSession s, SelfAttentionOp op, Bindings b) {
+            return new SimdSelfAttention(op, s.model.prepared(op), s.f, s.i, b);
+        }
+    };
+
     static final KernelTable<SimdModel, SimdSession> TABLE = KernelTable.<SimdModel, SimdSession>builder("simd")
             .add(EmbeddingOp.class, (s, op, b) -> new SimdEmbedding(op, s.f, s.i, b.idsOff(op.field()), b.off(op.out())))
             .add(ConcatOp.class, ScalarKernels.CONCAT)
@@ -102,5 +207,18 @@ final class SimdKernels {
             .add(GruOp.class, GRU)
             .add(MimnOp.class, MIMN)
             .add(MimnReadOp.class, MIMN_READ)
+            .add(SumOp.class, SUM)
+            .add(ReduceSumOp.class, (s, op, b) -> SimdElementwise.reduceSum(op, s.f, b.off(op.in()), b.off(op.out())))
+            // A row-major copy: System.arraycopy is already vector moves.
+            .add(FlattenOp.class, ScalarKernels.FLATTEN)
+            .add(FmOp.class, (s, op, b) -> new SimdInteraction.Fm(op, s.f, s.i, b))
+            .add(InnerProductOp.class, (s, op, b) -> new SimdInteraction.Products(op, null, null, s.f, s.i, b))
+            .add(OuterProductOp.class, OUTER_PRODUCT)
+            .add(AfmOp.class, AFM)
+            .add(CrossOp.class, CROSS)
+            .add(CrossMixOp.class, CROSS_MIX)
+            .add(ResidualOp.class, RESIDUAL)
+            .add(CinOp.class, CIN)
+            .add(SelfAttentionOp.class, SELF_ATTENTION)
             .build();
 }

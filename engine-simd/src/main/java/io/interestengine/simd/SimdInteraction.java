@@ -1,0 +1,283 @@
+package io.interestengine.simd;
+
+import io.interestengine.cpu.CpuSession;
+import io.interestengine.graph.AfmOp;
+import io.interestengine.graph.FmOp;
+import io.interestengine.graph.InnerProductOp;
+import io.interestengine.graph.OuterProductOp;
+import io.interestengine.graph.Scope;
+import io.interestengine.spi.Bindings;
+import io.interestengine.spi.Step;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import static io.interestengine.simd.Vec.L;
+import static io.interestengine.simd.Vec.S;
+
+/**
+ * Field interactions with vectors across the k channels, the user part of a ranking request computed once per
+ * user row ({@link FieldRows}): FM and bi-interaction keep the user fields' sum and sum of squares, PNN's products
+ * the user pairs' outputs, AFM the user pairs' softmax numerator, normaliser and max. Scratch is sized at bind.
+ */
+final class SimdInteraction {
+    private SimdInteraction() {
+    }
+
+    static final class Fm implements Step {
+        private final FmOp op;
+        private final FieldRows x;
+        private final float[] f, su, qu;
+        private final int[] ints;
+        private final int kpad, outOff;
+
+        Fm(FmOp op, float[] f, int[] ints, Bindings b) {
+            this.op = op;
+            this.f = f;
+            this.ints = ints;
+            x = new FieldRows(op.out(), op.in(), b);
+            kpad = Vec.pad(x.k);
+            outOff = b.off(op.out());
+            su = new float[b.maxRows(Scope.USER) * kpad];
+            qu = new float[su.length];
+        }
+
+        @Override
+        public void run(int users, int cands) {
+            int k = x.k, F = x.F;
+            for (int u = 0; u < users; u++) {
+                for (int j = 0; j < k; j += L) {
+                    boolean full = j + L <= k;
+                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
+                    FloatVector s = FloatVector.zero(S), q = s;
+                    for (int i = 0; i < F; i++) {
+                        if (!x.user[i]) continue;
+                        int o = x.off[i] + u * k + j;
+                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
+                        s = s.add(v);
+                        q = v.fma(v, q);
+                    }
+                    s.intoArray(su, u * kpad + j);
+                    q.intoArray(qu, u * kpad + j);
+                }
+            }
+            int rows = CpuSession.rows(op.out(), users, cands), w = op.out().width();
+            for (int r = 0; r < rows; r++) {
+                int u = x.userRow(ints, r);
+                float total = 0f;
+                for (int j = 0; j < k; j += L) {
+                    boolean full = j + L <= k;
+                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
+                    FloatVector s = FloatVector.fromArray(S, su, u * kpad + j), q = FloatVector.fromArray(S, qu, u * kpad + j);
+                    for (int i = 0; i < F; i++) {
+                        if (x.user[i]) continue;
+                        int o = x.off[i] + r * k + j;
+                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
+                        s = s.add(v);
+                        q = v.fma(v, q);
+                    }
+                    FloatVector t = s.mul(s).sub(q);
+                    if (op.perChannel()) {
+                        t = t.mul(0.5f);
+                        if (full) t.intoArray(f, outOff + r * w + j);
+                        else t.intoArray(f, outOff + r * w + j, m);
+                    } else {
+                        total += t.reduceLanes(VectorOperators.ADD);
+                    }
+                }
+                if (!op.perChannel()) f[outOff + r] = 0.5f * total;
+            }
+        }
+    }
+
+    /** PNN inner and outer products: one value (or k for an unreduced inner product) per pair. */
+    static final class Products implements Step {
+        private final InnerProductOp inner;
+        private final OuterProductOp outer;
+        private final FieldRows x;
+        private final float[] f, userOut, kernel;
+        private final int[] ints;
+        private final int outOff, per, P, width;
+        private final io.interestengine.graph.Value out;
+
+        Products(InnerProductOp inner, OuterProductOp outer, float[] kernel, float[] f, int[] ints, Bindings b) {
+            this.inner = inner;
+            this.outer = outer;
+            this.kernel = kernel;
+            this.f = f;
+            this.ints = ints;
+            out = inner != null ? inner.out() : outer.out();
+            x = new FieldRows(out, inner != null ? inner.in() : outer.in(), b);
+            P = x.pi.length;
+            per = inner != null && !inner.reduceSum() ? x.k : 1;
+            width = out.width();
+            outOff = b.off(out);
+            userOut = new float[Math.max(1, b.maxRows(Scope.USER) * x.userPairs * per)];
+        }
+
+        @Override
+        public void run(int users, int cands) {
+            for (int u = 0; u < users; u++) {
+                for (int p = 0; p < P; p++) if (x.slot[p] >= 0) pair(p, x.off[x.pi[p]] + u * x.k, x.off[x.pj[p]] + u * x.k, userOut, (u * x.userPairs + x.slot[p]) * per);
+            }
+            int rows = CpuSession.rows(out, users, cands);
+            for (int r = 0; r < rows; r++) {
+                int u = x.userRow(ints, r), o = outOff + r * width;
+                for (int p = 0; p < P; p++) {
+                    if (x.slot[p] >= 0) System.arraycopy(userOut, (u * x.userPairs + x.slot[p]) * per, f, o + p * per, per);
+                    else pair(p, x.at(x.pi[p], r, u), x.at(x.pj[p], r, u), f, o + p * per);
+                }
+            }
+        }
+
+        private void pair(int pair, int p, int q, float[] dst, int d) {
+            int k = x.k;
+            if (outer != null && outer.type() == OuterProductOp.KernelType.MAT) {
+                // acc[c] = Σ_a q_a·K[pair][a][c] (K repacked pair-major), then out = acc·p.
+                int base = pair * k * k;
+                float s = 0f;
+                for (int j = 0; j < k; j += L) {
+                    boolean full = j + L <= k;
+                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
+                    FloatVector acc = FloatVector.zero(S);
+                    for (int a = 0; a < k; a++) {
+                        int ko = base + a * k + j;
+                        FloatVector kv = full ? FloatVector.fromArray(S, kernel, ko) : FloatVector.fromArray(S, kernel, ko, m);
+                        acc = kv.fma(FloatVector.broadcast(S, f[q + a]), acc);
+                    }
+                    FloatVector pv = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
+                    s += acc.mul(pv).reduceLanes(VectorOperators.ADD);
+                }
+                dst[d] = s;
+                return;
+            }
+            boolean vec = outer != null && outer.type() == OuterProductOp.KernelType.VEC;
+            boolean keep = per > 1;
+            float s = 0f;
+            for (int j = 0; j < k; j += L) {
+                boolean full = j + L <= k;
+                VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
+                FloatVector a = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
+                FloatVector b = full ? FloatVector.fromArray(S, f, q + j) : FloatVector.fromArray(S, f, q + j, m);
+                FloatVector t = a.mul(b);
+                if (keep) {
+                    if (full) t.intoArray(dst, d + j);
+                    else t.intoArray(dst, d + j, m);
+                    continue;
+                }
+                if (vec) t = t.mul(full ? FloatVector.fromArray(S, kernel, pair * k + j) : FloatVector.fromArray(S, kernel, pair * k + j, m));
+                s += t.reduceLanes(VectorOperators.ADD);
+            }
+            if (!keep) dst[d] = outer != null && outer.type() == OuterProductOp.KernelType.NUM ? kernel[pair] * s : s;
+        }
+    }
+
+    /** The mat kernel {@code [k, P, k]} repacked pair-major {@code [P][a][c]}; the others as they are. */
+    static float[] outerKernel(OuterProductOp op) {
+        if (op.type() != OuterProductOp.KernelType.MAT) return op.kernel();
+        int k = op.k(), P = op.out().width();
+        float[] r = new float[P * k * k];
+        for (int a = 0; a < k; a++) {
+            for (int p = 0; p < P; p++) System.arraycopy(op.kernel(), (a * P + p) * k, r, (p * k + a) * k, k);
+        }
+        return r;
+    }
+
+    /**
+     * AFM. The softmax over pairs splits exactly: with the user pairs' max M_u, normaliser Z_u and numerator
+     * N_u = Σ e^{l−M_u}·b (once per user), a row with its own pairs' max M scales them by e^{M_u−M}.
+     */
+    static final class Afm implements Step {
+        private final AfmOp op;
+        private final FieldRows x;
+        private final Packed w;
+        private final Gemm.Call call = new Gemm.Call();
+        private final float[] f, nu, zu, mu, bp, h, logit, pp, ph, num;
+        private final int[] ints;
+        private final int kpad, outOff;
+
+        Afm(AfmOp op, Packed w, float[] f, int[] ints, Bindings b) {
+            this.op = op;
+            this.w = w;
+            this.f = f;
+            this.ints = ints;
+            x = new FieldRows(op.out(), op.in(), b);
+            kpad = Vec.pad(x.k);
+            outOff = b.off(op.out());
+            int users = b.maxRows(Scope.USER), P = x.pi.length;
+            nu = new float[users * kpad];
+            zu = new float[users];
+            mu = new float[users];
+            bp = new float[P * x.k];
+            h = new float[P * w.npad];
+            logit = new float[P];
+            pp = java.util.Arrays.copyOf(op.projectionP(), kpad);
+            ph = java.util.Arrays.copyOf(op.projectionH(), w.npad);
+            num = new float[kpad];
+            call.weights(w);
+        }
+
+        /** Products, attention logits of pairs {@code p} with {@code (slot[p] >= 0) == users}; returns their count. */
+        private int logits(boolean userPairs, int r, int u) {
+            int n = 0, k = x.k;
+            for (int p = 0; p < x.pi.length; p++) {
+                if ((x.slot[p] >= 0) != userPairs) continue;
+                int a = x.at(x.pi[p], r, u), c = x.at(x.pj[p], r, u);
+                for (int j = 0; j < k; j++) bp[n * k + j] = f[a + j] * f[c + j];
+                n++;
+            }
+            if (n == 0) return 0;
+            call.a(bp, 0, k, n).c(h, 0, w.npad).run();
+            w.act.apply(h, 0, w.npad, n, w.n, h, 0, w.npad, true);
+            for (int p = 0; p < n; p++) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < w.npad; j += L) acc = FloatVector.fromArray(S, h, p * w.npad + j).fma(FloatVector.fromArray(S, ph, j), acc);
+                logit[p] = acc.reduceLanes(VectorOperators.ADD);
+            }
+            return n;
+        }
+
+        /** {@code num[0..k) = num·scale + Σ_p e^{l_p − max}·b_p} over the n pairs just computed; returns the new normaliser part. */
+        private float accumulate(int n, float max, float[] num, int no) {
+            int k = x.k;
+            float z = 0f;
+            for (int p = 0; p < n; p++) {
+                float e = (float) Math.exp(logit[p] - max);
+                z += e;
+                FloatVector ev = FloatVector.broadcast(S, e);
+                for (int j = 0; j < k; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, k);
+                    FloatVector.fromArray(S, bp, p * k + j, m).fma(ev, FloatVector.fromArray(S, num, no + j)).intoArray(num, no + j);
+                }
+            }
+            return z;
+        }
+
+        @Override
+        public void run(int users, int cands) {
+            for (int u = 0; u < users; u++) {
+                int n = logits(true, u, u);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < n; p++) max = Math.max(max, logit[p]);
+                java.util.Arrays.fill(nu, u * kpad, (u + 1) * kpad, 0f);
+                mu[u] = max;
+                zu[u] = accumulate(n, max, nu, u * kpad);
+            }
+            int rows = CpuSession.rows(op.out(), users, cands);
+            for (int r = 0; r < rows; r++) {
+                int u = x.userRow(ints, r);
+                int n = logits(false, r, u);
+                float max = mu[u];
+                for (int p = 0; p < n; p++) max = Math.max(max, logit[p]);
+                float scale = mu[u] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(mu[u] - max);
+                int no = 0;
+                FloatVector sv = FloatVector.broadcast(S, scale);
+                for (int j = 0; j < kpad; j += L) FloatVector.fromArray(S, nu, u * kpad + j).mul(sv).intoArray(num, no + j);
+                float z = zu[u] * scale + accumulate(n, max, num, no);
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < kpad; j += L) acc = FloatVector.fromArray(S, num, no + j).fma(FloatVector.fromArray(S, pp, j), acc);
+                f[outOff + r] = acc.reduceLanes(VectorOperators.ADD) / z;
+            }
+        }
+    }
+}
