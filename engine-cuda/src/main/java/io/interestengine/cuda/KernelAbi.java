@@ -37,7 +37,10 @@ enum KernelAbi {
 
     /** The PTX text of a resource, NUL-terminated as cuModuleLoadData expects. */
     static byte[] ptx(String resource) {
-        try (java.io.InputStream in = KernelAbi.class.getResourceAsStream(resource)) {
+        // Through the class loader: the PTX lives in the kernels jar, another module on the module path, which
+        // Class.getResourceAsStream would not search from this named module.
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (java.io.InputStream in = KernelAbi.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) throw new CudaModuleException("PTX resource " + resource + " is not on the class path: add the kernels jar", 0);
             byte[] b = in.readAllBytes();
             return java.util.Arrays.copyOf(b, b.length + 1);
