@@ -57,6 +57,11 @@ public final class UicMetrics {
         return (long) events.labelValues("applied").get();
     }
 
+    /** Events found applied before (redelivered) so far. */
+    public long duplicateCount() {
+        return (long) events.labelValues("duplicate").get();
+    }
+
     /** Events dead-lettered so far. */
     public long deadLetterCount() {
         return (long) events.labelValues("dead_letter").get();
