@@ -16,7 +16,6 @@ import io.interestengine.json.JsonException;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -124,9 +123,7 @@ public final class ScoringServer implements AutoCloseable {
     }
 
     private void metricsText(ServerRequest req, ServerResponse res) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, registry.scrape());
-        res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE).send(out.toByteArray());
+        res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE).send(MetricsEndpoint.text(registry));
     }
 
     private void describe(ServerRequest req, ServerResponse res) {
