@@ -19,7 +19,8 @@ public final class UicMetrics {
                 .help("State writes refused because another writer moved the user's state first").register(registry);
         eventToState = Histogram.builder().name("ie_uic_event_to_state_seconds")
                 .help("From the event's entry in the stream to its user's state written (readable by scoring)")
-                .classicExponentialUpperBounds(0.0005, 2, 16).register(registry);
+                .classicUpperBounds(0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15,
+                        0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10).register(registry);
         store = StoreMetrics.histogram(registry);
     }
 

@@ -1,0 +1,351 @@
+package io.interestengine.bench.serving;
+
+import io.interestengine.LoadOptions;
+import io.interestengine.Model;
+import io.interestengine.ModelHolder;
+import io.interestengine.RankingRequest;
+import io.interestengine.RequestJson;
+import io.interestengine.bench.StandardModels;
+import io.interestengine.graph.Field;
+import io.interestengine.serving.RedisClusters;
+import io.interestengine.serving.RedisStateStore;
+import io.interestengine.serving.ScoringServer;
+import io.interestengine.serving.UicEvent;
+import io.interestengine.serving.UicMetrics;
+import io.interestengine.serving.UicWorker;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Serving measurements, one JSON line per result on stdout:
+ * <ul>
+ *   <li>{@code hotswap [seconds] [threads]}: DIN ranking requests on {@code threads} threads through a
+ *   {@link ModelHolder} while the model is reloaded every second; every call's scores are compared with the
+ *   reference;</li>
+ *   <li>{@code server [seconds]}: requests/s and p50/p99 of DIN and DIEN ranking requests (T = 100, N = 200)
+ *   over HTTP at 1, 8 and 32 concurrent clients, against the same engine called in-process;</li>
+ *   <li>{@code uic redis://...}: one UIC worker's events/s on DIEN (events queued before it starts), then
+ *   event-to-readable latency with events arriving at a fixed rate.</li>
+ * </ul>
+ * Run from the repository root (bench/serving.sh does, with its Redis Cluster).
+ */
+public final class ServingBench {
+    private static final int N = 200;
+
+    private ServingBench() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        switch (a.length == 0 ? "" : a[0]) {
+            case "hotswap" -> hotSwap(a.length > 1 ? Integer.parseInt(a[1]) : 60, a.length > 2 ? Integer.parseInt(a[2]) : 8);
+            case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 8);
+            case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000);
+            default -> {
+                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] | uic redis://HOST:PORT,... [events]");
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** A ranking request JSON: T = the model's history length, N candidates, ids from the tables. */
+    static String requestJson(Model m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int t = m.graph().historyLength();
+        StringBuilder b = new StringBuilder("{\"user\":{");
+        List<Field> uf = m.graph().fields(Field.Group.USER);
+        for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? "" : ",").append('"').append(uf.get(k).name()).append("\":")
+                .append(1 + r.nextInt(uf.get(k).table().rows() - 1));
+        b.append("},\"history\":{");
+        List<Field> hf = m.graph().fields(Field.Group.HISTORY).stream().filter(f -> !f.isDerived()).toList();
+        for (int k = 0; k < hf.size(); k++) ids(b.append(k == 0 ? "" : ",").append('"').append(hf.get(k).name()).append("\":"), r, t, hf.get(k));
+        b.append("},\"candidates\":{");
+        List<Field> cf = m.graph().fields(Field.Group.CANDIDATE);
+        for (int k = 0; k < cf.size(); k++) ids(b.append(k == 0 ? "" : ",").append('"').append(cf.get(k).name()).append("\":"), r, N, cf.get(k));
+        return b.append("}}").toString();
+    }
+
+    private static void ids(StringBuilder b, SplittableRandom r, int n, Field f) {
+        b.append('[');
+        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(1 + r.nextInt(f.table().rows() - 1));
+        b.append(']');
+    }
+
+    // ---- hot swap -------------------------------------------------------------------------------------------
+
+    static void hotSwap(int seconds, int threads) throws Exception {
+        Path dir = StandardModels.model(Files.createTempDirectory("ie-hotswap"), "din", 1);
+        LoadOptions opts = LoadOptions.defaults();
+        String json;
+        float[] want;
+        try (Model m = Model.load(dir, opts); var s = m.newSession()) {
+            json = requestJson(m, 3);
+            RankingRequest r = RequestJson.parse(m, json).ranking();
+            // The reference is taken once the scoring path is compiled: interpreted Vector API code may round
+            // differently from the compiled kernels every later call runs.
+            long w0 = System.nanoTime();
+            while (System.nanoTime() - w0 < 5_000_000_000L) s.score(r);
+            want = s.score(r);
+        }
+        double load0 = load();
+        try (ModelHolder holder = ModelHolder.load(dir, opts)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong calls = new AtomicLong(), failed = new AtomicLong(), mismatched = new AtomicLong();
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                ts.add(Thread.ofPlatform().start(() -> {
+                    float[] out = new float[N];
+                    long version = -1;
+                    RankingRequest req = null;
+                    while (!stop.get()) {
+                        try (ModelHolder.Lease l = holder.acquire()) {
+                            if (l.version() != version) {
+                                req = RequestJson.parse(l.model(), json).ranking();
+                                version = l.version();
+                            }
+                            l.session().score(req, out);
+                            // Each version loads the same files on the same backend: bit-identical scores.
+                            if (!Arrays.equals(out, want)) mismatched.incrementAndGet();
+                            calls.incrementAndGet();
+                        } catch (Throwable e) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, e);
+                        }
+                    }
+                }));
+            }
+            long t0 = System.nanoTime();
+            int swaps = 0;
+            long maxSwapMs = 0;
+            while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
+                Thread.sleep(1000);
+                long s0 = System.nanoTime();
+                holder.reload();
+                maxSwapMs = Math.max(maxSwapMs, (System.nanoTime() - s0) / 1_000_000);
+                swaps++;
+            }
+            stop.set(true);
+            for (Thread t : ts) t.join();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("{\"bench\":\"hotswap\",\"model\":\"din\",\"backend\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"swaps\":%d,"
+                            + "\"final_version\":%d,\"calls\":%d,\"calls_per_s\":%.0f,\"failed_calls\":%d,\"mismatched_scores\":%d,"
+                            + "\"max_reload_ms\":%d,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f%s}%n",
+                    holder.model().backendName(), threads, secs, swaps, holder.version(), calls.get(), calls.get() / secs, failed.get(),
+                    mismatched.get(), maxSwapMs, load0, load(),
+                    firstFailure.get() == null ? "" : ",\"first_failure\":\"" + firstFailure.get().toString().replace("\"", "'") + "\"");
+        }
+    }
+
+    // ---- server vs in-process -------------------------------------------------------------------------------
+
+    static void server(int seconds) throws Exception {
+        Path tmp = Files.createTempDirectory("ie-serving-bench");
+        Map<String, Path> models = Map.of("din", StandardModels.model(tmp, "din", 1), "dien", StandardModels.model(tmp, "dien", 1));
+        try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(0, 256, 4 << 20, Duration.ofSeconds(5)), models,
+                LoadOptions.defaults(), null, new PrometheusRegistry())) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (String name : List.of("din", "dien")) {
+                String json;
+                try (Model m = Model.load(models.get(name))) {
+                    json = requestJson(m, 5);
+                }
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models/" + name + ":score"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                try (ModelHolder holder = ModelHolder.load(models.get(name), LoadOptions.defaults())) {
+                    for (int clients : new int[]{1, 8, 32}) {
+                        report(name, "in_process", clients, run(clients, seconds, () -> {
+                            try (ModelHolder.Lease l = holder.acquire()) {
+                                inProcess(l, json);
+                            }
+                        }));
+                        report(name, "in_process_with_json", clients, run(clients, seconds, () -> {
+                            try (ModelHolder.Lease l = holder.acquire()) {
+                                RequestJson.score(l.session(), RequestJson.parse(l.model(), json));
+                            }
+                        }));
+                        report(name, "http", clients, run(clients, seconds, () -> {
+                            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
+                        }));
+                    }
+                }
+            }
+        }
+    }
+
+    /** In-process with a pre-built request per version and thread, as a service filling requests directly would. */
+    private static final ThreadLocal<Object[]> PREPARED = new ThreadLocal<>();
+
+    private static void inProcess(ModelHolder.Lease l, String json) {
+        Object[] p = PREPARED.get();
+        if (p == null || (Long) p[0] != l.version() || p[3] != l.model()) {
+            p = new Object[]{l.version(), RequestJson.parse(l.model(), json).ranking(), new float[N], l.model()};
+            PREPARED.set(p);
+        }
+        l.session().score((RankingRequest) p[1], (float[]) p[2]);
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /** Latencies (ns) of every call after a warm-up of a third of the time, and the calls/s, over {@code clients} threads. */
+    private static long[] run(int clients, int seconds, Call call) throws Exception {
+        long warm = seconds * 1_000_000_000L / 3, end = seconds * 1_000_000_000L;
+        List<long[]> per = new ArrayList<>();
+        int[] counts = new int[clients];
+        AtomicReference<Throwable> fail = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        long[] t0 = new long[1];
+        List<Thread> ts = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            long[] lat = new long[2_000_000];
+            per.add(lat);
+            int ci = c;
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    int n = 0;
+                    for (;;) {
+                        long s = System.nanoTime();
+                        if (s - t0[0] > end) break;
+                        call.run();
+                        long e = System.nanoTime();
+                        if (s - t0[0] > warm && n < lat.length) lat[n++] = e - s;
+                    }
+                    counts[ci] = n;
+                } catch (Throwable e) {
+                    fail.compareAndSet(null, e);
+                }
+            }));
+        }
+        t0[0] = System.nanoTime();
+        go.countDown();
+        for (Thread t : ts) t.join();
+        if (fail.get() != null) throw new IllegalStateException("call failed", fail.get());
+        int total = 0;
+        for (int c : counts) total += c;
+        long[] all = new long[total + 1];
+        int k = 0;
+        for (int c = 0; c < clients; c++) for (int i = 0; i < counts[c]; i++) all[k++] = per.get(c)[i];
+        Arrays.sort(all, 0, total);
+        all[total] = (long) (total / ((end - warm) / 1e9));
+        return Arrays.copyOf(all, total + 1);
+    }
+
+    private static void report(String model, String mode, int clients, long[] r) {
+        int n = r.length - 1;
+        System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,\"requests_per_s\":%d,"
+                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"load_avg\":%.2f}%n",
+                model, mode, clients, N, r[n], r[n / 2] / 1e6, r[(int) (n * 0.99)] / 1e6, n, load());
+    }
+
+    // ---- UIC ------------------------------------------------------------------------------------------------
+
+    static void uic(String spec, int events) throws Exception {
+        Path dien = StandardModels.model(Path.of("."), "dien", 1);
+        RedisClusterClient client = RedisClusters.client(spec);
+        try (Model m = Model.load(dien); RedisStateStore store = new RedisStateStore(client);
+             StatefulRedisClusterConnection<String, String> conn = client.connect()) {
+            List<Field> fields = UicEvent.eventFields(m);
+            int users = events / 20;
+            String stream = "bench-events-" + System.nanoTime();
+            // Throughput: the stream holds every event before the worker starts (a backlog after a deploy).
+            SplittableRandom r = new SplittableRandom(9);
+            int[] next = new int[users];
+            List<RedisFuture<String>> fs = new ArrayList<>();
+            for (int e = 0; e < events; e++) {
+                int u = r.nextInt(users);
+                if (next[u] >= 90) u = e % users;
+                int[] ids = new int[fields.size()];
+                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
+                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json("bu" + u, ++next[u], fields, ids)));
+                if (fs.size() == 2000) {
+                    for (RedisFuture<String> f : fs) f.get();
+                    fs.clear();
+                }
+            }
+            for (RedisFuture<String> f : fs) f.get();
+            PrometheusRegistry reg = new PrometheusRegistry();
+            UicMetrics metrics = new UicMetrics(reg);
+            double load0 = load();
+            try (UicWorker w = new UicWorker(m, store, client, UicWorker.Options.defaults(stream, "bench"), metrics)) {
+                long t0 = System.nanoTime();
+                while (metrics.appliedCount() < events) w.poll();
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\",\"workers\":1,\"users\":%d,"
+                                + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                        m.backendName(), users, events, secs, events / secs, load0, load());
+            }
+            // Latency: events arrive at a steady rate; from the entry's time in the stream to the state written.
+            String stream2 = stream + "-lat";
+            PrometheusRegistry reg2 = new PrometheusRegistry();
+            UicMetrics m2 = new UicMetrics(reg2);
+            AtomicBoolean stop = new AtomicBoolean();
+            int rate = 2000, secs = 10, total = rate * secs;
+            try (UicWorker w = new UicWorker(m, store, client, UicWorker.Options.defaults(stream2, "bench"), m2)) {
+                Thread worker = Thread.ofPlatform().start(() -> w.run(stop::get));
+                int[] seq = new int[users];
+                long t0 = System.nanoTime();
+                for (int e = 0; e < total; e++) {
+                    long due = t0 + e * 1_000_000_000L / rate;
+                    while (System.nanoTime() < due) Thread.onSpinWait();
+                    int u = r.nextInt(users);
+                    if (seq[u] >= 90) u = e % users;
+                    int[] ids = new int[fields.size()];
+                    for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
+                    conn.async().xadd(stream2, UicEvent.FIELD, UicEvent.json("lu" + u, ++seq[u], fields, ids));
+                }
+                while (m2.appliedCount() < total) Thread.sleep(10);
+                stop.set(true);
+                worker.join();
+            }
+            HistogramSnapshot.HistogramDataPointSnapshot h = ((HistogramSnapshot) reg2.scrape().stream()
+                    .filter(s -> s.getMetadata().getName().equals("ie_uic_event_to_state_seconds")).findFirst().orElseThrow())
+                    .getDataPoints().getFirst();
+            System.out.printf("{\"bench\":\"uic_latency\",\"model\":\"dien\",\"rate_per_s\":%d,\"events\":%d,\"p50_ms_at_most\":%.1f,"
+                            + "\"p99_ms_at_most\":%.1f,\"mean_ms\":%.2f,\"load_avg\":%.2f}%n",
+                    rate, total, quantile(h, 0.5) * 1e3, quantile(h, 0.99) * 1e3, h.getSum() / h.getCount() * 1e3, load());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** The upper bound of the histogram bucket that holds quantile q (entry times have 1 ms resolution anyway). */
+    private static double quantile(HistogramSnapshot.HistogramDataPointSnapshot h, double q) {
+        long want = (long) Math.ceil(q * h.getCount());
+        var b = h.getClassicBuckets();
+        long cum = 0;
+        for (int i = 0; i < b.size(); i++) {
+            cum += b.getCount(i);
+            if (cum >= want) return b.getUpperBound(i);
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+}
