@@ -3,7 +3,6 @@ package io.interestengine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,11 +50,10 @@ public final class ModelHolder implements AutoCloseable {
      *
      * @throws ModelFormatException        if the directory, configuration or weights are invalid
      * @throws BackendUnavailableException if the requested backend cannot run the model
-     * @throws NullPointerException        if {@code dir} or {@code options} is null
+     * @throws IllegalArgumentException    if {@code dir} or {@code options} is null
      */
     public static ModelHolder load(Path dir, LoadOptions options) {
-        Objects.requireNonNull(dir, "dir");
-        Objects.requireNonNull(options, "options");
+        if (dir == null || options == null) throw new IllegalArgumentException("model directory and load options must not be null");
         return new ModelHolder(dir, options, Model.load(dir, options));
     }
 
@@ -94,10 +92,10 @@ public final class ModelHolder implements AutoCloseable {
      * @throws ModelFormatException        if the new files are invalid (the current version keeps serving)
      * @throws BackendUnavailableException if the backend cannot run the new version (the current one keeps serving)
      * @throws IllegalStateException       if the holder is closed
-     * @throws NullPointerException        if {@code newDir} is null
+     * @throws IllegalArgumentException    if {@code newDir} is null
      */
     public Model reload(Path newDir) {
-        Objects.requireNonNull(newDir, "newDir");
+        if (newDir == null) throw new IllegalArgumentException("model directory must not be null");
         synchronized (reloadLock) {
             if (current == null) throw new IllegalStateException("model holder for " + dir + " is closed");
             Model next;

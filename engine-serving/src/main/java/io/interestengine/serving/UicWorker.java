@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -59,14 +58,13 @@ public final class UicWorker implements AutoCloseable {
      */
     public record Options(String stream, String group, String consumer, String deadLetter, int batch,
                           Duration claimIdle, Duration gapTimeout) {
-        /** @throws IllegalArgumentException if a name is empty or the batch is below 1 */
+        /** @throws IllegalArgumentException if a name or duration is missing, or the batch is below 1 */
         public Options {
             for (String s : new String[]{stream, group, consumer, deadLetter}) {
                 if (s == null || s.isEmpty()) throw new IllegalArgumentException("stream, group, consumer and dead-letter names must be set");
             }
             if (batch < 1) throw new IllegalArgumentException("batch " + batch + ": at least 1");
-            Objects.requireNonNull(claimIdle, "claimIdle");
-            Objects.requireNonNull(gapTimeout, "gapTimeout");
+            if (claimIdle == null || gapTimeout == null) throw new IllegalArgumentException("claimIdle and gapTimeout must be set");
         }
 
         /** Defaults: group {@code uic}, dead letters in {@code <stream>:dead}, 512 per read, claim after 30 s. */

@@ -82,8 +82,15 @@ class UicRedisTest {
         return true;
     }
 
-    /** Runs workers on their own threads until every user's state holds all its events (30 s at most). */
-    private void runUntilApplied(Model m, Fixtures.Workload w, List<UicWorker> workers) throws Exception {
+    private boolean done(Model m, Fixtures.Workload w, String stream) {
+        return allApplied(m, w) && conn.sync().xpending(stream, "uic").getCount() == 0;
+    }
+
+    /**
+     * Runs workers on their own threads until every user's state holds all its events and every entry is
+     * acknowledged (30 s at most).
+     */
+    private void runUntilApplied(Model m, Fixtures.Workload w, String stream, List<UicWorker> workers) throws Exception {
         AtomicReference<Throwable> fail = new AtomicReference<>();
         boolean[] stop = {false};
         List<Thread> ts = new ArrayList<>();
@@ -97,11 +104,11 @@ class UicRedisTest {
             }));
         }
         long end = System.nanoTime() + 30_000_000_000L;
-        while (!allApplied(m, w) && System.nanoTime() < end && fail.get() == null) Thread.sleep(20);
+        while (!done(m, w, stream) && System.nanoTime() < end && fail.get() == null) Thread.sleep(20);
         stop[0] = true;
         for (Thread t : ts) t.join();
         if (fail.get() != null) throw new AssertionError("worker failed", fail.get());
-        assertTrue(allApplied(m, w), "every event applied within 30 s");
+        assertTrue(done(m, w, stream), "every event applied and acknowledged within 30 s");
     }
 
     /** Scoring each user by id through the server equals scoring its full history in-process. */
@@ -132,7 +139,7 @@ class UicRedisTest {
             UicMetrics metrics = metrics();
             try (UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), metrics);
                  UicWorker b = worker(m, stream, "b", Duration.ofSeconds(30), metrics)) {
-                runUntilApplied(m, w, List.of(a, b));
+                runUntilApplied(m, w, stream, List.of(a, b));
             }
             assertEquals(w.streamOrder().size(), metrics.appliedCount(), "each event applied once");
             assertServedEqualsFullHistory(dir, m, w);
@@ -185,7 +192,7 @@ class UicRedisTest {
             assertAcknowledgedEventsAreStored(m, w, stream);
             UicMetrics second = metrics();
             try (UicWorker again = worker(m, stream, "a", Duration.ofSeconds(30), second)) {
-                runUntilApplied(m, w, List.of(again));
+                runUntilApplied(m, w, stream, List.of(again));
             }
             assertTrue(second.duplicateCount() > 0, "redelivered entries whose states were written before the kill are skipped");
             // Events written in the crashed round count as neither applied there (the kill came first) nor
@@ -216,7 +223,7 @@ class UicRedisTest {
             assertAcknowledgedEventsAreStored(m, w, stream);
             UicMetrics mb = metrics();
             try (UicWorker b = worker(m, stream, "b", Duration.ofMillis(300), mb)) {
-                runUntilApplied(m, w, List.of(b));
+                runUntilApplied(m, w, stream, List.of(b));
             }
             assertTrue(mb.duplicateCount() > 0, "b claimed a's pending entries and found their states written");
             assertServedEqualsFullHistory(dir, m, w);
