@@ -48,6 +48,10 @@ final class UicCommand implements Callable<Integer> {
     @Option(names = "--claim-idle-ms", paramLabel = "MS", description = "claim other consumers' entries pending this long (default: 30000)")
     long claimIdleMs = 30_000;
 
+    @Option(names = "--state-cache", paramLabel = "USERS",
+            description = "users' states kept in memory after writing them, which skips reading them back (default: 10000)")
+    int stateCache = 10_000;
+
     @Option(names = "--backend", paramLabel = "B", description = "auto|scalar|simd|cuda (default: auto)")
     String backend = "auto";
 
@@ -57,7 +61,7 @@ final class UicCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         var opts = new UicWorker.Options(events, group, consumer, deadLetter == null ? events + ":dead" : deadLetter, batch,
-                Duration.ofMillis(claimIdleMs), Duration.ofMinutes(5));
+                Duration.ofMillis(claimIdleMs), Duration.ofMinutes(5), stateCache);
         PrometheusRegistry registry = new PrometheusRegistry();
         RedisClusterClient client = RedisClusters.client(state);
         CountDownLatch done = new CountDownLatch(1);

@@ -20,9 +20,11 @@ import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -55,21 +57,27 @@ public final class UicWorker implements AutoCloseable {
      * @param batch      entries read per round trip
      * @param claimIdle  how long another consumer's entry stays pending before this worker claims it
      * @param gapTimeout how long an event waits for its predecessor before it is dead-lettered as out of sequence
+     * @param stateCache how many users' states the worker keeps in memory after writing them (0: none); a hit
+     *                   skips reading and restoring the state. Memory: about this many times a state's size.
      */
     public record Options(String stream, String group, String consumer, String deadLetter, int batch,
-                          Duration claimIdle, Duration gapTimeout) {
+                          Duration claimIdle, Duration gapTimeout, int stateCache) {
         /** @throws IllegalArgumentException if a name or duration is missing, or the batch is below 1 */
         public Options {
             for (String s : new String[]{stream, group, consumer, deadLetter}) {
                 if (s == null || s.isEmpty()) throw new IllegalArgumentException("stream, group, consumer and dead-letter names must be set");
             }
             if (batch < 1) throw new IllegalArgumentException("batch " + batch + ": at least 1");
+            if (stateCache < 0) throw new IllegalArgumentException("stateCache " + stateCache + ": at least 0");
             if (claimIdle == null || gapTimeout == null) throw new IllegalArgumentException("claimIdle and gapTimeout must be set");
         }
 
-        /** Defaults: group {@code uic}, dead letters in {@code <stream>:dead}, 512 per read, claim after 30 s. */
+        /**
+         * Defaults: group {@code uic}, dead letters in {@code <stream>:dead}, 512 per read, claim after 30 s, give
+         * up on a missing predecessor after 5 minutes, cache 10,000 users' states.
+         */
         public static Options defaults(String stream, String consumer) {
-            return new Options(stream, "uic", consumer, stream + ":dead", 512, Duration.ofSeconds(30), Duration.ofMinutes(5));
+            return new Options(stream, "uic", consumer, stream + ":dead", 512, Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000);
         }
     }
 
@@ -100,6 +108,13 @@ public final class UicWorker implements AutoCloseable {
     private record Deferred(UicEvent event, long sinceNs) {
     }
 
+    /** A user's state as this worker last read or wrote it; the stored one is the same or later (seq only grows). */
+    private record Known(long seq, UserState state) {
+    }
+
+    /** Users' states this worker wrote last, least recently used first. */
+    private final LinkedHashMap<String, Known> cache;
+
     /**
      * A worker for {@code model}; states go to {@code store}, the stream is read through {@code client}.
      *
@@ -113,6 +128,13 @@ public final class UicWorker implements AutoCloseable {
         this.opt = options;
         this.metrics = metrics;
         this.me = Consumer.from(options.group(), options.consumer());
+        int cap = options.stateCache();
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+                return size() > cap;
+            }
+        };
         this.session = model.newSession();
         try {
             this.conn = client.connect();
@@ -184,6 +206,8 @@ public final class UicWorker implements AutoCloseable {
         final List<UicEvent> consumed = new ArrayList<>();
         final List<UicEvent> applied = new ArrayList<>();
         final List<UicEvent> waiting = new ArrayList<>();
+        String user;
+        Known result;
     }
 
     private void apply(List<UicEvent> events) {
@@ -199,15 +223,29 @@ public final class UicWorker implements AutoCloseable {
             }
         }
         List<String> users = new ArrayList<>(byUser.keySet());
-        long t0 = System.nanoTime();
-        List<StateStore.Stored> stored = store.getAll(fingerprint, users);
-        metrics.storeGet(System.nanoTime() - t0, users.size());
+        Map<String, Known> known = new LinkedHashMap<>();
+        List<String> misses = new ArrayList<>();
+        Set<String> missed = new HashSet<>();
+        for (String u : users) {
+            Known k = cache.get(u);
+            if (k != null) known.put(u, k);
+            else if (missed.add(u)) misses.add(u);
+        }
+        if (!misses.isEmpty()) {
+            long t0 = System.nanoTime();
+            List<StateStore.Stored> stored = store.getAll(fingerprint, misses);
+            metrics.storeGet(System.nanoTime() - t0, misses.size());
+            for (int i = 0; i < misses.size(); i++) {
+                Known k = restore(misses.get(i), stored.get(i), byUser.get(misses.get(i)), ack, dead);
+                if (k != null) known.put(misses.get(i), k);
+            }
+        }
 
         List<StateStore.Write> writes = new ArrayList<>();
         List<UserPlan> written = new ArrayList<>();
-        for (int i = 0; i < users.size(); i++) {
-            UserPlan p = byUser.get(users.get(i));
-            plan(users.get(i), p, stored.get(i), writes, written, ack, dead);
+        for (var e : known.entrySet()) {
+            String u = e.getKey();
+            plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead);
         }
         // Dead letters go out before the writes that consume their sequence numbers: a crash in between can
         // repeat a dead letter (the entry id tells the copies apart), never lose one.
@@ -223,11 +261,13 @@ public final class UicWorker implements AutoCloseable {
         for (int k = 0; k < written.size(); k++) {
             UserPlan p = written.get(k);
             if (ok[k]) {
+                if (opt.stateCache() > 0) cache.put(p.user, p.result);
                 for (UicEvent e : p.consumed) ack.add(e.entryId());
                 for (UicEvent e : p.applied) metrics.applied(nowMs - e.entryMillis());
             } else {
                 // Another writer moved this user's state since our read: redo these events on the fresh state.
                 metrics.conflict();
+                cache.remove(p.user);
                 for (UicEvent e : p.consumed) defer(e);
             }
         }
@@ -235,24 +275,24 @@ public final class UicWorker implements AutoCloseable {
         if (!ack.isEmpty()) redis.xack(opt.stream(), opt.group(), ack.toArray(new String[0]));
     }
 
-    private void plan(String user, UserPlan p, StateStore.Stored s, List<StateStore.Write> writes,
-                      List<UserPlan> written, List<String> ack, List<String[]> dead) {
-        long start = s == null ? 0 : s.seq(), cur = start;
-        UserState st = null;
-        boolean unreadable = false;
-        if (s != null) {
-            try {
-                st = UserState.fromBytes(model, s.state());
-            } catch (IllegalArgumentException | NumericException e) {
-                unreadable = true;
-                for (UicEvent ev : p.events) {
-                    if (ev.seq() > cur) {
-                        dead.add(deadLetter(ev, "stored state of user '" + user + "' is unreadable: " + e.getMessage()));
-                        ack.add(ev.entryId());
-                    }
-                }
+    /** The stored state, restored; null (its events dead-lettered) when the stored bytes are unreadable. */
+    private Known restore(String user, StateStore.Stored s, UserPlan p, List<String> ack, List<String[]> dead) {
+        if (s == null) return new Known(0, null);
+        try {
+            return new Known(s.seq(), UserState.fromBytes(model, s.state()));
+        } catch (IllegalArgumentException | NumericException e) {
+            for (UicEvent ev : p.events) {
+                if (ev.seq() > s.seq()) dead.add(deadLetter(ev, "stored state of user '" + user + "' is unreadable: " + e.getMessage()));
+                ack.add(ev.entryId());
             }
+            return null;
         }
+    }
+
+    private void plan(String user, UserPlan p, Known known, boolean cached, List<StateStore.Write> writes,
+                      List<UserPlan> written, List<String> ack, List<String[]> dead) {
+        long start = known.seq(), cur = start;
+        UserState st = known.state();
         p.events.sort(Comparator.comparingLong(UicEvent::seq));
         for (UicEvent e : p.events) {
             if (e.seq() <= cur) {
@@ -260,8 +300,6 @@ public final class UicWorker implements AutoCloseable {
                 metrics.duplicate();
                 ack.add(e.entryId());
                 deferred.remove(e.entryId());
-            } else if (unreadable) {
-                return;
             } else if (e.seq() == cur + 1) {
                 cur = e.seq();
                 p.consumed.add(e);
@@ -280,9 +318,11 @@ public final class UicWorker implements AutoCloseable {
                 p.waiting.add(e);
             }
         }
+        // A gap seen on a cached state may only mean another worker moved the user on: read it fresh next time.
+        if (cached && !p.waiting.isEmpty()) cache.remove(user);
         for (UicEvent e : p.waiting) {
             Deferred d = deferred.get(e.entryId());
-            if (d != null && System.nanoTime() - d.sinceNs > opt.gapTimeout().toNanos() && e == p.waiting.getFirst()) {
+            if (!cached && d != null && System.nanoTime() - d.sinceNs > opt.gapTimeout().toNanos() && e == p.waiting.getFirst()) {
                 // The predecessor never came: park the event (it and the user's later ones stay unapplied until
                 // an operator replays the missing ones).
                 dead.add(deadLetter(e, "event " + e.seq() + " of user '" + user + "' waited " + opt.gapTimeout()
@@ -295,6 +335,8 @@ public final class UicWorker implements AutoCloseable {
         if (cur > start) {
             if (st == null) st = session.emptyState();
             writes.add(new StateStore.Write(user, start, cur, st.toBytes()));
+            p.user = user;
+            p.result = new Known(cur, st);
             written.add(p);
         }
     }

@@ -65,7 +65,7 @@ class UicRedisTest {
     }
 
     private UicWorker worker(Model m, String stream, String consumer, Duration claimIdle, UicMetrics metrics) {
-        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", 64, claimIdle, Duration.ofMinutes(5));
+        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", 64, claimIdle, Duration.ofMinutes(5), 1000);
         return new UicWorker(m, store, client, o, metrics);
     }
 
@@ -255,6 +255,38 @@ class UicRedisTest {
             acked++;
         }
         assertTrue(acked > 0 || pending.size() > 0);
+    }
+
+    /**
+     * A worker's cached state goes stale when another worker applies the user's next event: the gap it then
+     * sees makes it read the stored state again instead of waiting, and the user's events still apply in order.
+     */
+    @Test
+    void staleCachedStateIsReadAgain() throws Exception {
+        try (Model m = Model.load(Fixtures.repo("models/dien")); Session s = m.newSession()) {
+            String stream = unique("events"), user = unique("s");
+            List<int[]> ev = List.of(new int[]{5, 2}, new int[]{6, 3}, new int[]{7, 4}, new int[]{8, 5}, new int[]{9, 6});
+            var fields = UicEvent.eventFields(m);
+            try (UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), metrics());
+                 UicWorker b = worker(m, stream, "b", Duration.ofSeconds(30), metrics())) {
+                publish(stream, List.of(UicEvent.json(user, 1, fields, ev.get(0)), UicEvent.json(user, 2, fields, ev.get(1))));
+                a.poll();
+                assertEquals(2, store.get(m.fingerprint(), user).seq(), "a applied 1 and 2 and keeps the state");
+                publish(stream, List.of(UicEvent.json(user, 3, fields, ev.get(2))));
+                b.poll();
+                assertEquals(3, store.get(m.fingerprint(), user).seq(), "b applied 3 onto the stored state");
+                publish(stream, List.of(UicEvent.json(user, 4, fields, ev.get(3)), UicEvent.json(user, 5, fields, ev.get(4))));
+                a.poll();
+                assertEquals(3, store.get(m.fingerprint(), user).seq(), "a's cached state is at 2: it waits and drops the cache");
+                assertEquals(2, a.waiting());
+                a.poll();
+                assertEquals(5, store.get(m.fingerprint(), user).seq(), "read again, 4 and 5 apply");
+                assertEquals(0, a.waiting());
+            }
+            UserState want = s.emptyState();
+            for (int[] e : ev) want = s.advance(want, e);
+            assertArrayEquals(want.toBytes(), store.get(m.fingerprint(), user).state());
+        }
     }
 
     @Test

@@ -60,9 +60,10 @@ public final class ServingBench {
         switch (a.length == 0 ? "" : a[0]) {
             case "hotswap" -> hotSwap(a.length > 1 ? Integer.parseInt(a[1]) : 60, a.length > 2 ? Integer.parseInt(a[2]) : 8);
             case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 8);
-            case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000);
+            case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000, a.length > 3 ? Integer.parseInt(a[3]) : 10_000);
+            case "uic-engine" -> uicEngineOnly(a.length > 1 ? Integer.parseInt(a[1]) : 200_000);
             default -> {
-                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] | uic redis://HOST:PORT,... [events]");
+                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] | uic redis://HOST:PORT,... [events] [state-cache] | uic-engine [events]");
                 System.exit(2);
             }
         }
@@ -268,7 +269,7 @@ public final class ServingBench {
 
     // ---- UIC ------------------------------------------------------------------------------------------------
 
-    static void uic(String spec, int events) throws Exception {
+    static void uic(String spec, int events, int stateCache) throws Exception {
         Path dien = StandardModels.model(Path.of("."), "dien", 1);
         RedisClusterClient client = RedisClusters.client(spec);
         try (Model m = Model.load(dien); RedisStateStore store = new RedisStateStore(client);
@@ -295,13 +296,13 @@ public final class ServingBench {
             PrometheusRegistry reg = new PrometheusRegistry();
             UicMetrics metrics = new UicMetrics(reg);
             double load0 = load();
-            try (UicWorker w = new UicWorker(m, store, client, UicWorker.Options.defaults(stream, "bench"), metrics)) {
+            try (UicWorker w = new UicWorker(m, store, client, options(stream, stateCache), metrics)) {
                 long t0 = System.nanoTime();
                 while (metrics.appliedCount() < events) w.poll();
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\",\"workers\":1,\"users\":%d,"
+                System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\",\"workers\":1,\"state_cache\":%d,\"users\":%d,"
                                 + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
-                        m.backendName(), users, events, secs, events / secs, load0, load());
+                        m.backendName(), stateCache, users, events, secs, events / secs, load0, load());
             }
             // Latency: events arrive at a steady rate; from the entry's time in the stream to the state written.
             String stream2 = stream + "-lat";
@@ -309,7 +310,7 @@ public final class ServingBench {
             UicMetrics m2 = new UicMetrics(reg2);
             AtomicBoolean stop = new AtomicBoolean();
             int rate = 2000, secs = 10, total = rate * secs;
-            try (UicWorker w = new UicWorker(m, store, client, UicWorker.Options.defaults(stream2, "bench"), m2)) {
+            try (UicWorker w = new UicWorker(m, store, client, options(stream2, stateCache), m2)) {
                 Thread worker = Thread.ofPlatform().start(() -> w.run(stop::get));
                 int[] seq = new int[users];
                 long t0 = System.nanoTime();
@@ -329,12 +330,56 @@ public final class ServingBench {
             HistogramSnapshot.HistogramDataPointSnapshot h = ((HistogramSnapshot) reg2.scrape().stream()
                     .filter(s -> s.getMetadata().getName().equals("ie_uic_event_to_state_seconds")).findFirst().orElseThrow())
                     .getDataPoints().getFirst();
-            System.out.printf("{\"bench\":\"uic_latency\",\"model\":\"dien\",\"rate_per_s\":%d,\"events\":%d,\"p50_ms_at_most\":%.1f,"
+            System.out.printf("{\"bench\":\"uic_latency\",\"model\":\"dien\",\"state_cache\":%d,\"rate_per_s\":%d,\"events\":%d,\"p50_ms_at_most\":%.1f,"
                             + "\"p99_ms_at_most\":%.1f,\"mean_ms\":%.2f,\"load_avg\":%.2f}%n",
-                    rate, total, quantile(h, 0.5) * 1e3, quantile(h, 0.99) * 1e3, h.getSum() / h.getCount() * 1e3, load());
+                    stateCache, rate, total, quantile(h, 0.5) * 1e3, quantile(h, 0.99) * 1e3, h.getSum() / h.getCount() * 1e3, load());
         } finally {
             client.shutdown();
         }
+    }
+
+    /**
+     * The engine's share of a UIC event, without Redis: restore the user's state from bytes, advance it by the
+     * event, serialise it again (what the worker does per user and batch when each user has one event in it).
+     */
+    static void uicEngineOnly(int events) throws Exception {
+        Path dien = StandardModels.model(Path.of("."), "dien", 1);
+        try (Model m = Model.load(dien); var s = m.newSession()) {
+            List<Field> fields = UicEvent.eventFields(m);
+            int users = events / 20;
+            byte[][] states = new byte[users][];
+            int[] len = new int[users];
+            SplittableRandom r = new SplittableRandom(9);
+            int[] ids = new int[fields.size()];
+            long[] ns = new long[3];
+            double load0 = load();
+            long t0 = System.nanoTime();
+            for (int e = 0; e < events; e++) {
+                int u = r.nextInt(users);
+                if (len[u] >= 90) u = e % users;
+                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
+                long a0 = System.nanoTime();
+                var st = states[u] == null ? s.emptyState() : io.interestengine.UserState.fromBytes(m, states[u]);
+                long a1 = System.nanoTime();
+                st = s.advance(st, io.interestengine.UserState.Overflow.SLIDE, ids);
+                long a2 = System.nanoTime();
+                states[u] = st.toBytes();
+                ns[0] += a1 - a0;
+                ns[1] += a2 - a1;
+                ns[2] += System.nanoTime() - a2;
+                len[u]++;
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("{\"bench\":\"uic_engine_only\",\"model\":\"dien\",\"backend\":\"%s\",\"events\":%d,\"events_per_s\":%.0f,"
+                            + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,\"state_bytes\":%d,\"load_avg_start\":%.2f,"
+                            + "\"load_avg_end\":%.2f}%n", m.backendName(), events, events / secs, ns[0] / 1e3 / events, ns[1] / 1e3 / events,
+                    ns[2] / 1e3 / events, states[0] == null ? 0 : states[0].length, load0, load());
+        }
+    }
+
+    private static UicWorker.Options options(String stream, int stateCache) {
+        var d = UicWorker.Options.defaults(stream, "bench");
+        return new UicWorker.Options(d.stream(), d.group(), d.consumer(), d.deadLetter(), d.batch(), d.claimIdle(), d.gapTimeout(), stateCache);
     }
 
     /** The upper bound of the histogram bucket that holds quantile q (entry times have 1 ms resolution anyway). */
