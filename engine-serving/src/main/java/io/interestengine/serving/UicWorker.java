@@ -100,6 +100,7 @@ public final class UicWorker implements AutoCloseable {
     /** Events read but not applicable yet (their predecessor is missing), by entry id, oldest first. */
     private final Map<String, Deferred> deferred = new LinkedHashMap<>();
     private boolean recovering = true;
+    private String recoverCursor = "0-0";
     private long nextClaimNs;
     private String claimCursor = "0-0";
     private int round;
@@ -180,10 +181,13 @@ public final class UicWorker implements AutoCloseable {
 
     private List<StreamMessage<String, String>> read() {
         if (recovering) {
+            // Reading the group with an id returns this consumer's pending entries after that id: walk through them.
             List<StreamMessage<String, String>> own = redis.xreadgroup(me, XReadArgs.Builder.count(opt.batch()),
-                    XReadArgs.StreamOffset.from(opt.stream(), "0"));
-            // Entries already held as deferred come back here too; only new ones end the recovery.
-            if (own.stream().anyMatch(m -> !deferred.containsKey(m.getId()))) return own;
+                    XReadArgs.StreamOffset.from(opt.stream(), recoverCursor));
+            if (!own.isEmpty()) {
+                recoverCursor = own.getLast().getId();
+                return own;
+            }
             recovering = false;
         }
         long now = System.nanoTime();

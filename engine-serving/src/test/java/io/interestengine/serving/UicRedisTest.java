@@ -65,7 +65,11 @@ class UicRedisTest {
     }
 
     private UicWorker worker(Model m, String stream, String consumer, Duration claimIdle, UicMetrics metrics) {
-        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", 64, claimIdle, Duration.ofMinutes(5), 1000);
+        return worker(m, stream, consumer, claimIdle, metrics, 64);
+    }
+
+    private UicWorker worker(Model m, String stream, String consumer, Duration claimIdle, UicMetrics metrics, int batch) {
+        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", batch, claimIdle, Duration.ofMinutes(5), 1000);
         return new UicWorker(m, store, client, o, metrics);
     }
 
@@ -168,8 +172,9 @@ class UicRedisTest {
 
     /**
      * A worker dies right after writing states and before acknowledging them. Every acknowledged event is in
-     * the stored states at that moment (none lost); restarted, the worker redelivers its pending entries, skips
-     * those already written and applies the rest, so every event applies exactly once.
+     * the stored states at that moment (none lost); restarted, the worker redelivers its pending entries (more
+     * than one batch of the restarted worker: it walks through them), skips those already written and applies
+     * the rest, so every event applies exactly once.
      */
     @Test
     void workerKilledMidStreamAndRestartedAppliesEachEventOnce() throws Exception {
@@ -179,9 +184,9 @@ class UicRedisTest {
             Fixtures.Workload w = Fixtures.workload(m, unique("k") + "-", 30, 20, 12);
             publish(stream, w.entries());
             UicMetrics first = metrics();
-            UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), first);
+            UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), first, 150);
             a.hook = round -> {
-                if (round == 3) throw new Crash();
+                if (round == 2) throw new Crash();
             };
             try {
                 for (int k = 0; k < 10; k++) a.poll();
