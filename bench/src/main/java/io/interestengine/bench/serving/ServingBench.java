@@ -144,8 +144,10 @@ public final class ServingBench {
             long t0 = System.nanoTime();
             int swaps = 0;
             long maxSwapMs = 0;
-            while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
-                Thread.sleep(1000);
+            // A reload starts every second on the second (fixed rate), whatever the previous one took.
+            while ((swaps + 1) * 1_000_000_000L <= seconds * 1_000_000_000L) {
+                long due = t0 + (swaps + 1) * 1_000_000_000L;
+                while (System.nanoTime() < due) Thread.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
                 long s0 = System.nanoTime();
                 holder.reload();
                 maxSwapMs = Math.max(maxSwapMs, (System.nanoTime() - s0) / 1_000_000);
@@ -179,21 +181,34 @@ public final class ServingBench {
                 HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models/" + name + ":score"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
                 try (ModelHolder holder = ModelHolder.load(models.get(name), LoadOptions.defaults())) {
+                    Map<String, Call> modes = new java.util.LinkedHashMap<>();
+                    modes.put("in_process", () -> {
+                        try (ModelHolder.Lease l = holder.acquire()) {
+                            inProcess(l, json);
+                        }
+                    });
+                    modes.put("in_process_with_json", () -> {
+                        try (ModelHolder.Lease l = holder.acquire()) {
+                            RequestJson.score(l.session(), RequestJson.parse(l.model(), json));
+                        }
+                    });
+                    modes.put("http", () -> {
+                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
+                    });
                     for (int clients : new int[]{1, 8, 32}) {
-                        report(name, "in_process", clients, run(clients, seconds, () -> {
-                            try (ModelHolder.Lease l = holder.acquire()) {
-                                inProcess(l, json);
+                        // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each alike.
+                        Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
+                        Map<String, Double> loads = new java.util.HashMap<>();
+                        for (int round = 0; round < ROUNDS; round++) {
+                            for (var e : modes.entrySet()) {
+                                long warmNs = round == 0 ? 2_000_000_000L : 300_000_000L;
+                                got.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                        .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue()));
+                                loads.merge(e.getKey(), load() / ROUNDS, Double::sum);
                             }
-                        }));
-                        report(name, "in_process_with_json", clients, run(clients, seconds, () -> {
-                            try (ModelHolder.Lease l = holder.acquire()) {
-                                RequestJson.score(l.session(), RequestJson.parse(l.model(), json));
-                            }
-                        }));
-                        report(name, "http", clients, run(clients, seconds, () -> {
-                            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
-                        }));
+                        }
+                        for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds, loads.get(e.getKey()));
                     }
                 }
             }
@@ -216,9 +231,11 @@ public final class ServingBench {
         void run() throws Exception;
     }
 
-    /** Latencies (ns) of every call after a warm-up of a third of the time, and the calls/s, over {@code clients} threads. */
-    private static long[] run(int clients, int seconds, Call call) throws Exception {
-        long warm = seconds * 1_000_000_000L / 3, end = seconds * 1_000_000_000L;
+    private static final int ROUNDS = 3;
+
+    /** Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads. */
+    private static long[] run(int clients, long warmNs, long measureNs, Call call) throws Exception {
+        long end = warmNs + measureNs;
         List<long[]> per = new ArrayList<>();
         int[] counts = new int[clients];
         AtomicReference<Throwable> fail = new AtomicReference<>();
@@ -226,7 +243,7 @@ public final class ServingBench {
         long[] t0 = new long[1];
         List<Thread> ts = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            long[] lat = new long[2_000_000];
+            long[] lat = new long[200_000];
             per.add(lat);
             int ci = c;
             ts.add(Thread.ofPlatform().start(() -> {
@@ -238,7 +255,7 @@ public final class ServingBench {
                         if (s - t0[0] > end) break;
                         call.run();
                         long e = System.nanoTime();
-                        if (s - t0[0] > warm && n < lat.length) lat[n++] = e - s;
+                        if (s - t0[0] > warmNs && n < lat.length) lat[n++] = e - s;
                     }
                     counts[ci] = n;
                 } catch (Throwable e) {
@@ -252,19 +269,18 @@ public final class ServingBench {
         if (fail.get() != null) throw new IllegalStateException("call failed", fail.get());
         int total = 0;
         for (int c : counts) total += c;
-        long[] all = new long[total + 1];
+        long[] all = new long[total];
         int k = 0;
         for (int c = 0; c < clients; c++) for (int i = 0; i < counts[c]; i++) all[k++] = per.get(c)[i];
-        Arrays.sort(all, 0, total);
-        all[total] = (long) (total / ((end - warm) / 1e9));
-        return Arrays.copyOf(all, total + 1);
+        return all;
     }
 
-    private static void report(String model, String mode, int clients, long[] r) {
-        int n = r.length - 1;
-        System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,\"requests_per_s\":%d,"
-                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"load_avg\":%.2f}%n",
-                model, mode, clients, N, r[n], r[n / 2] / 1e6, r[(int) (n * 0.99)] / 1e6, n, load());
+    private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds, double loadAvg) {
+        long[] all = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        int n = all.length;
+        System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,\"requests_per_s\":%.0f,"
+                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
+                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, n, rounds.size(), loadAvg);
     }
 
     // ---- UIC ------------------------------------------------------------------------------------------------
