@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serving measurements (docs/SERVING.md, "Numbers"): model hot swap under load, scoring server vs in-process,
 # UIC worker throughput and event-to-readable latency on a local three-master Redis Cluster (loopback, temporary
-# directory, stopped at exit). Writes bench/results/serving-<UTC date>/: results.jsonl, meta.json.
+# directory, stopped at exit). Writes bench/results/serving-<UTC date>/: results.jsonl, meta.jsonl.
 # usage: bench/serving.sh [hotswap-seconds=60] [server-seconds=9] [uic-events=200000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +27,10 @@ for port in 17101 17102 17103; do until redis-cli -p $port cluster info | grep -
   echo "{\"date\":\"$(date -u +%FT%TZ)\",\"command\":\"bench/serving.sh $HS $SV $EV\",\"cpu\":\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\","
   echo "\"cores\":$(nproc),\"jdk\":\"$(./engine java -version 2>&1 | head -1 | tr -d '"')\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\","
   echo "\"load_avg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
-} > "$OUT/meta.json"
+} > "$OUT/meta.jsonl"
 "${RUN[@]}" hotswap "$HS" 8 | tee "$OUT/results.jsonl"
 "${RUN[@]}" server "$SV" | tee -a "$OUT/results.jsonl"
 "${RUN[@]}" uic "redis://$SPEC" "$EV" 10000 | tee -a "$OUT/results.jsonl"
 "${RUN[@]}" uic "redis://$SPEC" "$((EV / 2))" 0 | tee -a "$OUT/results.jsonl"
 "${RUN[@]}" uic-engine "$((EV / 2))" | tee -a "$OUT/results.jsonl"
-echo "{\"load_avg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >> "$OUT/meta.json"
+echo "{\"load_avg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >> "$OUT/meta.jsonl"
