@@ -292,7 +292,8 @@ public final class ServingBench {
              StatefulRedisClusterConnection<String, String> conn = client.connect()) {
             List<Field> fields = UicEvent.eventFields(m);
             int users = events / 20;
-            String stream = "bench-events-" + System.nanoTime();
+            String run = Long.toString(System.nanoTime(), 36);
+            String stream = "bench-events-" + run;
             // Throughput: the stream holds every event before the worker starts (a backlog after a deploy).
             SplittableRandom r = new SplittableRandom(9);
             int[] next = new int[users];
@@ -302,7 +303,7 @@ public final class ServingBench {
                 if (next[u] >= 90) u = e % users;
                 int[] ids = new int[fields.size()];
                 for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
-                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json("bu" + u, ++next[u], fields, ids)));
+                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(run + "-b" + u, ++next[u], fields, ids)));
                 if (fs.size() == 2000) {
                     for (RedisFuture<String> f : fs) f.get();
                     fs.clear();
@@ -314,7 +315,11 @@ public final class ServingBench {
             double load0 = load();
             try (UicWorker w = new UicWorker(m, store, client, options(stream, stateCache), metrics)) {
                 long t0 = System.nanoTime();
-                while (metrics.appliedCount() < events) w.poll();
+                // Every event is new (users named after the run): anything but "applied" is a failure.
+                while (metrics.appliedCount() < events) {
+                    w.poll();
+                    if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
+                }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\",\"workers\":1,\"state_cache\":%d,\"users\":%d,"
                                 + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
@@ -337,7 +342,7 @@ public final class ServingBench {
                     if (seq[u] >= 90) u = e % users;
                     int[] ids = new int[fields.size()];
                     for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
-                    conn.async().xadd(stream2, UicEvent.FIELD, UicEvent.json("lu" + u, ++seq[u], fields, ids));
+                    conn.async().xadd(stream2, UicEvent.FIELD, UicEvent.json(run + "-l" + u, ++seq[u], fields, ids));
                 }
                 while (m2.appliedCount() < total) Thread.sleep(10);
                 stop.set(true);
