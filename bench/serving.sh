@@ -25,7 +25,7 @@ for port in 17101 17102 17103; do until redis-cli -p $port ping >/dev/null 2>&1;
 redis-cli --cluster create "${NODES[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
 for port in 17101 17102 17103; do until redis-cli -p $port cluster info | grep -q cluster_state:ok; do sleep 0.1; done; done
 {
-  echo "{\"phases\":\"$PHASES\",\"date\":\"$(date -u +%FT%TZ)\",\"command\":\"bench/serving.sh $HS $SV $EV\",\"cpu\":\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\","
+  echo "{\"phases\":\"$PHASES\",\"date\":\"$(date -u +%FT%TZ)\",\"command\":\"PHASES='$PHASES' bench/serving.sh $HS $SV $EV\",\"cpu\":\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\","
   echo "\"cores\":$(nproc),\"jdk\":\"$(./engine java -version 2>&1 | head -1 | tr -d '"')\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\","
   echo "\"load_avg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 } | tr -d '\n' >> "$OUT/meta.jsonl"; echo >> "$OUT/meta.jsonl"

@@ -62,11 +62,12 @@ public final class ServingBench {
     public static void main(String[] a) throws Exception {
         switch (a.length == 0 ? "" : a[0]) {
             case "hotswap" -> hotSwap(a.length > 1 ? Integer.parseInt(a[1]) : 60, a.length > 2 ? Integer.parseInt(a[2]) : 8);
-            case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 8);
+            case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 9, a.length > 2 ? List.of(a[2].split(",")) : List.of("din", "dien"),
+                    a.length > 3 ? Arrays.stream(a[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{1, 8, 32});
             case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000, a.length > 3 ? Integer.parseInt(a[3]) : 10_000);
             case "uic-engine" -> uicEngineOnly(a.length > 1 ? Integer.parseInt(a[1]) : 200_000);
             default -> {
-                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] | uic redis://HOST:PORT,... [events] [state-cache] | uic-engine [events]");
+                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] [din,dien] [1,8,32] | uic redis://HOST:PORT,... [events] [state-cache] | uic-engine [events]");
                 System.exit(2);
             }
         }
@@ -170,16 +171,17 @@ public final class ServingBench {
 
     // ---- server vs in-process -------------------------------------------------------------------------------
 
-    static void server(int seconds) throws Exception {
+    static void server(int seconds, List<String> names, int[] clientCounts) throws Exception {
         Path tmp = Files.createTempDirectory("ie-serving-bench");
         Map<String, Path> models = Map.of("din", StandardModels.model(tmp, "din", 1), "dien", StandardModels.model(tmp, "dien", 1));
+        PrometheusRegistry registry = new PrometheusRegistry();
         try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(0, 256, 4 << 20, Duration.ofSeconds(5)), models,
-                LoadOptions.defaults(), null, new PrometheusRegistry())) {
+                LoadOptions.defaults(), null, registry)) {
             // Two clients: Helidon's WebClient blocks on the calling thread; java.net.http hands each request to
             // its selector thread and back, which on a busy 2-core machine adds scheduling delays of its own.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             WebClient web = WebClient.builder().baseUri("http://127.0.0.1:" + server.port()).build();
-            for (String name : List.of("din", "dien")) {
+            for (String name : names) {
                 String json;
                 try (Model m = Model.load(models.get(name))) {
                     json = requestJson(m, 5);
@@ -198,6 +200,15 @@ public final class ServingBench {
                             RequestJson.score(l.session(), RequestJson.parse(l.model(), json));
                         }
                     });
+                    // As the server runs a request: on a virtual thread of its own, with a pooled session.
+                    modes.put("in_process_virtual_thread", () -> {
+                        Thread t = Thread.ofVirtual().start(() -> {
+                            try (ModelHolder.Lease l = holder.acquire()) {
+                                RequestJson.score(l.session(), RequestJson.parse(l.model(), json));
+                            }
+                        });
+                        t.join();
+                    });
                     String path = "/v1/models/" + name + ":score";
                     modes.put("http", () -> {
                         try (HttpClientResponse r = web.post(path).header(HeaderNames.CONTENT_TYPE, "application/json").submit(json)) {
@@ -209,7 +220,7 @@ public final class ServingBench {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
                     });
-                    for (int clients : new int[]{1, 8, 32}) {
+                    for (int clients : clientCounts) {
                         // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each alike.
                         Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
                         Map<String, Double> loads = new java.util.HashMap<>();
@@ -223,6 +234,12 @@ public final class ServingBench {
                         }
                         for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds, loads.get(e.getKey()));
                     }
+                    // The server's own view: from the handler's start to the response handed to the connection.
+                    var h = ((HistogramSnapshot) registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("ie_request_seconds"))
+                            .findFirst().orElseThrow()).getDataPoints().stream().filter(d -> d.getLabels().get("model").equals(name))
+                            .findFirst().orElseThrow();
+                    System.out.printf("{\"bench\":\"server_handler\",\"model\":\"%s\",\"requests\":%d,\"mean_handler_ms\":%.3f}%n",
+                            name, h.getCount(), h.getSum() / h.getCount() * 1e3);
                 }
             }
         }
