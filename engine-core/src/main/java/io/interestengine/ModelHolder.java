@@ -53,7 +53,8 @@ public final class ModelHolder implements AutoCloseable {
      * @throws IllegalArgumentException    if {@code dir} or {@code options} is null
      */
     public static ModelHolder load(Path dir, LoadOptions options) {
-        if (dir == null || options == null) throw new IllegalArgumentException("model directory and load options must not be null");
+        if (dir == null || options == null) throw new IllegalArgumentException(
+                "model directory and load options must not be null");
         return new ModelHolder(dir, options, Model.load(dir, options));
     }
 

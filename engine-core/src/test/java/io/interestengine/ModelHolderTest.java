@@ -67,7 +67,8 @@ class ModelHolderTest {
                     try {
                         while (!stop.get()) {
                             try (ModelHolder.Lease l = holder.acquire()) {
-                                RankingRequest r = requests.computeIfAbsent(l.version(), v -> TinyModel.request(l.model(), 4, 6));
+                                RankingRequest r = requests.computeIfAbsent(l.version(),
+                                        v -> TinyModel.request(l.model(), 4, 6));
                                 l.session().score(r, out);
                                 float[] want = expected.get(l.model().fingerprint());
                                 // Same backend, same weights, same request: the scores are bit-identical.

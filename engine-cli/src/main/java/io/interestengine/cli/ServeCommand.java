@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
         description = {"HTTP/JSON scoring server: POST /v1/models/NAME:score, GET /v1/models/NAME, /healthz, /readyz, "
                 + "/metrics (docs/SERVING.md)."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "NAME=DIR", description = "a model to serve (repeat for more)")
+    @Option(names = "--model", required = true, paramLabel = "NAME=DIR",
+            description = "a model to serve (repeat for more)")
     Map<String, Path> models = new LinkedHashMap<>();
 
     @Option(names = "--port", paramLabel = "P", description = "TCP port (default: 8080; 0: any free one)")
@@ -31,16 +32,19 @@ final class ServeCommand implements Callable<Integer> {
     String backend = "auto";
 
     @Option(names = "--state", paramLabel = "STORE",
-            description = "user state store for user_id requests: redis://host:port[,host:port...] (Redis Cluster) or memory")
+            description = "user state store for user_id requests: redis://host:port[,host:port...] (Redis Cluster) "
+                    + "or memory")
     String state;
 
-    @Option(names = "--max-inflight", paramLabel = "N", description = "score requests held at once; more get 503 (default: 64)")
+    @Option(names = "--max-inflight", paramLabel = "N",
+            description = "score requests held at once; more get 503 (default: 64)")
     int maxInFlight = 64;
 
     @Option(names = "--max-body-bytes", paramLabel = "N", description = "largest request body (default: 4194304)")
     long maxBody = 4 << 20;
 
-    @Option(names = "--drain-seconds", paramLabel = "S", description = "how long shutdown waits for requests in flight (default: 30)")
+    @Option(names = "--drain-seconds", paramLabel = "S",
+            description = "how long shutdown waits for requests in flight (default: 30)")
     int drainSeconds = 30;
 
     @Override
@@ -48,7 +52,8 @@ final class ServeCommand implements Callable<Integer> {
         StateStore store = StateStores.open(state);
         ScoringServer server;
         try {
-            server = ScoringServer.start(new ScoringServer.Config(port, maxInFlight, maxBody, Duration.ofSeconds(drainSeconds)),
+            server = ScoringServer.start(new ScoringServer.Config(port, maxInFlight, maxBody,
+                    Duration.ofSeconds(drainSeconds)),
                     models, LoadOptions.defaults().withBackend(backend), store, new PrometheusRegistry());
         } catch (RuntimeException e) {
             if (store != null) store.close();

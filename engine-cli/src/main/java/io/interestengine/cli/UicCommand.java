@@ -21,12 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code uic}: a User Interest Center worker until SIGTERM/SIGINT (it finishes its round and stops). */
 @Command(name = "uic", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "User Interest Center worker: applies behaviour events from a Redis Stream to user states in Redis Cluster.")
+        description = "User Interest Center worker: applies behaviour events from a Redis Stream to user states in "
+                + "Redis Cluster.")
 final class UicCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model directory")
     Path model;
 
-    @Option(names = "--state", required = true, paramLabel = "redis://HOST:PORT[,...]", description = "Redis Cluster (states and stream)")
+    @Option(names = "--state", required = true, paramLabel = "redis://HOST:PORT[,...]",
+            description = "Redis Cluster (states and stream)")
     String state;
 
     @Option(names = "--events", required = true, paramLabel = "STREAM", description = "events stream key")
@@ -45,22 +47,26 @@ final class UicCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "entries per read (default: 512)")
     int batch = 512;
 
-    @Option(names = "--claim-idle-ms", paramLabel = "MS", description = "claim other consumers' entries pending this long (default: 30000)")
+    @Option(names = "--claim-idle-ms", paramLabel = "MS",
+            description = "claim other consumers' entries pending this long (default: 30000)")
     long claimIdleMs = 30_000;
 
     @Option(names = "--state-cache", paramLabel = "USERS",
-            description = "users' states kept in memory after writing them, which skips reading them back (default: 10000)")
+            description = "users' states kept in memory after writing them, which skips reading them back (default: "
+                    + "10000)")
     int stateCache = 10_000;
 
     @Option(names = "--backend", paramLabel = "B", description = "auto|scalar|simd|cuda (default: auto)")
     String backend = "auto";
 
-    @Option(names = "--metrics-port", paramLabel = "P", description = "serve /metrics and /healthz on this port (default: none)")
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "serve /metrics and /healthz on this port (default: none)")
     Integer metricsPort;
 
     @Override
     public Integer call() throws InterruptedException {
-        var opts = new UicWorker.Options(events, group, consumer, deadLetter == null ? events + ":dead" : deadLetter, batch,
+        var opts = new UicWorker.Options(events, group, consumer, deadLetter == null ? events + ":dead" : deadLetter,
+                batch,
                 Duration.ofMillis(claimIdleMs), Duration.ofMinutes(5), stateCache);
         PrometheusRegistry registry = new PrometheusRegistry();
         RedisClusterClient client = RedisClusters.client(state);
@@ -78,7 +84,8 @@ final class UicCommand implements Callable<Integer> {
              RedisStateStore store = new RedisStateStore(client);
              UicWorker worker = new UicWorker(m, store, client, opts, new UicMetrics(registry));
              MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsPort, registry)) {
-            System.err.println("uic worker " + consumer + ": model " + m.graph().name() + " (" + m.fingerprint() + "), stream "
+            System.err.println("uic worker " + consumer + ": model " + m.graph().name() + " (" + m.fingerprint()
+                    + "), stream "
                     + events + ", group " + group);
             worker.run(stop::get);
         } finally {

@@ -14,7 +14,8 @@ class MainTest {
     @Test
     void serveTakesRepeatedNamedModelsAndItsOptions() {
         CommandLine cl = Main.commandLine();
-        CommandLine.ParseResult r = cl.parseArgs("serve", "--model", "din=models/din", "--model", "dien=models/dien", "--port", "9000",
+        CommandLine.ParseResult r = cl.parseArgs("serve", "--model", "din=models/din", "--model", "dien=models/dien",
+                "--port", "9000",
                 "--state", "redis://127.0.0.1:7000,127.0.0.1:7001", "--max-inflight", "8");
         ServeCommand s = (ServeCommand) r.subcommand().commandSpec().userObject();
         assertEquals(Path.of("models/din"), s.models.get("din"));
@@ -31,7 +32,8 @@ class MainTest {
         cl.setErr(new PrintWriter(err));
         assertEquals(2, cl.execute("uic", "--model", "models/dien"));
         assertTrue(err.toString().contains("--state") && err.toString().contains("--events"), err.toString());
-        UicCommand u = (UicCommand) Main.commandLine().parseArgs("uic", "--model", "m", "--state", "redis://h:1", "--events", "ev",
+        UicCommand u = (UicCommand) Main.commandLine().parseArgs("uic", "--model", "m", "--state", "redis://h:1",
+                "--events", "ev",
                 "--consumer", "w1").subcommand().commandSpec().userObject();
         assertEquals("w1", u.consumer);
         assertEquals("uic", u.group);

@@ -19,7 +19,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static MetricsEndpoint start(int port, PrometheusRegistry registry) {
         return new MetricsEndpoint(WebServer.builder().port(port).shutdownHook(false).routing(r -> r
                 .get("/healthz", (req, res) -> res.send("ok"))
-                .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE)
+                .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE,
+                        PrometheusTextFormatWriter.CONTENT_TYPE)
                         .send(text(registry)))).build().start());
     }
 

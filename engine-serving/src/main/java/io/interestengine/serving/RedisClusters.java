@@ -32,7 +32,8 @@ public final class RedisClusters {
             int c = hp.lastIndexOf(':');
             try {
                 if (c <= 0) throw new NumberFormatException("no port");
-                seeds.add(RedisURI.builder().withHost(hp.substring(0, c)).withPort(Integer.parseInt(hp.substring(c + 1)))
+                seeds.add(RedisURI.builder().withHost(hp.substring(0, c)).withPort(Integer.parseInt(hp.substring(c
+                        + 1)))
                         .withTimeout(TIMEOUT).build());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("state store '" + spec + "': node '" + hp + "' is not host:port", e);

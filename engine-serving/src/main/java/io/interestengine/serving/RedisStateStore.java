@@ -112,7 +112,8 @@ public final class RedisStateStore implements StateStore {
                     ascii(w.expectedSeq()), ascii(w.newSeq()), w.state()));
         }
         boolean[] ok = new boolean[writes.size()];
-        for (int k = 0; k < ok.length; k++) ok[k] = await(fs.get(k), "state write of user " + writes.get(k).userId()) == 1L;
+        for (int k = 0; k < ok.length; k++) ok[k] = await(fs.get(k), "state write of user "
+                + writes.get(k).userId()) == 1L;
         return ok;
     }
 

@@ -71,7 +71,8 @@ public final class ScoringServer implements AutoCloseable {
     private final WebServer server;
     private volatile boolean ready, draining;
 
-    private ScoringServer(Config config, Map<String, ServedModel> models, StateStore store, PrometheusRegistry registry) {
+    private ScoringServer(Config config, Map<String, ServedModel> models, StateStore store,
+            PrometheusRegistry registry) {
         this.config = config;
         this.models = models;
         this.store = store;
@@ -94,7 +95,8 @@ public final class ScoringServer implements AutoCloseable {
                                       PrometheusRegistry registry) {
         Map<String, ServedModel> served = new LinkedHashMap<>();
         try {
-            for (var e : models.entrySet()) served.put(e.getKey(), new ServedModel(e.getKey(), ModelHolder.load(e.getValue(), options)));
+            for (var e : models.entrySet()) served.put(e.getKey(), new ServedModel(e.getKey(),
+                    ModelHolder.load(e.getValue(), options)));
         } catch (RuntimeException e) {
             served.values().forEach(ServedModel::close);
             throw e;
@@ -123,7 +125,8 @@ public final class ScoringServer implements AutoCloseable {
     }
 
     private void metricsText(ServerRequest req, ServerResponse res) throws IOException {
-        res.header(HeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE).send(MetricsEndpoint.text(registry));
+        res.header(HeaderNames.CONTENT_TYPE,
+                PrometheusTextFormatWriter.CONTENT_TYPE).send(MetricsEndpoint.text(registry));
     }
 
     private void describe(ServerRequest req, ServerResponse res) {
@@ -143,7 +146,8 @@ public final class ScoringServer implements AutoCloseable {
         ServedModel m = models.get(name);
         if (m == null || !(verb.equals("score") || verb.equals("reload"))) {
             metrics.errors.labelValues(name, "unknown_model").inc();
-            json(res, 404, error(m == null ? "no model '" + name + "' (served: " + String.join(", ", models.keySet()) + ")"
+            json(res, 404, error(m == null ? "no model '" + name + "' (served: " + String.join(", ", models.keySet())
+                    + ")"
                     : "unknown method '" + verb + "' (POST /v1/models/" + name + ":score or :reload)"));
             return;
         }
@@ -210,7 +214,8 @@ public final class ScoringServer implements AutoCloseable {
             if (u instanceof String s && !s.isEmpty()) userId = s;
             else if (u instanceof Long l) userId = Long.toString(l);
             else throw new InvalidRequestException("user_id: expected a non-empty string or an integer");
-            if (map.containsKey("history")) throw new InvalidRequestException("history: a user_id request takes the history from the state store");
+            if (map.containsKey("history")) throw new InvalidRequestException(
+                    "history: a user_id request takes the history from the state store");
         }
         try (ModelHolder.Lease l = m.holder.acquire()) {
             RequestJson.Parsed p = RequestJson.parse(l.model(), tree);
@@ -220,13 +225,16 @@ public final class ScoringServer implements AutoCloseable {
             if (userId == null) {
                 scores = RequestJson.score(l.session(), p);
             } else {
-                if (store == null) throw new InvalidRequestException("user_id: this server has no state store (start it with --state)");
-                if (p.ranking() == null) throw new InvalidRequestException("user_id: only ranking requests read the user's state");
+                if (store == null) throw new InvalidRequestException(
+                        "user_id: this server has no state store (start it with --state)");
+                if (p.ranking() == null) throw new InvalidRequestException(
+                        "user_id: only ranking requests read the user's state");
                 long t0 = System.nanoTime();
                 StateStore.Stored st = store.get(l.model().fingerprint(), userId);
                 metrics.store.labelValues("get").observe((System.nanoTime() - t0) / 1e9);
                 if (st == null) {
-                    throw new UnknownUserException("no state for user '" + userId + "' of model '" + m.name + "' (fingerprint "
+                    throw new UnknownUserException("no state for user '" + userId + "' of model '" + m.name
+                            + "' (fingerprint "
                             + l.model().fingerprint() + "): no event applied yet");
                 }
                 scores = l.session().score(UserState.fromBytes(l.model(), st.state()), p.ranking());
@@ -244,7 +252,8 @@ public final class ScoringServer implements AutoCloseable {
             m.warm();
             json(res, 200, m.describe());
         } catch (RuntimeException e) {
-            json(res, 422, "{\"error\":" + Json.quote("reload failed, version " + m.holder.version() + " keeps serving: "
+            json(res, 422, "{\"error\":" + Json.quote("reload failed, version " + m.holder.version()
+                    + " keeps serving: "
                     + e.getMessage()) + ",\"version\":" + m.holder.version() + "}");
         }
     }
@@ -254,7 +263,8 @@ public final class ScoringServer implements AutoCloseable {
     }
 
     private static void json(ServerResponse res, int status, String body) {
-        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(body.getBytes(StandardCharsets.UTF_8));
+        res.status(status).header(HeaderNames.CONTENT_TYPE,
+                "application/json").send(body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Score requests being served now. */

@@ -46,7 +46,8 @@ final class ServedModel implements AutoCloseable {
                 }
                 case HISTORY -> r.history(f.name(), new int[len], len);
                 case CANDIDATE -> {
-                    if (f.isDense()) r.candidateDense(f.name(), new float[f.denseWidth() * WARM_CANDIDATES], WARM_CANDIDATES);
+                    if (f.isDense()) r.candidateDense(f.name(), new float[f.denseWidth() * WARM_CANDIDATES],
+                            WARM_CANDIDATES);
                     else r.candidates(f.name(), new int[WARM_CANDIDATES], WARM_CANDIDATES);
                 }
             }
@@ -70,7 +71,8 @@ final class ServedModel implements AutoCloseable {
         b.append(",\"fields\":{");
         Field.Group[] groups = Field.Group.values();
         for (int g = 0; g < groups.length; g++) {
-            List<String> names = m.graph().fields(groups[g]).stream().filter(f -> !f.isDerived()).map(Field::name).toList();
+            List<String> names = m.graph().fields(groups[g]).stream().filter(
+                    f -> !f.isDerived()).map(Field::name).toList();
             b.append(g == 0 ? "" : ",").append(Json.quote(groups[g].name().toLowerCase())).append(":[");
             b.append(String.join(",", Arrays.asList(names.stream().map(Json::quote).toArray(String[]::new))));
             b.append(']');

@@ -19,7 +19,8 @@ final class ServerMetrics {
                 .help("Score requests not answered with 200, by model and kind: bad_request, numeric, unknown_model, "
                         + "unknown_user, shed, draining, state_store, internal")
                 .labelNames("model", "kind").register(registry);
-        inflight = Gauge.builder().name("ie_inflight_requests").help("Score requests in the server now").register(registry);
+        inflight = Gauge.builder().name("ie_inflight_requests").help(
+                "Score requests in the server now").register(registry);
         store = StoreMetrics.histogram(registry);
     }
 }

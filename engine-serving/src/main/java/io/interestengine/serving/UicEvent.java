@@ -64,7 +64,8 @@ public record UicEvent(String entryId, String userId, long seq, int[] ids, Strin
             for (int k = 0; k < ids.length; k++) {
                 Node n = root.get(fields.get(k).name());
                 long id = n.integer();
-                if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) throw n.fail("id " + id + " does not fit in 32 bits");
+                if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) throw n.fail("id " + id
+                        + " does not fit in 32 bits");
                 ids[k] = (int) id;
             }
             return new UicEvent(entryId, user, seq, ids, raw, null);
@@ -75,9 +76,13 @@ public record UicEvent(String entryId, String userId, long seq, int[] ids, Strin
 
     /** The JSON of an event (what a producer writes into the stream's field {@link #FIELD}). */
     public static String json(String userId, long seq, List<Field> fields, int... ids) {
-        if (ids.length != fields.size()) throw new IllegalArgumentException(ids.length + " ids for " + fields.size() + " fields");
-        StringBuilder b = new StringBuilder("{\"user_id\":").append(Json.quote(userId)).append(",\"event_id\":").append(seq);
-        for (int k = 0; k < ids.length; k++) b.append(',').append(Json.quote(fields.get(k).name())).append(':').append(ids[k]);
+        if (ids.length != fields.size()) throw new IllegalArgumentException(ids.length + " ids for " + fields.size()
+                + " fields");
+        StringBuilder b = new StringBuilder("{\"user_id\":").append(Json.quote(userId));
+        b.append(",\"event_id\":").append(seq);
+        for (int k = 0; k < ids.length; k++) {
+            b.append(',').append(Json.quote(fields.get(k).name())).append(':').append(ids[k]);
+        }
         return b.append('}').toString();
     }
 

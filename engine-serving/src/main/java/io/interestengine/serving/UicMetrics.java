@@ -13,7 +13,8 @@ public final class UicMetrics {
 
     public UicMetrics(PrometheusRegistry registry) {
         events = Counter.builder().name("ie_uic_events_total")
-                .help("Events handled, by outcome: applied, duplicate (applied before), dead_letter, deferred (waiting for a predecessor)")
+                .help("Events handled, by outcome: applied, duplicate (applied before), dead_letter, deferred "
+                        + "(waiting for a predecessor)")
                 .labelNames("outcome").register(registry);
         conflicts = Counter.builder().name("ie_uic_write_conflicts_total")
                 .help("State writes refused because another writer moved the user's state first").register(registry);

@@ -65,11 +65,13 @@ public final class UicWorker implements AutoCloseable {
         /** @throws IllegalArgumentException if a name or duration is missing, or the batch is below 1 */
         public Options {
             for (String s : new String[]{stream, group, consumer, deadLetter}) {
-                if (s == null || s.isEmpty()) throw new IllegalArgumentException("stream, group, consumer and dead-letter names must be set");
+                if (s == null || s.isEmpty()) throw new IllegalArgumentException(
+                        "stream, group, consumer and dead-letter names must be set");
             }
             if (batch < 1) throw new IllegalArgumentException("batch " + batch + ": at least 1");
             if (stateCache < 0) throw new IllegalArgumentException("stateCache " + stateCache + ": at least 0");
-            if (claimIdle == null || gapTimeout == null) throw new IllegalArgumentException("claimIdle and gapTimeout must be set");
+            if (claimIdle == null
+                    || gapTimeout == null) throw new IllegalArgumentException("claimIdle and gapTimeout must be set");
         }
 
         /**
@@ -77,7 +79,8 @@ public final class UicWorker implements AutoCloseable {
          * up on a missing predecessor after 5 minutes, cache 10,000 users' states.
          */
         public static Options defaults(String stream, String consumer) {
-            return new Options(stream, "uic", consumer, stream + ":dead", 512, Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000);
+            return new Options(stream, "uic", consumer, stream + ":dead", 512, Duration.ofSeconds(30),
+                    Duration.ofMinutes(5), 10_000);
         }
     }
 
@@ -143,7 +146,8 @@ public final class UicWorker implements AutoCloseable {
             conn.setTimeout(RedisClusters.TIMEOUT.plusMillis(BLOCK_MS));
             this.redis = conn.sync();
             try {
-                redis.xgroupCreate(XReadArgs.StreamOffset.from(opt.stream(), "0"), opt.group(), XGroupCreateArgs.Builder.mkstream());
+                redis.xgroupCreate(XReadArgs.StreamOffset.from(opt.stream(), "0"), opt.group(),
+                        XGroupCreateArgs.Builder.mkstream());
             } catch (RedisBusyException e) {
                 // BUSYGROUP: the group exists (another worker made it); join it.
             }
@@ -199,7 +203,8 @@ public final class UicWorker implements AutoCloseable {
             if (!c.getMessages().isEmpty()) return c.getMessages();
         }
         long block = deferred.isEmpty() ? BLOCK_MS : 20;
-        List<StreamMessage<String, String>> fresh = redis.xreadgroup(me, XReadArgs.Builder.count(opt.batch()).block(block),
+        List<StreamMessage<String, String>> fresh = redis.xreadgroup(me,
+                XReadArgs.Builder.count(opt.batch()).block(block),
                 XReadArgs.StreamOffset.lastConsumed(opt.stream()));
         return fresh == null ? List.of() : fresh;
     }
@@ -286,7 +291,8 @@ public final class UicWorker implements AutoCloseable {
             return new Known(s.seq(), UserState.fromBytes(model, s.state()));
         } catch (IllegalArgumentException | NumericException e) {
             for (UicEvent ev : p.events) {
-                if (ev.seq() > s.seq()) dead.add(deadLetter(ev, "stored state of user '" + user + "' is unreadable: " + e.getMessage()));
+                if (ev.seq() > s.seq()) dead.add(deadLetter(ev, "stored state of user '" + user + "' is unreadable: "
+                        + e.getMessage()));
                 ack.add(ev.entryId());
             }
             return null;
@@ -313,7 +319,8 @@ public final class UicWorker implements AutoCloseable {
                         st = session.advance(st == null ? session.emptyState() : st, UserState.Overflow.SLIDE, e.ids());
                         p.applied.add(e);
                         continue;
-                    } catch (InvalidRequestException | NumericException | IllegalArgumentException | IllegalStateException x) {
+                    } catch (InvalidRequestException | NumericException | IllegalArgumentException
+                             | IllegalStateException x) {
                         err = x.getMessage();
                     }
                 }
@@ -326,7 +333,8 @@ public final class UicWorker implements AutoCloseable {
         if (cached && !p.waiting.isEmpty()) cache.remove(user);
         for (UicEvent e : p.waiting) {
             Deferred d = deferred.get(e.entryId());
-            if (!cached && d != null && System.nanoTime() - d.sinceNs > opt.gapTimeout().toNanos() && e == p.waiting.getFirst()) {
+            if (!cached && d != null && System.nanoTime() - d.sinceNs > opt.gapTimeout().toNanos()
+                    && e == p.waiting.getFirst()) {
                 // The predecessor never came: park the event (it and the user's later ones stay unapplied until
                 // an operator replays the missing ones).
                 dead.add(deadLetter(e, "event " + e.seq() + " of user '" + user + "' waited " + opt.gapTimeout()
@@ -352,7 +360,8 @@ public final class UicWorker implements AutoCloseable {
 
     private String[] deadLetter(UicEvent e, String error) {
         metrics.deadLetter();
-        return new String[]{"entry", e.entryId(), "stream", opt.stream(), "error", error, UicEvent.FIELD, e.raw() == null ? "" : e.raw()};
+        return new String[]{"entry", e.entryId(), "stream", opt.stream(), "error", error, UicEvent.FIELD,
+                e.raw() == null ? "" : e.raw()};
     }
 
     /** Entries read and still waiting for their predecessor. */

@@ -29,7 +29,8 @@ final class Fixtures {
     static Path repo(String rel) {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("models"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("repository root not found from " + Path.of("").toAbsolutePath());
+        if (p == null) throw new IllegalStateException("repository root not found from "
+                + Path.of("").toAbsolutePath());
         return p.resolve(rel);
     }
 
@@ -100,12 +101,14 @@ final class Fixtures {
     static String userIdRequest(Model m, String user, int[] cands, int uid) {
         StringBuilder b = new StringBuilder("{\"user_id\":").append(Json.quote(user)).append(",\"user\":{");
         List<Field> uf = m.graph().fields(Field.Group.USER);
-        for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? "" : ",").append(Json.quote(uf.get(k).name())).append(':').append(uid);
+        for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? ""
+                : ",").append(Json.quote(uf.get(k).name())).append(':').append(uid);
         b.append("},\"candidates\":{");
         List<Field> cf = m.graph().fields(Field.Group.CANDIDATE);
         for (int k = 0; k < cf.size(); k++) {
             b.append(k == 0 ? "" : ",").append(Json.quote(cf.get(k).name())).append(":[");
-            for (int c = 0; c < cands.length; c++) b.append(c == 0 ? "" : ",").append(cands[c] % cf.get(k).table().rows());
+            for (int c = 0; c < cands.length; c++) b.append(c == 0 ? ""
+                    : ",").append(cands[c] % cf.get(k).table().rows());
             b.append(']');
         }
         return b.append("}}").toString();
@@ -141,7 +144,8 @@ final class Fixtures {
         assertEquals(want.length, got.length, what);
         for (int k = 0; k < want.length; k++) {
             double tol = 1e-5 + 1e-4 * Math.abs(want[k]);
-            assertTrue(Math.abs(want[k] - got[k]) <= tol, what + " candidate " + k + ": " + got[k] + " vs full history " + want[k]);
+            assertTrue(Math.abs(want[k] - got[k]) <= tol, what + " candidate " + k + ": " + got[k]
+                    + " vs full history " + want[k]);
         }
     }
 }

@@ -55,16 +55,20 @@ final class RedisClusterFixture {
         dir = Files.createTempDirectory("ie-redis-cluster");
         for (int k = 0; k < 3; k++) ports[k] = freePortPair();
         for (int p : ports) {
-            servers.add(new ProcessBuilder("redis-server", "--port", "" + p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                    "--cluster-config-file", "nodes-" + p + ".conf", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
-                    "--daemonize", "no", "--loglevel", "warning", "--logfile", dir.resolve("redis-" + p + ".log").toString())
+            servers.add(new ProcessBuilder("redis-server", "--port", "" + p, "--bind", "127.0.0.1",
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes-" + p + ".conf", "--dir", dir.toString(), "--save", "",
+                            "--appendonly", "no",
+                    "--daemonize", "no", "--loglevel", "warning", "--logfile", dir.resolve("redis-" + p
+                            + ".log").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out-" + p + ".txt").toFile()).start());
         }
         for (int p : ports) awaitListening(p);
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         for (int p : ports) create.add("127.0.0.1:" + p);
         create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        Process c = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(dir.resolve("create.txt").toFile()).start();
+        Process c = new ProcessBuilder(create).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("create.txt").toFile()).start();
         if (!c.waitFor(30, TimeUnit.SECONDS) || c.exitValue() != 0) {
             stop();
             throw new IOException("redis-cli --cluster create failed: " + Files.readString(dir.resolve("create.txt")));
@@ -104,7 +108,8 @@ final class RedisClusterFixture {
     private static void awaitClusterOk(int port) throws IOException, InterruptedException {
         long end = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < end) {
-            Process p = new ProcessBuilder("redis-cli", "-p", "" + port, "cluster", "info").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("redis-cli", "-p", "" + port, "cluster",
+                    "info").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor();
             if (out.contains("cluster_state:ok")) return;

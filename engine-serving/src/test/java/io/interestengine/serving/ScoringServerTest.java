@@ -61,7 +61,8 @@ class ScoringServerTest {
             float[] want = s.score(full.ranking());
             UserState st = s.buildState(full.ranking());
             assertTrue(store.compareAndSet(m.fingerprint(), "u-42", 0, 7, st.toBytes()));
-            String byId = req.replaceFirst("\"history\"\\s*:\\s*\\{[^}]*\\},?", "").replaceFirst("\\{", "{\"user_id\":\"u-42\",");
+            String byId = req.replaceFirst("\"history\"\\s*:\\s*\\{[^}]*\\},?", "").replaceFirst("\\{",
+                    "{\"user_id\":\"u-42\",");
             assertTrue(!byId.contains("history"), byId);
             var res = Fixtures.post(port, "/v1/models/dien:score", byId);
             assertEquals(200, res.statusCode(), res.body());
@@ -85,7 +86,8 @@ class ScoringServerTest {
         var unknownField = Fixtures.post(port, "/v1/models/din:score", req.replaceFirst("\"uid\"", "\"user_age\""));
         assertEquals(400, unknownField.statusCode());
         assertTrue(unknownField.body().contains("user_age"), unknownField.body());
-        var outOfRange = Fixtures.post(port, "/v1/models/din:score", req.replaceFirst("(\"mid\"\\s*:\\s*\\[)\\d+", "$199999"));
+        var outOfRange = Fixtures.post(port, "/v1/models/din:score", req.replaceFirst("(\"mid\"\\s*:\\s*\\[)\\d+",
+                "$199999"));
         assertEquals(400, outOfRange.statusCode(), outOfRange.body());
         assertTrue(outOfRange.body().contains("99999"), outOfRange.body());
         var tooBig = Fixtures.post(port, "/v1/models/din:score", " ".repeat(2 << 20) + req);
@@ -117,7 +119,8 @@ class ScoringServerTest {
         Fixtures.post(port, "/v1/models/din:score", Files.readString(DIN.resolve("demo_request.json")));
         Fixtures.post(port, "/v1/models/din:score", "[");
         String metrics = Fixtures.get(port, "/metrics").body();
-        for (String want : new String[]{"ie_request_seconds_bucket{model=\"din\"", "ie_errors_total{kind=\"bad_request\",model=\"din\"}",
+        for (String want : new String[]{"ie_request_seconds_bucket{model=\"din\"",
+                "ie_errors_total{kind=\"bad_request\",model=\"din\"}",
                 "ie_inflight_requests", "ie_state_store_seconds"}) {
             assertTrue(metrics.contains(want), want + " in\n" + metrics);
         }
@@ -154,7 +157,8 @@ class ScoringServerTest {
     /** Shutdown waits for the request in flight, answers 503 meanwhile and says draining on /readyz. */
     @Test
     void shutdownDrainsInFlightRequests() throws Exception {
-        try (ScoringServer s = ScoringServer.start(ScoringServer.Config.defaults(0), Map.of("din", DIN), LoadOptions.defaults(),
+        try (ScoringServer s = ScoringServer.start(ScoringServer.Config.defaults(0), Map.of("din", DIN),
+                LoadOptions.defaults(),
                 null, new PrometheusRegistry())) {
             String req = Files.readString(DIN.resolve("demo_request.json"));
             s.slots().acquire();

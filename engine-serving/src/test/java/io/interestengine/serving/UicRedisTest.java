@@ -68,8 +68,10 @@ class UicRedisTest {
         return worker(m, stream, consumer, claimIdle, metrics, 64);
     }
 
-    private UicWorker worker(Model m, String stream, String consumer, Duration claimIdle, UicMetrics metrics, int batch) {
-        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", batch, claimIdle, Duration.ofMinutes(5), 1000);
+    private UicWorker worker(Model m, String stream, String consumer, Duration claimIdle, UicMetrics metrics,
+            int batch) {
+        var o = new UicWorker.Options(stream, "uic", consumer, stream + ":dead", batch, claimIdle,
+                Duration.ofMinutes(5), 1000);
         return new UicWorker(m, store, client, o, metrics);
     }
 
@@ -94,7 +96,8 @@ class UicRedisTest {
      * Runs workers on their own threads until every user's state holds all its events and every entry is
      * acknowledged (30 s at most).
      */
-    private void runUntilApplied(Model m, Fixtures.Workload w, String stream, List<UicWorker> workers) throws Exception {
+    private void runUntilApplied(Model m, Fixtures.Workload w, String stream,
+            List<UicWorker> workers) throws Exception {
         AtomicReference<Throwable> fail = new AtomicReference<>();
         boolean[] stop = {false};
         List<Thread> ts = new ArrayList<>();
@@ -125,7 +128,8 @@ class UicRedisTest {
             for (String user : w.perUser().keySet()) {
                 int uid = 1 + (checked % 7);
                 float[] want = s.score(Fixtures.fullRequest(m, w, user, cands, uid));
-                var res = Fixtures.post(server.port(), "/v1/models/m:score", Fixtures.userIdRequest(m, user, cands, uid));
+                var res = Fixtures.post(server.port(), "/v1/models/m:score", Fixtures.userIdRequest(m, user, cands,
+                        uid));
                 assertEquals(200, res.statusCode(), res.body());
                 assertTrue(res.body().contains("\"state_seq\":" + w.perUser().get(user).size()), res.body());
                 Fixtures.assertClose(want, Fixtures.scores(res.body()), "user " + user);
@@ -199,7 +203,8 @@ class UicRedisTest {
             try (UicWorker again = worker(m, stream, "a", Duration.ofSeconds(30), second)) {
                 runUntilApplied(m, w, stream, List.of(again));
             }
-            assertTrue(second.duplicateCount() > 0, "redelivered entries whose states were written before the kill are skipped");
+            assertTrue(second.duplicateCount() > 0,
+                    "redelivered entries whose states were written before the kill are skipped");
             // Events written in the crashed round count as neither applied there (the kill came first) nor
             // applied again: they come back as duplicates. Every event is thus counted exactly once.
             assertEquals(w.streamOrder().size(), first.appliedCount() + second.appliedCount() + second.duplicateCount(),
@@ -239,7 +244,8 @@ class UicRedisTest {
     private void assertAcknowledgedEventsAreStored(Model m, Fixtures.Workload w, String stream) {
         var sync = conn.sync();
         Set<String> pending = new HashSet<>();
-        for (PendingMessage p : sync.xpending(stream, XPendingArgs.Builder.xpending(io.lettuce.core.Consumer.from("uic", "a"),
+        for (PendingMessage p : sync.xpending(stream,
+                XPendingArgs.Builder.xpending(io.lettuce.core.Consumer.from("uic", "a"),
                 Range.create("-", "+"), Limit.from(100_000)))) {
             pending.add(p.getId());
         }
@@ -247,7 +253,9 @@ class UicRedisTest {
         String lastDelivered = null;
         for (Object g : sync.xinfoGroups(stream)) {
             List<?> l = (List<?>) g;
-            for (int k = 0; k + 1 < l.size(); k += 2) if ("last-delivered-id".equals(String.valueOf(l.get(k)))) lastDelivered = String.valueOf(l.get(k + 1));
+            for (int k = 0; k + 1 < l.size(); k += 2) {
+                if ("last-delivered-id".equals(String.valueOf(l.get(k)))) lastDelivered = String.valueOf(l.get(k + 1));
+            }
         }
         assertNotNull(lastDelivered);
         int acked = 0;
@@ -256,7 +264,8 @@ class UicRedisTest {
             UicEvent ev = UicEvent.parse(e.getId(), e.getBody().get(UicEvent.FIELD), w.fields());
             StateStore.Stored s = store.get(m.fingerprint(), ev.userId());
             assertNotNull(s, "acknowledged event " + ev.seq() + " of " + ev.userId() + " has no state");
-            assertTrue(s.seq() >= ev.seq(), "acknowledged event " + ev.seq() + " of " + ev.userId() + " lost: state at " + s.seq());
+            assertTrue(s.seq() >= ev.seq(), "acknowledged event " + ev.seq() + " of " + ev.userId()
+                    + " lost: state at " + s.seq());
             acked++;
         }
         assertTrue(acked > 0 || pending.size() > 0);
@@ -270,19 +279,23 @@ class UicRedisTest {
     void staleCachedStateIsReadAgain() throws Exception {
         try (Model m = Model.load(Fixtures.repo("models/dien")); Session s = m.newSession()) {
             String stream = unique("events"), user = unique("s");
-            List<int[]> ev = List.of(new int[]{5, 2}, new int[]{6, 3}, new int[]{7, 4}, new int[]{8, 5}, new int[]{9, 6});
+            List<int[]> ev = List.of(new int[]{5, 2}, new int[]{6, 3}, new int[]{7, 4}, new int[]{8, 5}, new int[]{9,
+                    6});
             var fields = UicEvent.eventFields(m);
             try (UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), metrics());
                  UicWorker b = worker(m, stream, "b", Duration.ofSeconds(30), metrics())) {
-                publish(stream, List.of(UicEvent.json(user, 1, fields, ev.get(0)), UicEvent.json(user, 2, fields, ev.get(1))));
+                publish(stream, List.of(UicEvent.json(user, 1, fields, ev.get(0)), UicEvent.json(user, 2, fields,
+                        ev.get(1))));
                 a.poll();
                 assertEquals(2, store.get(m.fingerprint(), user).seq(), "a applied 1 and 2 and keeps the state");
                 publish(stream, List.of(UicEvent.json(user, 3, fields, ev.get(2))));
                 b.poll();
                 assertEquals(3, store.get(m.fingerprint(), user).seq(), "b applied 3 onto the stored state");
-                publish(stream, List.of(UicEvent.json(user, 4, fields, ev.get(3)), UicEvent.json(user, 5, fields, ev.get(4))));
+                publish(stream, List.of(UicEvent.json(user, 4, fields, ev.get(3)), UicEvent.json(user, 5, fields,
+                        ev.get(4))));
                 a.poll();
-                assertEquals(3, store.get(m.fingerprint(), user).seq(), "a's cached state is at 2: it waits and drops the cache");
+                assertEquals(3, store.get(m.fingerprint(), user).seq(),
+                        "a's cached state is at 2: it waits and drops the cache");
                 assertEquals(2, a.waiting());
                 a.poll();
                 assertEquals(5, store.get(m.fingerprint(), user).seq(), "read again, 4 and 5 apply");

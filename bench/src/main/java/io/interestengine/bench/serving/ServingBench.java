@@ -61,13 +61,18 @@ public final class ServingBench {
 
     public static void main(String[] a) throws Exception {
         switch (a.length == 0 ? "" : a[0]) {
-            case "hotswap" -> hotSwap(a.length > 1 ? Integer.parseInt(a[1]) : 60, a.length > 2 ? Integer.parseInt(a[2]) : 8);
-            case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 9, a.length > 2 ? List.of(a[2].split(",")) : List.of("din", "dien"),
-                    a.length > 3 ? Arrays.stream(a[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{1, 8, 32});
-            case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000, a.length > 3 ? Integer.parseInt(a[3]) : 10_000);
+            case "hotswap" -> hotSwap(a.length > 1 ? Integer.parseInt(a[1]) : 60, a.length > 2
+                    ? Integer.parseInt(a[2]) : 8);
+            case "server" -> server(a.length > 1 ? Integer.parseInt(a[1]) : 9, a.length > 2 ? List.of(a[2].split(","))
+                    : List.of("din", "dien"),
+                    a.length > 3 ? Arrays.stream(a[3].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{1,
+                            8, 32});
+            case "uic" -> uic(a[1], a.length > 2 ? Integer.parseInt(a[2]) : 200_000, a.length > 3
+                    ? Integer.parseInt(a[3]) : 10_000);
             case "uic-engine" -> uicEngineOnly(a.length > 1 ? Integer.parseInt(a[1]) : 200_000);
             default -> {
-                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] [din,dien] [1,8,32] | uic redis://HOST:PORT,... [events] [state-cache] | uic-engine [events]");
+                System.err.println("usage: ServingBench hotswap [seconds] [threads] | server [seconds] [din,dien] "
+                        + "[1,8,32] | uic redis://HOST:PORT,... [events] [state-cache] | uic-engine [events]");
                 System.exit(2);
             }
         }
@@ -84,14 +89,17 @@ public final class ServingBench {
         int t = m.graph().historyLength();
         StringBuilder b = new StringBuilder("{\"user\":{");
         List<Field> uf = m.graph().fields(Field.Group.USER);
-        for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? "" : ",").append('"').append(uf.get(k).name()).append("\":")
+        for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? ""
+                : ",").append('"').append(uf.get(k).name()).append("\":")
                 .append(1 + r.nextInt(uf.get(k).table().rows() - 1));
         b.append("},\"history\":{");
         List<Field> hf = m.graph().fields(Field.Group.HISTORY).stream().filter(f -> !f.isDerived()).toList();
-        for (int k = 0; k < hf.size(); k++) ids(b.append(k == 0 ? "" : ",").append('"').append(hf.get(k).name()).append("\":"), r, t, hf.get(k));
+        for (int k = 0; k < hf.size(); k++) ids(b.append(k == 0 ? ""
+                : ",").append('"').append(hf.get(k).name()).append("\":"), r, t, hf.get(k));
         b.append("},\"candidates\":{");
         List<Field> cf = m.graph().fields(Field.Group.CANDIDATE);
-        for (int k = 0; k < cf.size(); k++) ids(b.append(k == 0 ? "" : ",").append('"').append(cf.get(k).name()).append("\":"), r, N, cf.get(k));
+        for (int k = 0; k < cf.size(); k++) ids(b.append(k == 0 ? ""
+                : ",").append('"').append(cf.get(k).name()).append("\":"), r, N, cf.get(k));
         return b.append("}}").toString();
     }
 
@@ -160,12 +168,16 @@ public final class ServingBench {
             stop.set(true);
             for (Thread t : ts) t.join();
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("{\"bench\":\"hotswap\",\"model\":\"din\",\"backend\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"swaps\":%d,"
-                            + "\"final_version\":%d,\"calls\":%d,\"calls_per_s\":%.0f,\"failed_calls\":%d,\"mismatched_scores\":%d,"
+            System.out.printf("{\"bench\":\"hotswap\",\"model\":\"din\",\"backend\":\"%s\",\"threads\":%d,"
+                    + "\"seconds\":%.1f,\"swaps\":%d,"
+                            + "\"final_version\":%d,\"calls\":%d,\"calls_per_s\":%.0f,\"failed_calls\":%d,"
+                                    + "\"mismatched_scores\":%d,"
                             + "\"max_reload_ms\":%d,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f%s}%n",
-                    holder.model().backendName(), threads, secs, swaps, holder.version(), calls.get(), calls.get() / secs, failed.get(),
+                    holder.model().backendName(), threads, secs, swaps, holder.version(), calls.get(),
+                            calls.get() / secs, failed.get(),
                     mismatched.get(), maxSwapMs, load0, load(),
-                    firstFailure.get() == null ? "" : ",\"first_failure\":\"" + firstFailure.get().toString().replace("\"", "'") + "\"");
+                    firstFailure.get() == null ? "" : ",\"first_failure\":\""
+                            + firstFailure.get().toString().replace("\"", "'") + "\"");
         }
     }
 
@@ -173,9 +185,11 @@ public final class ServingBench {
 
     static void server(int seconds, List<String> names, int[] clientCounts) throws Exception {
         Path tmp = Files.createTempDirectory("ie-serving-bench");
-        Map<String, Path> models = Map.of("din", StandardModels.model(tmp, "din", 1), "dien", StandardModels.model(tmp, "dien", 1));
+        Map<String, Path> models = Map.of("din", StandardModels.model(tmp, "din", 1), "dien", StandardModels.model(tmp,
+                "dien", 1));
         PrometheusRegistry registry = new PrometheusRegistry();
-        try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(0, 256, 4 << 20, Duration.ofSeconds(5)), models,
+        try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(0, 256, 4 << 20,
+                Duration.ofSeconds(5)), models,
                 LoadOptions.defaults(), null, registry)) {
             // Two clients: Helidon's WebClient blocks on the calling thread; java.net.http hands each request to
             // its selector thread and back, which on a busy 2-core machine adds scheduling delays of its own.
@@ -186,8 +200,10 @@ public final class ServingBench {
                 try (Model m = Model.load(models.get(name))) {
                     json = requestJson(m, 5);
                 }
-                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models/" + name + ":score"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/v1/models/" + name + ":score"))
+                        .header("Content-Type",
+                                "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
                 try (ModelHolder holder = ModelHolder.load(models.get(name), LoadOptions.defaults())) {
                     Map<String, Call> modes = new java.util.LinkedHashMap<>();
                     modes.put("in_process", () -> {
@@ -211,7 +227,8 @@ public final class ServingBench {
                     });
                     String path = "/v1/models/" + name + ":score";
                     modes.put("http", () -> {
-                        try (HttpClientResponse r = web.post(path).header(HeaderNames.CONTENT_TYPE, "application/json").submit(json)) {
+                        try (HttpClientResponse r = web.post(path).header(HeaderNames.CONTENT_TYPE,
+                                "application/json").submit(json)) {
                             String body = r.as(String.class);
                             if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + body);
                         }
@@ -221,7 +238,8 @@ public final class ServingBench {
                         if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
                     });
                     for (int clients : clientCounts) {
-                        // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each alike.
+                        // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each
+                        // alike.
                         Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
                         Map<String, Double> loads = new java.util.HashMap<>();
                         for (int round = 0; round < ROUNDS; round++) {
@@ -232,13 +250,17 @@ public final class ServingBench {
                                 loads.merge(e.getKey(), load() / ROUNDS, Double::sum);
                             }
                         }
-                        for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds, loads.get(e.getKey()));
+                        for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds,
+                                loads.get(e.getKey()));
                     }
                     // The server's own view: from the handler's start to the response handed to the connection.
-                    var h = ((HistogramSnapshot) registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("ie_request_seconds"))
-                            .findFirst().orElseThrow()).getDataPoints().stream().filter(d -> d.getLabels().get("model").equals(name))
+                    var h = ((HistogramSnapshot) registry.scrape().stream().filter(
+                            m -> m.getMetadata().getName().equals("ie_request_seconds"))
+                            .findFirst().orElseThrow()).getDataPoints().stream().filter(
+                                    d -> d.getLabels().get("model").equals(name))
                             .findFirst().orElseThrow();
-                    System.out.printf("{\"bench\":\"server_handler\",\"model\":\"%s\",\"requests\":%d,\"mean_handler_ms\":%.3f}%n",
+                    System.out.printf("{\"bench\":\"server_handler\",\"model\":\"%s\",\"requests\":%d,"
+                            + "\"mean_handler_ms\":%.3f}%n",
                             name, h.getCount(), h.getSum() / h.getCount() * 1e3);
                 }
             }
@@ -305,12 +327,15 @@ public final class ServingBench {
         return all;
     }
 
-    private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds, double loadAvg) {
+    private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds,
+            double loadAvg) {
         long[] all = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         int n = all.length;
-        System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,\"requests_per_s\":%.0f,"
+        System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,"
+                + "\"requests_per_s\":%.0f,"
                         + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
-                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, n, rounds.size(), loadAvg);
+                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, n,
+                        rounds.size(), loadAvg);
     }
 
     // ---- UIC ------------------------------------------------------------------------------------------------
@@ -333,7 +358,8 @@ public final class ServingBench {
                 if (next[u] >= 90) u = e % users;
                 int[] ids = new int[fields.size()];
                 for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
-                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(run + "-b" + u, ++next[u], fields, ids)));
+                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(run + "-b" + u, ++next[u], fields,
+                        ids)));
                 if (fs.size() == 2000) {
                     for (RedisFuture<String> f : fs) f.get();
                     fs.clear();
@@ -348,11 +374,14 @@ public final class ServingBench {
                 // Every event is new (users named after the run): anything but "applied" is a failure.
                 while (metrics.appliedCount() < events) {
                     w.poll();
-                    if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
+                    if (metrics.duplicateCount()
+                            + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\",\"workers\":1,\"state_cache\":%d,\"users\":%d,"
-                                + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\","
+                        + "\"workers\":1,\"state_cache\":%d,\"users\":%d,"
+                                + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,"
+                                        + "\"load_avg_end\":%.2f}%n",
                         m.backendName(), stateCache, users, events, secs, events / secs, load0, load());
             }
             // Latency: events arrive at a steady rate; from the entry's time in the stream to the state written.
@@ -379,11 +408,14 @@ public final class ServingBench {
                 worker.join();
             }
             HistogramSnapshot.HistogramDataPointSnapshot h = ((HistogramSnapshot) reg2.scrape().stream()
-                    .filter(s -> s.getMetadata().getName().equals("ie_uic_event_to_state_seconds")).findFirst().orElseThrow())
+                    .filter(s -> s.getMetadata().getName().equals(
+                            "ie_uic_event_to_state_seconds")).findFirst().orElseThrow())
                     .getDataPoints().getFirst();
-            System.out.printf("{\"bench\":\"uic_latency\",\"model\":\"dien\",\"state_cache\":%d,\"rate_per_s\":%d,\"events\":%d,\"p50_ms_at_most\":%.1f,"
+            System.out.printf("{\"bench\":\"uic_latency\",\"model\":\"dien\",\"state_cache\":%d,\"rate_per_s\":%d,"
+                    + "\"events\":%d,\"p50_ms_at_most\":%.1f,"
                             + "\"p99_ms_at_most\":%.1f,\"mean_ms\":%.2f,\"load_avg\":%.2f}%n",
-                    stateCache, rate, total, quantile(h, 0.5) * 1e3, quantile(h, 0.99) * 1e3, h.getSum() / h.getCount() * 1e3, load());
+                    stateCache, rate, total, quantile(h, 0.5) * 1e3, quantile(h, 0.99) * 1e3,
+                            h.getSum() / h.getCount() * 1e3, load());
         } finally {
             client.shutdown();
         }
@@ -421,16 +453,20 @@ public final class ServingBench {
                 len[u]++;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("{\"bench\":\"uic_engine_only\",\"model\":\"dien\",\"backend\":\"%s\",\"events\":%d,\"events_per_s\":%.0f,"
-                            + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,\"state_bytes\":%d,\"load_avg_start\":%.2f,"
-                            + "\"load_avg_end\":%.2f}%n", m.backendName(), events, events / secs, ns[0] / 1e3 / events, ns[1] / 1e3 / events,
+            System.out.printf("{\"bench\":\"uic_engine_only\",\"model\":\"dien\",\"backend\":\"%s\",\"events\":%d,"
+                    + "\"events_per_s\":%.0f,"
+                            + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,\"state_bytes\":%d,"
+                                    + "\"load_avg_start\":%.2f,"
+                            + "\"load_avg_end\":%.2f}%n", m.backendName(), events, events / secs, ns[0] / 1e3 / events,
+                                    ns[1] / 1e3 / events,
                     ns[2] / 1e3 / events, states[0] == null ? 0 : states[0].length, load0, load());
         }
     }
 
     private static UicWorker.Options options(String stream, int stateCache) {
         var d = UicWorker.Options.defaults(stream, "bench");
-        return new UicWorker.Options(d.stream(), d.group(), d.consumer(), d.deadLetter(), d.batch(), d.claimIdle(), d.gapTimeout(), stateCache);
+        return new UicWorker.Options(d.stream(), d.group(), d.consumer(), d.deadLetter(), d.batch(), d.claimIdle(),
+                d.gapTimeout(), stateCache);
     }
 
     /** The upper bound of the histogram bucket that holds quantile q (entry times have 1 ms resolution anyway). */
