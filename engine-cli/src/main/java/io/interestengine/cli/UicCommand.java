@@ -38,7 +38,7 @@ final class UicCommand implements Callable<Integer> {
     String group = "uic";
 
     @Option(names = "--consumer", paramLabel = "NAME",
-            description = "this worker's consumer name; keep it across restarts (default: host-pid)")
+            description = "this worker's consumer name; keep it across restarts (default: pid@host)")
     String consumer = ManagementFactory.getRuntimeMXBean().getName();
 
     @Option(names = "--dead-letter", paramLabel = "STREAM", description = "dead-letter stream (default: STREAM:dead)")
