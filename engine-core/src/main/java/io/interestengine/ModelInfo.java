@@ -13,9 +13,11 @@ import java.util.List;
  * @param formatVersion the {@code format_version} of its {@code model.json}
  * @param sequences     the behaviour-sequence groups, in declaration order
  * @param fields        every request field, in declaration order (derived fields included, marked)
+ * @param stateSequence the sequence group whose window a {@link UserState} holds and {@link Session#advance} takes
+ *                      events of (the group the stateful ops read), or null when the model has none
  */
 public record ModelInfo(String name, String reference, String fingerprint, int formatVersion, String backend,
-                        List<SequenceInfo> sequences, List<FieldInfo> fields) {
+                        List<SequenceInfo> sequences, List<FieldInfo> fields, String stateSequence) {
 
     /**
      * A behaviour-sequence group: its fields share one length per user.
@@ -43,13 +45,20 @@ public record ModelInfo(String name, String reference, String fingerprint, int f
         List<SequenceInfo> seq = g.sequences().stream()
                 .map(s -> new SequenceInfo(s.name(), s.maxLength(), s.leftPadding(), s.paddingId(), s.idMask() ? "id" : "length")).toList();
         List<FieldInfo> fields = g.fields().stream().map(ModelInfo::field).toList();
-        return new ModelInfo(g.name(), g.reference(), g.fingerprint(), g.formatVersion(), backend, seq, fields);
+        SequenceGroup state = StateOps.stateGroup(g);
+        return new ModelInfo(g.name(), g.reference(), g.fingerprint(), g.formatVersion(), backend, seq, fields,
+                state == null ? null : state.name());
     }
 
     private static FieldInfo field(Field f) {
         SequenceGroup s = f.seq();
         return new FieldInfo(f.name(), f.group().name().toLowerCase(), s == null ? null : s.name(), f.isDense() ? 0 : f.table().rows(),
                 f.denseWidth(), f.isDerived() ? f.deriveFrom().name() : null);
+    }
+
+    /** The fields one user-state event carries, in the order {@link Session#advance} takes their ids. */
+    public List<FieldInfo> eventFields() {
+        return fields.stream().filter(f -> f.sent() && stateSequence != null && stateSequence.equals(f.sequence())).toList();
     }
 
     /** The fields of one group ("user", "history", "candidate"), in declaration order. */

@@ -45,7 +45,17 @@ public final class RequestJson {
         } catch (JsonException e) {
             throw new InvalidRequestException("invalid JSON: " + e.getMessage());
         }
-        Node root = new Node(raw, "", RequestJson::bad);
+        return parse(model, raw);
+    }
+
+    /**
+     * Parses one request already read by {@link Json#parse} (a server that looks at other keys first, then
+     * removes them, parses the text once).
+     *
+     * @throws InvalidRequestException naming the field, position or value at fault
+     */
+    public static Parsed parse(Model model, Object tree) {
+        Node root = new Node(tree, "", RequestJson::bad);
         if (!root.isObject()) throw new InvalidRequestException("a request is a JSON object");
         if (root.has("batch")) {
             root.allowOnly("batch");

@@ -12,6 +12,9 @@ import io.interestengine.graph.Field;
 import io.interestengine.json.Json;
 import io.interestengine.json.Node;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,22 +25,32 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
  * {@code demo}: loads every bundled example model, scores its demo request (one user, N candidates), and prints
  * the user's history categories beside the top candidates, the backend and the latency.
  */
-final class Demo {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Score the bundled example models and print the top candidates.")
+final class Demo implements Callable<Integer> {
     private static final List<String> ORDER = List.of("base", "din", "dien", "mimn");
     /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("io.interestengine");
 
-    private Demo() {
+    @Option(names = "--models", paramLabel = "DIR", description = "directory of example models (default: models)")
+    Path models = Path.of("models");
+
+    @Option(names = "--backend", paramLabel = "B", description = "auto|scalar|simd|cuda (default: auto)")
+    String backend = "auto";
+
+    @Override
+    public Integer call() throws IOException {
+        return run(models, backend, System.out);
     }
 
-    static int run(Args args, PrintStream out) throws IOException {
-        Path root = Path.of(args.get("models", "models"));
+    static int run(Path root, String backend, PrintStream out) throws IOException {
         if (!Files.isDirectory(root)) {
             out.println("no models directory at " + root.toAbsolutePath() + " (run from the repository root, or pass --models DIR)");
             return 1;
@@ -54,7 +67,7 @@ final class Demo {
             out.println("no example models under " + root + " (each needs model.json and demo_request.json)");
             return 1;
         }
-        LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
+        LoadOptions opts = LoadOptions.defaults().withBackend(backend);
         // The demo prints each model's backend report itself; the engine's log line would say it a second time.
         ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         out.println("interest-engine demo: " + dirs.size() + " bundled models, one ranking request each");

@@ -1,37 +1,35 @@
 package io.interestengine.cli;
 
-import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of {@code ./engine}: {@code demo}, {@code score}, {@code fuzz} and {@code soak}. */
-public final class Main {
-    private Main() {
+/** Entry point of {@code ./engine}: one picocli subcommand per command. */
+@Command(name = "engine", mixinStandardHelpOptions = true, description = "interest-engine command line",
+        synopsisSubcommandLabel = "COMMAND")
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** No command given: print the usage (exit status 2, as for any usage error). */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            usage();
-            System.exit(2);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        int rc = switch (args[0]) {
-            case "demo" -> Demo.run(Args.parse(rest), System.out);
-            case "score" -> ScoreCommand.run(Args.parse(rest), System.in, System.out, System.err);
-            case "fuzz" -> io.interestengine.fuzz.Fuzz.run(rest);
-            case "soak" -> io.interestengine.fuzz.Soak.run(rest);
-            default -> {
-                usage();
-                yield 2;
-            }
-        };
-        System.exit(rc);
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
-    static void usage() {
-        System.err.println("""
-                usage:
-                  demo  [--models DIR] [--backend auto|scalar|simd|cuda]
-                  score --model DIR [--backend auto|scalar|simd|cuda]   (JSON requests on stdin, one per line)
-                  fuzz  [--minutes M] [--seed S] [--out DIR]             (mutation fuzzing; reproducers under DIR)
-                  soak  [--threads N] [--minutes M]                      (every model on every backend vs one thread)""");
+    /** The command line with every command: a new command is a {@code @Command} class and one line here. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .addSubcommand(new Demo())
+                .addSubcommand(new ScoreCommand())
+                .addSubcommand(new ServeCommand())
+                .addSubcommand(new UicCommand())
+                .addSubcommand(new FuzzCommand())
+                .addSubcommand(new SoakCommand());
     }
 }

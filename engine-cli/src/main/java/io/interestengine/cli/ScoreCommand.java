@@ -8,6 +8,9 @@ import io.interestengine.RequestJson;
 import io.interestengine.Session;
 import io.interestengine.json.Json;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,19 +18,29 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * {@code score --model DIR}: one JSON request per stdin line → one {@code {"scores":[...]}} line; a bad line
  * gives {@code {"error": "...", "line": k}} and the run goes on, whatever the failure (the request limits of
  * {@link LoadOptions} keep a huge line from exhausting the heap).
  */
-final class ScoreCommand {
-    private ScoreCommand() {
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Read JSON requests on stdin (one per line), write {\"scores\":[...]} lines.")
+final class ScoreCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model directory")
+    Path model;
+
+    @Option(names = "--backend", paramLabel = "B", description = "auto|scalar|simd|cuda (default: auto)")
+    String backend = "auto";
+
+    @Override
+    public Integer call() throws Exception {
+        return run(model, backend, System.in, System.out, System.err);
     }
 
-    static int run(Args args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(args.require("model"));
-        LoadOptions opts = LoadOptions.defaults().withBackend(args.get("backend", "auto"));
+    static int run(Path dir, String backend, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        LoadOptions opts = LoadOptions.defaults().withBackend(backend);
         try (Model model = Model.load(dir, opts)) {
             err.println("model " + model.info().name() + ": " + model.selectionReport());
             int[] counts = serve(model, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), out);

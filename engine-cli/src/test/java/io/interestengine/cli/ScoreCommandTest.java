@@ -31,7 +31,7 @@ class ScoreCommandTest {
                 + "not json\n"
                 + "{\"batch\":[{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1,2,3],\"hist_cat\":[0,1,2]},\"candidate\":{\"mid\":1,\"cat\":1}}]}\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = ScoreCommand.run(Args.parse(new String[]{"--model", dir.toString(), "--backend", "scalar"}),
+        int rc = ScoreCommand.run(dir, "scalar",
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream()));
         assertEquals(0, rc);

@@ -1,0 +1,145 @@
+package io.interestengine.serving;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * User states in a Redis Cluster: one hash per user and model, key {@code ie:state:<fingerprint>:<user id>},
+ * fields {@code s} (sequence number of the last applied event, decimal) and {@code v} (the state's bytes).
+ * Writes run a Lua compare-and-set on {@code s}; Redis runs a script atomically on the key's node. Batched
+ * reads and writes are pipelined on one connection (Lettuce routes each key to its node).
+ */
+public final class RedisStateStore implements StateStore {
+    private static final String CAS = """
+            local cur = redis.call('HGET', KEYS[1], 's')
+            if (cur == false and ARGV[1] == '0') or cur == ARGV[1] then
+              redis.call('HSET', KEYS[1], 's', ARGV[2], 'v', ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+    private final RedisClusterClient client;
+    private final boolean ownsClient;
+    private final StatefulRedisClusterConnection<String, byte[]> conn;
+    private final RedisAdvancedClusterAsyncCommands<String, byte[]> async;
+
+    /**
+     * Connects to the cluster {@code redis://host:port[,host:port...]}.
+     *
+     * @throws IllegalArgumentException if the address is malformed
+     * @throws StateStoreException      if the cluster cannot be reached
+     */
+    public static RedisStateStore connect(String spec) {
+        RedisClusterClient c = RedisClusters.client(spec);
+        try {
+            return new RedisStateStore(c, true);
+        } catch (RuntimeException e) {
+            c.shutdown();
+            throw new StateStoreException("cannot connect to Redis Cluster " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Uses a client owned by the caller (it is not shut down by {@link #close()}). */
+    public RedisStateStore(RedisClusterClient client) {
+        this(client, false);
+    }
+
+    private RedisStateStore(RedisClusterClient client, boolean owns) {
+        this.client = client;
+        this.ownsClient = owns;
+        this.conn = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        this.async = conn.async();
+    }
+
+    /** The key of a user's state for a model. */
+    public static String key(String fingerprint, String userId) {
+        return "ie:state:" + fingerprint + ":" + userId;
+    }
+
+    @Override
+    public Stored get(String fingerprint, String userId) {
+        return getAll(fingerprint, List.of(userId)).getFirst();
+    }
+
+    @Override
+    public boolean compareAndSet(String fingerprint, String userId, long expectedSeq, long newSeq, byte[] state) {
+        return compareAndSetAll(fingerprint, List.of(new Write(userId, expectedSeq, newSeq, state)))[0];
+    }
+
+    @Override
+    public List<Stored> getAll(String fingerprint, List<String> userIds) {
+        List<RedisFuture<List<KeyValue<String, byte[]>>>> fs = new ArrayList<>(userIds.size());
+        for (String u : userIds) fs.add(async.hmget(key(fingerprint, u), "s", "v"));
+        List<Stored> out = new ArrayList<>(userIds.size());
+        for (int k = 0; k < fs.size(); k++) {
+            List<KeyValue<String, byte[]>> kv = await(fs.get(k), "HMGET " + key(fingerprint, userIds.get(k)));
+            if (!kv.get(0).hasValue()) {
+                out.add(null);
+                continue;
+            }
+            String key = key(fingerprint, userIds.get(k));
+            if (!kv.get(1).hasValue()) throw new StateStoreException(key + " has a sequence number but no state");
+            long seq;
+            try {
+                seq = Long.parseLong(new String(kv.get(0).getValue(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                throw new StateStoreException(key + ": sequence number is not a number", e);
+            }
+            out.add(new Stored(seq, kv.get(1).getValue()));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean[] compareAndSetAll(String fingerprint, List<Write> writes) {
+        List<RedisFuture<Long>> fs = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            fs.add(async.eval(CAS, ScriptOutputType.INTEGER, new String[]{key(fingerprint, w.userId())},
+                    ascii(w.expectedSeq()), ascii(w.newSeq()), w.state()));
+        }
+        boolean[] ok = new boolean[writes.size()];
+        for (int k = 0; k < ok.length; k++) ok[k] = await(fs.get(k), "state write of user "
+                + writes.get(k).userId()) == 1L;
+        return ok;
+    }
+
+    private static byte[] ascii(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static <T> T await(RedisFuture<T> f, String what) {
+        try {
+            return f.get(RedisClusters.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateStoreException(what + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new StateStoreException(what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StateStoreException(what + ": no answer within " + RedisClusters.TIMEOUT, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } finally {
+            if (ownsClient) client.shutdown();
+        }
+    }
+}
