@@ -59,7 +59,7 @@ class ScoreCommandTest {
         String good = "{\"user\":{\"uid\":3},\"history\":{\"hist_mid\":[1],\"hist_cat\":[0]},\"candidates\":{\"mid\":[0,1],\"cat\":[0,1]}}";
         String input = huge + "\n" + good + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = ScoreCommand.run(Args.parse(new String[]{"--model", dir.toString(), "--backend", "scalar"}),
+        int rc = ScoreCommand.run(dir, "scalar",
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true,
                         StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream()));

@@ -2,7 +2,7 @@ package io.interestengine.serving;
 
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
-import io.interestengine.graph.Field;
+import io.interestengine.ModelInfo.FieldInfo;
 import io.interestengine.json.Json;
 
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class Fixtures {
     }
 
     /** Each user's events in order (one id per event field), and the stream order of all events. */
-    record Workload(Map<String, List<int[]>> perUser, List<String> streamOrder, List<Field> fields) {
+    record Workload(Map<String, List<int[]>> perUser, List<String> streamOrder, List<FieldInfo> fields) {
         String json(String user, int seq) {
             return UicEvent.json(user, seq, fields, perUser.get(user).get(seq - 1));
         }
@@ -55,7 +55,7 @@ final class Fixtures {
     /** {@code users} users with 1 … {@code maxEvents} events each, ids drawn from each field's table. */
     static Workload workload(Model m, String prefix, int users, int maxEvents, long seed) {
         Random r = new Random(seed);
-        List<Field> fields = UicEvent.eventFields(m);
+        List<FieldInfo> fields = UicEvent.eventFields(m);
         Map<String, List<int[]>> per = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
         for (int u = 0; u < users; u++) {
@@ -64,7 +64,7 @@ final class Fixtures {
             List<int[]> evs = new ArrayList<>();
             for (int e = 0; e < n; e++) {
                 int[] ids = new int[fields.size()];
-                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).table().rows() - 1);
+                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
                 evs.add(ids);
                 order.add(user);
             }
@@ -89,10 +89,10 @@ final class Fixtures {
     }
 
     static void addUserAndCandidates(Model m, RankingRequest r, int[] cands, int uid) {
-        for (Field f : m.graph().fields(Field.Group.USER)) r.user(f.name(), uid);
-        for (Field f : m.graph().fields(Field.Group.CANDIDATE)) {
+        for (FieldInfo f : m.info().fields("user")) r.user(f.name(), uid);
+        for (FieldInfo f : m.info().fields("candidate")) {
             int[] ids = new int[cands.length];
-            for (int c = 0; c < ids.length; c++) ids[c] = cands[c] % f.table().rows();
+            for (int c = 0; c < ids.length; c++) ids[c] = cands[c] % f.rows();
             r.candidates(f.name(), ids, ids.length);
         }
     }
@@ -100,15 +100,15 @@ final class Fixtures {
     /** The JSON of a {@code user_id} request with the same user fields and candidates as {@link #fullRequest}. */
     static String userIdRequest(Model m, String user, int[] cands, int uid) {
         StringBuilder b = new StringBuilder("{\"user_id\":").append(Json.quote(user)).append(",\"user\":{");
-        List<Field> uf = m.graph().fields(Field.Group.USER);
+        List<FieldInfo> uf = m.info().fields("user");
         for (int k = 0; k < uf.size(); k++) b.append(k == 0 ? ""
                 : ",").append(Json.quote(uf.get(k).name())).append(':').append(uid);
         b.append("},\"candidates\":{");
-        List<Field> cf = m.graph().fields(Field.Group.CANDIDATE);
+        List<FieldInfo> cf = m.info().fields("candidate");
         for (int k = 0; k < cf.size(); k++) {
             b.append(k == 0 ? "" : ",").append(Json.quote(cf.get(k).name())).append(":[");
             for (int c = 0; c < cands.length; c++) b.append(c == 0 ? ""
-                    : ",").append(cands[c] % cf.get(k).table().rows());
+                    : ",").append(cands[c] % cf.get(k).rows());
             b.append(']');
         }
         return b.append("}}").toString();
