@@ -18,6 +18,7 @@ final class FoldedWeights {
     }
 
     private static void check(String what, float[] v) {
+        if (v == null) return;
         for (int k = 0; k < v.length; k++) {
             if (!Float.isFinite(v[k])) {
                 throw new ModelFormatException(what + " is " + v[k] + " at index " + k

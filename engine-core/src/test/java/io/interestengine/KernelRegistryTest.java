@@ -107,4 +107,54 @@ class KernelRegistryTest {
         assertEquals(ScalarKernels.TABLE.kinds().size(), Ops.kinds().size() - 1 - 1 - 1,
                 "kernel classes vs kinds (mul/add share BinaryOp, fm/bi_interaction FmOp; dense_input is staged): " + ScalarKernels.TABLE.kinds() + " vs " + Ops.kinds());
     }
+
+    /**
+     * Every weight array an op holds is reported by {@link io.interestengine.graph.Op#forEachWeight}: the load-time
+     * check of folded weights and the blame of an overflow read them there (an op that forgot its arrays made a
+     * fuzzed DCN with huge cross kernels blame the request). Checked by reflection over the records of every op
+     * of the family fixtures and bundled models.
+     */
+    @Test
+    void everyOpReportsEveryWeightArray() throws Exception {
+        Path fx = SequenceGroupsTest.fixtures();
+        List<Path> dirs = new java.util.ArrayList<>();
+        for (String d : List.of("deepctr/dcn_matrix_2", "deepctr/dcnmix_2x3r4", "deepctr/pnn_outer_mat", "deepctr/afm_attention",
+                "deepctr/xdeepfm_cin_prelu", "deepctr/autoint_3x2_res", "golden/deep_crossing", "golden/mimn_miu_reg_mask",
+                "golden/dien_torch_augru", "golden/mouna99_din")) {
+            dirs.add(fx.resolve(d));
+        }
+        int checked = 0;
+        for (Path dir : dirs) {
+            try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("scalar"))) {
+                for (io.interestengine.graph.Op op : Internals.graph(m).ops()) {
+                    java.util.Set<float[]> reported = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    op.forEachWeight((at, a) -> reported.add(a));
+                    for (float[] a : arrays(op)) {
+                        assertTrue(reported.contains(a), op.kind() + " '" + op.out().name() + "' of " + dir.getFileName()
+                                + " holds a weight array of " + a.length + " floats that forEachWeight does not report");
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 50, "only " + checked + " arrays checked");
+    }
+
+    /** The float arrays reachable from a record's components (through records and lists), activations included. */
+    private static List<float[]> arrays(Object o) throws Exception {
+        List<float[]> out = new java.util.ArrayList<>();
+        if (o instanceof float[] a) {
+            out.add(a);
+        } else if (o instanceof List<?> l) {
+            for (Object e : l) out.addAll(arrays(e));
+        } else if (o != null && o.getClass().isRecord() && !(o instanceof io.interestengine.graph.Value)
+                && !(o instanceof io.interestengine.graph.Op && o != null && false)) {
+            for (var c : o.getClass().getRecordComponents()) {
+                Object v = c.getAccessor().invoke(o);
+                if (v instanceof io.interestengine.graph.Op) continue;   // a reference to another op (mimn_read's mimn)
+                out.addAll(arrays(v));
+            }
+        }
+        return out;
+    }
 }

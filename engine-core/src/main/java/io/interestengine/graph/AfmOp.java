@@ -46,4 +46,10 @@ public record AfmOp(Value out, List<Value> in, int attention, float[] w, float[]
     public long weightBytes() {
         return 4L * (w.length + b.length + projectionH.length + projectionP.length);
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        String at = "afm '" + out.name() + "'";
+        for (float[] a : new float[][]{w, b, projectionH, projectionP}) f.accept(at, a);
+    }
 }

@@ -79,4 +79,9 @@ public record CinOp(Value out, List<Value> in, boolean splitHalf, List<Layer> la
         for (Layer l : layers) b += 4L * l.weight().length;
         return b;
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        for (Layer l : layers) l.forEachWeight(f);
+    }
 }

@@ -50,4 +50,10 @@ public record CrossMixOp(Value out, Value in, int layers, int experts, int rank,
     public long weightBytes() {
         return 4L * (u.length + v.length + c.length + gating.length + bias.length);
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        String at = "cross_mix '" + out.name() + "'";
+        for (float[] a : new float[][]{u, v, c, gating, bias}) f.accept(at, a);
+    }
 }

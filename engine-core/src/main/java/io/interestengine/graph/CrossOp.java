@@ -47,4 +47,11 @@ public record CrossOp(Value out, Value in, boolean matrix, int layers, float[] k
     public long weightBytes() {
         return 4L * (kernels.length + bias.length);
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        String at = "cross '" + out.name() + "'";
+        f.accept(at + " kernels", kernels);
+        f.accept(at + " bias", bias);
+    }
 }

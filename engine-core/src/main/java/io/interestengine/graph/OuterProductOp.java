@@ -60,4 +60,9 @@ public record OuterProductOp(Value out, List<Value> in, KernelType type, float[]
     public long weightBytes() {
         return 4L * kernel.length;
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        f.accept("outer_product '" + out.name() + "' kernel", kernel);
+    }
 }

@@ -46,4 +46,10 @@ public record ResidualOp(Value out, Value in, Layer inner, Layer outer) implemen
     public long weightBytes() {
         return 4L * (inner.weight().length + outer.weight().length);
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        inner.forEachWeight(f);
+        outer.forEachWeight(f);
+    }
 }

@@ -65,4 +65,10 @@ public record SelfAttentionOp(Value out, List<Value> in, int heads, boolean scal
         for (Weights w : layers) b += 4L * (3L * w.query().length + (w.res() == null ? 0 : w.res().length));
         return b;
     }
+
+    @Override
+    public void forEachWeight(java.util.function.BiConsumer<String, float[]> f) {
+        String at = "self_attention '" + out.name() + "'";
+        for (Weights w : layers) for (float[] a : new float[][]{w.query(), w.key(), w.value(), w.res()}) if (a != null) f.accept(at, a);
+    }
 }
