@@ -30,7 +30,8 @@ final class OrtRunner implements Runner {
         }
         try {
             for (String name : session.getInputNames()) {
-                if (name.equals("history_length")) {
+                // A sequence group's length: "history_length" (format 1) or "<group>_length" (format 2 exports).
+                if (name.equals("history_length") || (!w.g.sequences().isEmpty() && name.equals(w.g.sequences().get(0).name() + "_length"))) {
                     inputs.put(name, longs(env, w.lengths, new long[]{w.rows}));
                 } else if (w.ids.containsKey(name)) {
                     int[] v = w.ids.get(name);

@@ -23,7 +23,7 @@ final class Workload {
     final Map<String, int[]> ids = new LinkedHashMap<>();
     final Map<String, float[]> dense = new LinkedHashMap<>();
     final int[] lengths;
-    private final ModelGraph g;
+    final ModelGraph g;
 
     private Workload(String name, boolean ranking, ModelGraph g, int rows, long seed) {
         this.name = name;
