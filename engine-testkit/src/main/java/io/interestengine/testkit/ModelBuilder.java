@@ -262,4 +262,15 @@ public final class ModelBuilder {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A safetensors file's bytes: header length, the header given verbatim (tests corrupt it), then the data. */
+    public static byte[] assemble(String header, Map<String, float[]> tensors) {
+        byte[] hb = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int data = 0;
+        for (float[] v : tensors.values()) data += 4 * v.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + hb.length + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(hb.length).put(hb);
+        for (float[] v : tensors.values()) for (float x : v) b.putFloat(x);
+        return b.array();
+    }
 }

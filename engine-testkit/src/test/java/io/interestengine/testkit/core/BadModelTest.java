@@ -42,18 +42,7 @@ class BadModelTest {
     }
 
     private static byte[] safetensors(Map<String, float[]> tensors, Map<String, int[]> shapes) {
-        return assemble(SafeTensors.headerF32(tensors, shapes), tensors);
-    }
-
-    /** Header length + header + data, with the header given verbatim (tests corrupt it). */
-    private static byte[] assemble(String header, Map<String, float[]> tensors) {
-        byte[] hb = header.getBytes(StandardCharsets.UTF_8);
-        int data = 0;
-        for (float[] v : tensors.values()) data += 4 * v.length;
-        ByteBuffer b = ByteBuffer.allocate(8 + hb.length + data).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(hb.length).put(hb);
-        for (float[] v : tensors.values()) for (float x : v) b.putFloat(x);
-        return b.array();
+        return ModelBuilder.assemble(SafeTensors.headerF32(tensors, shapes), tensors);
     }
 
     private void expect(Path dir, String... fragments) {
@@ -101,7 +90,7 @@ class BadModelTest {
 
     @Test
     void invalidHeaderJson() throws IOException {
-        expect(withWeights(assemble("{\"emb.uid\": {\"dtype\": ", Map.of())), "not valid JSON");
+        expect(withWeights(ModelBuilder.assemble("{\"emb.uid\": {\"dtype\": ", Map.of())), "not valid JSON");
     }
 
     private String header(String replaceFrom, String replaceTo) {
@@ -113,20 +102,20 @@ class BadModelTest {
     @Test
     void unknownDtype() throws IOException {
         String h = header("\"emb.mid\":{\"dtype\":\"F32\"", "\"emb.mid\":{\"dtype\":\"Q4\"");
-        expect(withWeights(assemble(h, TINY.tensors())), "emb.mid", "unknown dtype \"Q4\"");
+        expect(withWeights(ModelBuilder.assemble(h, TINY.tensors())), "emb.mid", "unknown dtype \"Q4\"");
     }
 
     @Test
     void overlappingOffsets() throws IOException {
         // emb.uid is [0,40); pointing emb.mid (56 bytes) at [16,72) overlaps it.
         String h = header("\"data_offsets\":[40,96]", "\"data_offsets\":[16,72]");
-        expect(withWeights(assemble(h, TINY.tensors())), "emb.uid", "emb.mid", "overlap");
+        expect(withWeights(ModelBuilder.assemble(h, TINY.tensors())), "emb.uid", "emb.mid", "overlap");
     }
 
     @Test
     void offsetsOutsideFile() throws IOException {
         String h = header("\"data_offsets\":[40,96]", "\"data_offsets\":[4000,4056]");
-        expect(withWeights(assemble(h, TINY.tensors())), "emb.mid", "[4000, 4056]", "outside the data block");
+        expect(withWeights(ModelBuilder.assemble(h, TINY.tensors())), "emb.mid", "[4000, 4056]", "outside the data block");
     }
 
     @Test
