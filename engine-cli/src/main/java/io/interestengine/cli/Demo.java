@@ -95,9 +95,17 @@ final class Demo implements Callable<Integer> {
             Map<String, Integer> histCats = new LinkedHashMap<>();
             int events = 0;
             if (!hist.isEmpty() && req.has("history")) {
-                List<Node> h = req.get("history").get(hist.get(0).name()).list();
+                // The history holds item ids (a field on the candidates' item table) or, in the family examples,
+                // category ids only (a field on the candidates' category table): name the category either way.
+                String itemTable = cand.get(0).isDense() ? null : cand.get(0).table().name();
+                Field first = hist.get(0);
+                boolean items = itemTable == null || first.table().name().equals(itemTable);
+                List<Node> h = req.get("history").get(first.name()).list();
                 events = h.size();
-                for (Node id : h) histCats.merge(category(id.integer(), itemCat, catNames), 1, Integer::sum);
+                for (Node id : h) {
+                    String name = items ? category(id.integer(), itemCat, catNames) : categoryName(id.integer(), catNames);
+                    histCats.merge(name, 1, Integer::sum);
+                }
             }
             List<Map.Entry<String, Integer>> hc = new ArrayList<>(histCats.entrySet());
             hc.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
@@ -164,6 +172,10 @@ final class Demo implements Callable<Integer> {
         out.printf("   user state: %d events advanced one at a time (%.3f ms in all%s), %d bytes serialised;%n"
                         + "   scoring the request from the restored state: max |score - full-history score| = %.2g%n",
                 events, advanceNs / 1e6, why == null ? "" : "; each event recomputes the window: " + why, bytes.length, maxDiff);
+    }
+
+    private static String categoryName(long c, List<String> names) {
+        return names != null && c >= 0 && c < names.size() ? names.get((int) c) : "category " + c;
     }
 
     private static String category(long item, long[] itemCat, List<String> names) {
