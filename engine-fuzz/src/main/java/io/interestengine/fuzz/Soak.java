@@ -40,8 +40,14 @@ public final class Soak {
 
     /** One model on one backend with its requests and their reference scores. */
     private record Case(String name, Model model, List<String> requests, float[][] cold, float[][] warm) {
-        /** Whether the one-thread results depend on the JIT tier (cold and warm references differ). */
+        /**
+         * Whether the one-thread results may depend on the JIT tier: the SIMD backend's are (the library's vector
+         * exp and lane sums differ before and after C2; a model whose few reference requests happened to agree cold
+         * and warm still showed 6e-8 differences across threads in a CI run), and so is any backend whose cold and
+         * warm references differ. The scalar backend is held to bit-identity.
+         */
         boolean tierDependent() {
+            if (name.endsWith("/simd")) return true;
             for (int r = 0; r < requests.size(); r++) if (!Arrays.equals(cold[r], warm[r])) return true;
             return false;
         }
