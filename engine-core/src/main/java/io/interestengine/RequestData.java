@@ -19,6 +19,8 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
     final Field[] fields;
     private final Map<String, Field> byName = new HashMap<>();
     final SequenceGroup[] groups;
+    /** The group a user state supplies when scoring from one (found once: the search walks the op list). */
+    private final SequenceGroup stateGroup;
     int[][] ids;
     float[][] dense;
     int[][] stamp;
@@ -34,6 +36,7 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
         this.fields = graph.fields().toArray(new Field[0]);
         for (Field f : fields) byName.put(f.name(), f);
         this.groups = graph.sequences().toArray(new SequenceGroup[0]);
+        this.stateGroup = StateOps.stateGroup(graph);
         ids = new int[fields.length][];
         dense = new float[fields.length][];
         stamp = new int[fields.length][];
@@ -136,7 +139,7 @@ abstract sealed class RequestData permits RankingRequest, BatchRequest {
 
     /** As {@link #checkComplete()}; the fields of group {@code fromState} (non-null) are not required. */
     void checkComplete(boolean history) {
-        checkComplete(history ? null : StateOps.stateGroup(graph));
+        checkComplete(history ? null : stateGroup);
     }
 
     private void checkComplete(SequenceGroup fromState) {

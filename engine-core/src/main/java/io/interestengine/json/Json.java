@@ -205,35 +205,62 @@ public final class Json {
         return b.append('"').toString();
     }
 
-    /** Writes a parsed value (maps, lists, strings, numbers, booleans, null) back as compact JSON. */
+    /** Writes a value (maps in their order, lists, int arrays, strings, numbers, booleans, null) as compact JSON. */
     public static String write(Object v) {
+        return write(v, ",", ":");
+    }
+
+    /**
+     * As {@link #write(Object)}, with the given separators after each comma and colon (e.g. {@code ", "} and
+     * {@code ": "} for one readable line).
+     *
+     * @throws IllegalArgumentException for a non-finite number (JSON has none) or a value of another type
+     */
+    public static String write(Object v, String comma, String colon) {
         StringBuilder b = new StringBuilder();
-        write(v, b);
+        write(b, v, comma, colon);
         return b.toString();
     }
 
-    private static void write(Object v, StringBuilder b) {
-        if (v instanceof String s) {
-            b.append(quote(s));
-        } else if (v instanceof java.util.Map<?, ?> m) {
-            b.append('{');
-            boolean first = true;
-            for (var e : m.entrySet()) {
-                if (!first) b.append(',');
-                first = false;
-                b.append(quote(String.valueOf(e.getKey()))).append(':');
-                write(e.getValue(), b);
+    private static void write(StringBuilder b, Object v, String comma, String colon) {
+        switch (v) {
+            case null -> b.append("null");
+            case String s -> b.append(quote(s));
+            case java.util.Map<?, ?> m -> {
+                b.append('{');
+                boolean first = true;
+                for (var e : m.entrySet()) {
+                    if (!first) b.append(comma);
+                    first = false;
+                    b.append(quote(String.valueOf(e.getKey()))).append(colon);
+                    write(b, e.getValue(), comma, colon);
+                }
+                b.append('}');
             }
-            b.append('}');
-        } else if (v instanceof java.util.List<?> l) {
-            b.append('[');
-            for (int k = 0; k < l.size(); k++) {
-                if (k > 0) b.append(',');
-                write(l.get(k), b);
+            case java.util.List<?> l -> {
+                b.append('[');
+                for (int k = 0; k < l.size(); k++) {
+                    if (k > 0) b.append(comma);
+                    write(b, l.get(k), comma, colon);
+                }
+                b.append(']');
             }
-            b.append(']');
-        } else {
-            b.append(v);
+            case int[] a -> {
+                b.append('[');
+                for (int k = 0; k < a.length; k++) b.append(k > 0 ? comma : "").append(a[k]);
+                b.append(']');
+            }
+            case Float f -> {
+                if (!Float.isFinite(f)) throw new IllegalArgumentException("non-finite number " + f + " has no JSON form");
+                b.append(f);
+            }
+            case Double d -> {
+                if (!Double.isFinite(d)) throw new IllegalArgumentException("non-finite number " + d + " has no JSON form");
+                b.append(d);
+            }
+            case Number n -> b.append(n);
+            case Boolean z -> b.append(z);
+            default -> throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
         }
     }
 }
