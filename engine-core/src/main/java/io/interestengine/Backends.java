@@ -31,10 +31,6 @@ public final class Backends {
     record Selection(Backend backend, DeviceModel model, String report) {
     }
 
-    static Selection select(String requested, ModelGraph graph) {
-        return select(requested, graph, LoadOptions.defaults());
-    }
-
     static Selection select(String requested, ModelGraph graph, LoadOptions options) {
         String name = requested == null ? "auto" : requested.trim().toLowerCase();
         if (name.equals("auto")) {
