@@ -86,12 +86,7 @@ final class Act {
     }
 
     private static void tanh(float[] src, int s, float[] dst, int d, int full, int n) {
-        int j = 0;
-        for (; j < full; j += L) Vec.tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
-        if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            Vec.tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j, m);
-        }
+        Vec.tanh(src, s, dst, d, n);
     }
 
     private void prelu(float[] src, int s, float[] dst, int d, int full, int n) {

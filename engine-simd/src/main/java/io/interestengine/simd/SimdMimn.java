@@ -218,10 +218,10 @@ final class SimdMimn implements Step {
         int D = w.layout.memoryDim(), m = w.layout.slots();
         float[] key = s.key, keyM = w.op.keyM();
         FloatVector kk = FloatVector.zero(S);
-        int c = 0;
-        for (; c + L <= D; c += L) {
-            FloatVector k = Vec.tanh(FloatVector.fromArray(S, p, h + c));
-            k.intoArray(key, c);
+        int full = D - D % L, c = 0;
+        Vec.tanh(p, h, key, 0, full);
+        for (; c < full; c += L) {
+            FloatVector k = FloatVector.fromArray(S, key, c);
             kk = k.fma(k, kk);
         }
         float kn = kk.reduceLanes(VectorOperators.ADD);
@@ -305,11 +305,11 @@ final class SimdMimn implements Step {
         int po = i * s.ppad + 2 * w.per;
         float[] p = s.params, erase = s.erase, add = s.add;
         FloatVector one = FloatVector.broadcast(S, 1f);
-        int c = 0;
-        for (; c + L <= D; c += L) {
+        int full = D - D % L, c = 0;
+        for (; c < full; c += L) {
             one.div(one.add(FloatVector.fromArray(S, p, po + c).neg().lanewise(VectorOperators.EXP))).intoArray(erase, c);
-            Vec.tanh(FloatVector.fromArray(S, p, po + D + c)).intoArray(add, c);
         }
+        Vec.tanh(p, po + D, add, 0, full);
         for (; c < D; c++) {
             erase[c] = (float) (1.0 / (1.0 + Math.exp(-p[po + c])));
             add[c] = (float) Math.tanh(p[po + D + c]);

@@ -58,4 +58,19 @@ final class Vec {
         VectorMask<Float> near0 = x.abs().lt(0.1f);
         return big.blend(small, near0);
     }
+
+    /**
+     * {@code dst[d + j] = tanh(src[s + j])} for {@code j < n} (a masked last vector when {@code n} is not a whole
+     * number of vectors). Callers whose vectors would otherwise cross a call take this array form: C2 inlines the
+     * vector {@link #tanh(FloatVector)} into this hot loop, where it may decline at a call site it compiled while
+     * still cold, and a vector passed to a method that is not inlined is boxed on every call.
+     */
+    static void tanh(float[] src, int s, float[] dst, int d, int n) {
+        int j = 0;
+        for (; j + L <= n; j += L) tanh(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            tanh(FloatVector.fromArray(S, src, s + j, m)).intoArray(dst, d + j, m);
+        }
+    }
 }
