@@ -80,7 +80,9 @@ public record LoadOptions(String backend, boolean mmapTables, int intraRequestTh
 
     /**
      * Lets one request split its candidate rows over up to {@code threads} threads (the caller and a pool
-     * owned by the model). Off (1) by default; with more, a score call allocates its few tasks.
+     * owned by the model). Off (1) by default. The split depends only on the row count, so scores equal one
+     * thread's bit for bit; a call allocates nothing (each session re-arms its own tasks) and waits for the other
+     * parts by spinning, so the setting pays only where the extra cores are free.
      *
      * @throws IllegalArgumentException if {@code threads} is below 1
      */
