@@ -16,8 +16,11 @@ final class EngineRunner implements Runner {
     private final BatchRequest batch;
     private final float[] out;
 
-    EngineRunner(Path dir, String backend, Workload w) {
-        this.model = Model.load(dir, LoadOptions.defaults().withBackend(backend));
+    private final int intra;
+
+    EngineRunner(Path dir, String backend, Workload w, int intraRequestThreads) {
+        this.intra = intraRequestThreads;
+        this.model = Model.load(dir, LoadOptions.defaults().withBackend(backend).withIntraRequestThreads(intraRequestThreads));
         try {
             this.session = model.newSession();
             this.out = new float[w.rows];
@@ -31,7 +34,7 @@ final class EngineRunner implements Runner {
 
     @Override
     public String runtime() {
-        return "engine-" + model.backendName();
+        return "engine-" + model.backendName() + (intra > 1 ? "-" + intra + "t" : "");
     }
 
     @Override

@@ -20,10 +20,13 @@ final class Report {
     private final List<Row> rows = new ArrayList<>();
     private final int threads;
     private final boolean quick;
+    private final String command, clock;
 
-    Report(int threads, boolean quick) {
+    Report(int threads, boolean quick, String command, String clock) {
         this.threads = threads;
         this.quick = quick;
+        this.command = command;
+        this.clock = clock;
     }
 
     void timed(String model, Workload w, String runtime, long[] ns, double err) {
@@ -85,7 +88,9 @@ final class Report {
     String json(String workload) {
         StringBuilder b = new StringBuilder("{\n");
         b.append("  \"date\": ").append(str(ZonedDateTime.now().toString())).append(",\n");
-        b.append("  \"command\": ").append(str("./engine bench" + (quick ? " --quick" : "") + " --threads " + threads)).append(",\n");
+        b.append("  \"command\": ").append(str(command)).append(",\n");
+        b.append("  \"clock\": ").append(str(clock)).append(",\n");
+        b.append("  \"load_average\": ").append(num(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append(",\n");
         b.append("  \"jvm\": ").append(str(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))).append(",\n");
         b.append("  \"flags\": ").append(str(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))).append(",\n");
         b.append("  \"machine\": ").append(str(machine())).append(",\n");

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Ranking cost as the work grows (DIN and DIEN, T in {50,100,500,1000} history events, N in {50,200,1000}
+# candidates): the engine's SIMD backend and ONNX Runtime on the same inputs, one thread each.
+#
+#   bench/scaling.sh [OUT]        # default OUT: bench/results/scaling-<UTC date>
+#
+# The bundled models/din and models/dien are re-declared at each T (their weights do not depend on T) under
+# bench/target/scaling/T<T>/ and exported to ONNX there (tools/reference/export_onnx.py, needs /usr/bin/python3
+# with torch). Times are the calling thread's CPU time (--clock cpu), which other processes' load does not
+# inflate. Writes OUT/raw/*.json (one peer-bench run per T and N), OUT/scaling.md (table and linear fits) and
+# OUT/scaling.svg (chart). Takes about 15 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-bench/results/scaling-$(date -u +%Y%m%d)}
+work=bench/target/scaling
+seconds=${SCALING_SECONDS:-3}
+for T in 50 100 500 1000; do
+  for m in din dien; do
+    d=$work/T$T/$m
+    if [ ! -f "$d/model.onnx" ]; then
+      mkdir -p "$d"
+      cp models/$m/weights.safetensors models/$m/vocab.json "$d/"
+      /usr/bin/python3 - "$T" models/$m/model.json "$d/model.json" <<'PY'
+import json, sys
+T, src, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+m = json.load(open(src))
+groups = [m["fields"]["history"]] if "history" in m["fields"] else m["fields"]["sequences"]
+for g in groups:
+    g["max_length"] = T
+json.dump(m, open(dst, "w"), indent=1)
+PY
+      /usr/bin/python3 tools/reference/export_onnx.py "$d"
+    fi
+  done
+  for N in 50 200 1000; do
+    ./engine bench --models $work/T$T --backends simd --workloads ranking --n $N --clock cpu \
+        --seconds "$seconds" --rounds 3 --tag T$T-N$N --out "$out/raw"
+  done
+done
+/usr/bin/python3 bench/scaling_report.py "$out"
