@@ -24,7 +24,7 @@ import java.util.Map;
  * side of the backend (offsets, row maps, weight layouts, staging, the deferred launch queue) against the
  * scalar reference without a GPU. No graphs: capture is a driver feature.
  */
-final class EmuDriver implements Driver {
+final class EmuDriver implements GraphlessDriver {
     private final Path libs;
     private final Arena libArena = Arena.ofShared();
     private final Map<String, SymbolLookup> lookups = new HashMap<>();
@@ -153,34 +153,6 @@ final class EmuDriver implements Driver {
                 throw new CudaKernelException("emulated " + abi.entry + " for " + what + ": " + t, 0);
             }
         };
-    }
-
-    @Override
-    public boolean graphs() {
-        return false;
-    }
-
-    @Override
-    public void beginCapture(Object stream) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Object endCapture(Object stream, String what) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void abortCapture(Object stream) {
-    }
-
-    @Override
-    public void launchGraph(Object graph, Object stream, String what) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void destroyGraph(Object graph) {
     }
 
     @Override

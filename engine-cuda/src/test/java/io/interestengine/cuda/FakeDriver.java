@@ -9,7 +9,7 @@ import java.util.Set;
  * make one call fail the way a device does: out of memory after a number of allocations, a fault at sync. For
  * the failure paths of loading and closing, which a working emulator never takes.
  */
-final class FakeDriver implements Driver {
+final class FakeDriver implements GraphlessDriver {
     final Set<Long> liveMem = new HashSet<>();
     final Set<Long> liveHost = new HashSet<>();
     final Set<Object> liveStreams = new HashSet<>();
@@ -96,34 +96,6 @@ final class FakeDriver implements Driver {
     @Override
     public Prepared prepare(KernelAbi abi, Object[] args, String what) {
         return (gx, gy, block, shared, stream) -> { };
-    }
-
-    @Override
-    public boolean graphs() {
-        return false;
-    }
-
-    @Override
-    public void beginCapture(Object stream) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Object endCapture(Object stream, String what) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void abortCapture(Object stream) {
-    }
-
-    @Override
-    public void launchGraph(Object graph, Object stream, String what) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void destroyGraph(Object graph) {
     }
 
     @Override
