@@ -1,6 +1,10 @@
 """Exports a model directory to ONNX with exactly its weights: <dir>/model.onnx.
 
-usage: /usr/bin/python3 tools/reference/export_onnx.py MODEL_DIR [MODEL_DIR ...]
+usage: /usr/bin/python3 tools/reference/export_onnx.py [--no-shape-inference] MODEL_DIR [MODEL_DIR ...]
+
+--no-shape-inference skips the exporter's per-node shape inference: a recurrence over T events is traced
+unrolled, and that pass then takes tens of minutes for T of several hundred (ONNX Runtime infers the shapes
+itself at load; the peer benchmark's agreement check still guards the result).
 
 The ONNX graph takes per-sample inputs named after the model's fields (graph_torch.input_spec) with a
 dynamic batch axis, and returns `score` [B]. A ranking request of N candidates is scored by ONNX Runtime
@@ -45,5 +49,10 @@ def export(model_dir):
 
 
 if __name__ == "__main__":
-    for d in sys.argv[1:]:
+    args = sys.argv[1:]
+    if "--no-shape-inference" in args:
+        args.remove("--no-shape-inference")
+        from torch.onnx._globals import GLOBALS
+        GLOBALS.onnx_shape_inference = False
+    for d in args:
         export(d)
