@@ -37,22 +37,25 @@ def example_inputs(m, batch, seed=0):
     return xs
 
 
-def export(model_dir):
+def export(model_dir, shape_inference=True):
     m = GraphModule(model_dir).eval()
     xs = example_inputs(m, 3)
     names = [n for n, _, _ in m.input_spec()]
     out = os.path.join(model_dir, "model.onnx")
+    kw = dict(input_names=names, output_names=["score"],
+              dynamic_axes={**{n: {0: "B"} for n in names}, "score": {0: "B"}}, opset_version=13)
     with torch.no_grad():
-        torch.onnx.export(m, tuple(xs), out, input_names=names, output_names=["score"],
-                          dynamic_axes={**{n: {0: "B"} for n in names}, "score": {0: "B"}}, opset_version=13)
+        if shape_inference:
+            torch.onnx.export(m, tuple(xs), out, **kw)
+        else:
+            # torch 1.13's public export always turns the pass on; its _export takes the switch.
+            torch.onnx.utils._export(m, tuple(xs), out, onnx_shape_inference=False, **kw)
     print("wrote %s (%d bytes)" % (out, os.path.getsize(out)))
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if "--no-shape-inference" in args:
-        args.remove("--no-shape-inference")
-        from torch.onnx._globals import GLOBALS
-        GLOBALS.onnx_shape_inference = False
+    infer = "--no-shape-inference" not in args
     for d in args:
-        export(d)
+        if d != "--no-shape-inference":
+            export(d, shape_inference=infer)
