@@ -107,6 +107,7 @@ public final class UicWorker implements AutoCloseable {
     private long nextClaimNs;
     private String claimCursor = "0-0";
     private int round;
+    private UserState empty;
     Hook hook = r -> { };
 
     private record Deferred(UicEvent event, long sinceNs) {
@@ -316,7 +317,7 @@ public final class UicWorker implements AutoCloseable {
                 String err = e.error();
                 if (err == null) {
                     try {
-                        st = session.advance(st == null ? session.emptyState() : st, UserState.Overflow.SLIDE, e.ids());
+                        st = session.advance(st == null ? empty() : st, UserState.Overflow.SLIDE, e.ids());
                         p.applied.add(e);
                         continue;
                     } catch (InvalidRequestException | NumericException | IllegalArgumentException
@@ -345,12 +346,18 @@ public final class UicWorker implements AutoCloseable {
             }
         }
         if (cur > start) {
-            if (st == null) st = session.emptyState();
+            if (st == null) st = empty();
             writes.add(new StateStore.Write(user, start, cur, st.toBytes()));
             p.user = user;
             p.result = new Known(cur, st);
             written.add(p);
         }
+    }
+
+    /** The state before a user's first event; made once (it runs the whole user-scope graph), immutable. */
+    private UserState empty() {
+        if (empty == null) empty = session.emptyState();
+        return empty;
     }
 
     private void defer(UicEvent e) {

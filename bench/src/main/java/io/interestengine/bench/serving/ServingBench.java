@@ -369,20 +369,24 @@ public final class ServingBench {
             PrometheusRegistry reg = new PrometheusRegistry();
             UicMetrics metrics = new UicMetrics(reg);
             double load0 = load();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             try (UicWorker w = new UicWorker(m, store, client, options(stream, stateCache), metrics)) {
-                long t0 = System.nanoTime();
+                // The JVM's CPU time (worker thread and the Redis client's I/O threads; not the Redis servers):
+                // events per CPU-second is what one core given to the worker does, whatever else the machine runs.
+                long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
                 // Every event is new (users named after the run): anything but "applied" is a failure.
                 while (metrics.appliedCount() < events) {
                     w.poll();
                     if (metrics.duplicateCount()
                             + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
                 }
-                double secs = (System.nanoTime() - t0) / 1e9;
+                double secs = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
                 System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\","
-                        + "\"workers\":1,\"state_cache\":%d,\"users\":%d,"
-                                + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,"
-                                        + "\"load_avg_end\":%.2f}%n",
-                        m.backendName(), stateCache, users, events, secs, events / secs, load0, load());
+                        + "\"workers\":1,\"state_cache\":%d,\"users\":%d,\"events\":%d,\"seconds\":%.2f,"
+                        + "\"events_per_s\":%.0f,\"jvm_cpu_s\":%.2f,\"events_per_jvm_cpu_s\":%.0f,"
+                        + "\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                        m.backendName(), stateCache, users, events, secs, events / secs, cpu, events / cpu, load0,
+                        load());
             }
             // Latency: events arrive at a steady rate; from the entry's time in the stream to the state written.
             String stream2 = stream + "-lat";
@@ -435,31 +439,43 @@ public final class ServingBench {
             SplittableRandom r = new SplittableRandom(9);
             int[] ids = new int[fields.size()];
             long[] ns = new long[3];
+            // Thread CPU time as well as wall time: on a shared machine the wall clock also counts the time this
+            // thread waits for a core, which says nothing about the work per event.
+            var mx = ManagementFactory.getThreadMXBean();
+            long[] cpu = new long[3];
+            // As the worker does: one empty state, made once (building it runs the whole user-scope graph).
+            var empty = s.emptyState();
             double load0 = load();
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
             for (int e = 0; e < events; e++) {
                 int u = r.nextInt(users);
                 if (len[u] >= 90) u = e % users;
                 for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
-                long a0 = System.nanoTime();
-                var st = states[u] == null ? s.emptyState() : io.interestengine.UserState.fromBytes(m, states[u]);
-                long a1 = System.nanoTime();
+                long a0 = System.nanoTime(), b0 = mx.getCurrentThreadCpuTime();
+                var st = states[u] == null ? empty : io.interestengine.UserState.fromBytes(m, states[u]);
+                long a1 = System.nanoTime(), b1 = mx.getCurrentThreadCpuTime();
                 st = s.advance(st, io.interestengine.UserState.Overflow.SLIDE, ids);
-                long a2 = System.nanoTime();
+                long a2 = System.nanoTime(), b2 = mx.getCurrentThreadCpuTime();
                 states[u] = st.toBytes();
                 ns[0] += a1 - a0;
                 ns[1] += a2 - a1;
                 ns[2] += System.nanoTime() - a2;
+                cpu[0] += b1 - b0;
+                cpu[1] += b2 - b1;
+                cpu[2] += mx.getCurrentThreadCpuTime() - b2;
                 len[u]++;
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
+            double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            int bytes = 0;
+            for (byte[] b : states) bytes += b == null ? 0 : b.length;
             System.out.printf("{\"bench\":\"uic_engine_only\",\"model\":\"dien\",\"backend\":\"%s\",\"events\":%d,"
-                    + "\"events_per_s\":%.0f,"
-                            + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,\"state_bytes\":%d,"
-                                    + "\"load_avg_start\":%.2f,"
-                            + "\"load_avg_end\":%.2f}%n", m.backendName(), events, events / secs, ns[0] / 1e3 / events,
-                                    ns[1] / 1e3 / events,
-                    ns[2] / 1e3 / events, states[0] == null ? 0 : states[0].length, load0, load());
+                    + "\"events_per_s\":%.0f,\"events_per_cpu_s\":%.0f,"
+                    + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,"
+                    + "\"restore_cpu_us\":%.1f,\"advance_cpu_us\":%.1f,\"serialise_cpu_us\":%.1f,"
+                    + "\"mean_state_bytes\":%d,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                    m.backendName(), events, events / secs, events / cpuSecs, ns[0] / 1e3 / events,
+                    ns[1] / 1e3 / events, ns[2] / 1e3 / events, cpu[0] / 1e3 / events, cpu[1] / 1e3 / events,
+                    cpu[2] / 1e3 / events, bytes / users, load0, load());
         }
     }
 
