@@ -8,12 +8,14 @@ import io.interestengine.UserState;
 import io.interestengine.ModelInfo.FieldInfo;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 
@@ -97,6 +99,12 @@ public final class UicWorker implements AutoCloseable {
     private final StateStore store;
     private final StatefulRedisClusterConnection<String, String> conn;
     private final RedisAdvancedClusterCommands<String, String> redis;
+    private final RedisAdvancedClusterAsyncCommands<String, String> async;
+    /**
+     * The last round's acknowledgement, sent without waiting: it goes out on the stream's connection ahead of the
+     * next read, so both share one round trip; its reply is checked once that read has returned.
+     */
+    private RedisFuture<Long> pendingAck;
     private final Options opt;
     private final UicMetrics metrics;
     private final Consumer<String> me;
@@ -146,6 +154,7 @@ public final class UicWorker implements AutoCloseable {
             // A blocking read waits up to BLOCK_MS: the connection's timeout must outlast it.
             conn.setTimeout(RedisClusters.TIMEOUT.plusMillis(BLOCK_MS));
             this.redis = conn.sync();
+            this.async = conn.async();
             try {
                 redis.xgroupCreate(XReadArgs.StreamOffset.from(opt.stream(), "0"), opt.group(),
                         XGroupCreateArgs.Builder.mkstream());
@@ -165,14 +174,17 @@ public final class UicWorker implements AutoCloseable {
 
     /**
      * One round: reads a batch (own pending entries first after a start, then entries claimed from stalled
-     * consumers, then new ones), applies it and acknowledges what was applied.
+     * consumers, then new ones), applies it and acknowledges what was applied (the acknowledgement goes out
+     * without waiting; its reply is checked after the next round's read, or on {@link #close()}).
      *
      * @return the number of entries read this round
-     * @throws StateStoreException if Redis fails (nothing of the round is acknowledged; entries are redelivered)
+     * @throws StateStoreException if Redis fails (nothing of the round is acknowledged; entries are redelivered),
+     *                             or the previous round's acknowledgement failed (its entries are redelivered)
      */
     public int poll() {
         round++;
         List<StreamMessage<String, String>> msgs = read();
+        settleAck();
         List<UicEvent> events = new ArrayList<>(msgs.size() + deferred.size());
         for (Deferred d : deferred.values()) events.add(d.event);
         for (StreamMessage<String, String> m : msgs) {
@@ -282,7 +294,19 @@ public final class UicWorker implements AutoCloseable {
             }
         }
         for (String id : ack) deferred.remove(id);
-        if (!ack.isEmpty()) redis.xack(opt.stream(), opt.group(), ack.toArray(new String[0]));
+        if (!ack.isEmpty()) pendingAck = async.xack(opt.stream(), opt.group(), ack.toArray(new String[0]));
+    }
+
+    /**
+     * Waits for the last acknowledgement. A lost one is harmless for the states (its entries are delivered again
+     * and found applied) but is reported, as any Redis failure of a round is.
+     *
+     * @throws StateStoreException if Redis refused or did not answer it
+     */
+    private void settleAck() {
+        RedisFuture<Long> f = pendingAck;
+        pendingAck = null;
+        if (f != null) RedisStateStore.await(f, "XACK on " + opt.stream());
     }
 
     /** The stored state, restored; null (its events dead-lettered) when the stored bytes are unreadable. */
@@ -379,6 +403,11 @@ public final class UicWorker implements AutoCloseable {
     /** Closes the stream connection and the session (not the store nor the model). */
     @Override
     public void close() {
+        try {
+            settleAck();
+        } catch (StateStoreException e) {
+            // Closing anyway: the entries stay pending and are delivered again.
+        }
         try {
             conn.close();
         } finally {

@@ -241,17 +241,20 @@ public final class ServingBench {
                         // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each
                         // alike.
                         Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
-                        Map<String, Double> loads = new java.util.HashMap<>();
+                        Map<String, Double> loads = new java.util.HashMap<>(), cpu = new java.util.HashMap<>();
                         for (int round = 0; round < ROUNDS; round++) {
                             for (var e : modes.entrySet()) {
                                 long warmNs = round == 0 ? 2_000_000_000L : 300_000_000L;
+                                double[] cpuPerCall = new double[1];
                                 got.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                        .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue()));
+                                        .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue(),
+                                                cpuPerCall));
                                 loads.merge(e.getKey(), load() / ROUNDS, Double::sum);
+                                cpu.merge(e.getKey(), cpuPerCall[0] / ROUNDS, Double::sum);
                             }
                         }
                         for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds,
-                                loads.get(e.getKey()));
+                                loads.get(e.getKey()), cpu.get(e.getKey()));
                     }
                     // The server's own view: from the handler's start to the response handed to the connection.
                     var h = ((HistogramSnapshot) registry.scrape().stream().filter(
@@ -285,8 +288,16 @@ public final class ServingBench {
 
     private static final int ROUNDS = 3;
 
-    /** Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads. */
-    private static long[] run(int clients, long warmNs, long measureNs, Call call) throws Exception {
+    /**
+     * Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads;
+     * {@code cpuPerCall[0]} receives the JVM's CPU time per measured call in µs (client and server alike, both
+     * being in this JVM): on a shared machine, what the work costs whatever the waits for a core add to the wall.
+     */
+    private static long[] run(int clients, long warmNs, long measureNs, Call call, double[] cpuPerCall)
+            throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] cpuAt = new long[2];
+        AtomicLong calls = new AtomicLong();
         long end = warmNs + measureNs;
         List<long[]> per = new ArrayList<>();
         int[] counts = new int[clients];
@@ -305,8 +316,14 @@ public final class ServingBench {
                     for (;;) {
                         long s = System.nanoTime();
                         if (s - t0[0] > end) break;
+                        if (s - t0[0] > warmNs && cpuAt[0] == 0) {
+                            synchronized (cpuAt) {
+                                if (cpuAt[0] == 0) cpuAt[0] = os.getProcessCpuTime();
+                            }
+                        }
                         call.run();
                         long e = System.nanoTime();
+                        if (s - t0[0] > warmNs) calls.incrementAndGet();
                         if (s - t0[0] > warmNs && n < lat.length) lat[n++] = e - s;
                     }
                     counts[ci] = n;
@@ -318,6 +335,7 @@ public final class ServingBench {
         t0[0] = System.nanoTime();
         go.countDown();
         for (Thread t : ts) t.join();
+        cpuPerCall[0] = (os.getProcessCpuTime() - cpuAt[0]) / 1e3 / Math.max(1, calls.get());
         if (fail.get() != null) throw new IllegalStateException("call failed", fail.get());
         int total = 0;
         for (int c : counts) total += c;
@@ -328,14 +346,14 @@ public final class ServingBench {
     }
 
     private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds,
-            double loadAvg) {
+            double loadAvg, double cpuUs) {
         long[] all = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         int n = all.length;
         System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,"
-                + "\"requests_per_s\":%.0f,"
-                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
-                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, n,
-                        rounds.size(), loadAvg);
+                + "\"requests_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"jvm_cpu_ms_per_call\":%.3f,"
+                + "\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
+                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6,
+                cpuUs / 1e3, n, rounds.size(), loadAvg);
     }
 
     // ---- UIC ------------------------------------------------------------------------------------------------
@@ -349,23 +367,16 @@ public final class ServingBench {
             int users = events / 20;
             String run = Long.toString(System.nanoTime(), 36);
             String stream = "bench-events-" + run;
-            // Throughput: the stream holds every event before the worker starts (a backlog after a deploy).
+            // Throughput: the stream holds every event before the worker starts (a backlog after a deploy). A
+            // warm-up backlog of other users goes through a worker first, untimed, so that the timed one runs
+            // compiled code (on 2 cores the JIT's threads would otherwise take a large share of a short run).
             SplittableRandom r = new SplittableRandom(9);
-            int[] next = new int[users];
-            List<RedisFuture<String>> fs = new ArrayList<>();
-            for (int e = 0; e < events; e++) {
-                int u = r.nextInt(users);
-                if (next[u] >= 90) u = e % users;
-                int[] ids = new int[fields.size()];
-                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
-                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(run + "-b" + u, ++next[u], fields,
-                        ids)));
-                if (fs.size() == 2000) {
-                    for (RedisFuture<String> f : fs) f.get();
-                    fs.clear();
-                }
+            fill(conn, stream + "-warm", run + "-w", events / 4, users, r, fields);
+            UicMetrics warm = new UicMetrics(new PrometheusRegistry());
+            try (UicWorker w = new UicWorker(m, store, client, options(stream + "-warm", stateCache), warm)) {
+                drain(w, warm, events / 4);
             }
-            for (RedisFuture<String> f : fs) f.get();
+            fill(conn, stream, run + "-b", events, users, r, fields);
             PrometheusRegistry reg = new PrometheusRegistry();
             UicMetrics metrics = new UicMetrics(reg);
             double load0 = load();
@@ -374,12 +385,7 @@ public final class ServingBench {
                 // The JVM's CPU time (worker thread and the Redis client's I/O threads; not the Redis servers):
                 // events per CPU-second is what one core given to the worker does, whatever else the machine runs.
                 long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
-                // Every event is new (users named after the run): anything but "applied" is a failure.
-                while (metrics.appliedCount() < events) {
-                    w.poll();
-                    if (metrics.duplicateCount()
-                            + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
-                }
+                drain(w, metrics, events);
                 double secs = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
                 System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\","
                         + "\"workers\":1,\"state_cache\":%d,\"users\":%d,\"events\":%d,\"seconds\":%.2f,"
@@ -400,7 +406,9 @@ public final class ServingBench {
                 long t0 = System.nanoTime();
                 for (int e = 0; e < total; e++) {
                     long due = t0 + e * 1_000_000_000L / rate;
-                    while (System.nanoTime() < due) Thread.onSpinWait();
+                    // Sleeping, not spinning: on a small machine a spinning producer takes a core from the worker.
+                    for (long left; (left = due - System.nanoTime()) > 0;) java.util.concurrent.locks.LockSupport
+                            .parkNanos(left);
                     int u = r.nextInt(users);
                     if (seq[u] >= 90) u = e % users;
                     int[] ids = new int[fields.size()];
@@ -422,6 +430,33 @@ public final class ServingBench {
                             h.getSum() / h.getCount() * 1e3, load());
         } finally {
             client.shutdown();
+        }
+    }
+
+    /** Queues {@code events} events of {@code users} users (at most 90 each, in sequence) on {@code stream}. */
+    private static void fill(StatefulRedisClusterConnection<String, String> conn, String stream, String prefix,
+            int events, int users, SplittableRandom r, List<FieldInfo> fields) throws Exception {
+        int[] next = new int[users];
+        List<RedisFuture<String>> fs = new ArrayList<>();
+        for (int e = 0; e < events; e++) {
+            int u = r.nextInt(users);
+            if (next[u] >= 90) u = e % users;
+            int[] ids = new int[fields.size()];
+            for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
+            fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(prefix + u, ++next[u], fields, ids)));
+            if (fs.size() == 2000) {
+                for (RedisFuture<String> f : fs) f.get();
+                fs.clear();
+            }
+        }
+        for (RedisFuture<String> f : fs) f.get();
+    }
+
+    /** Polls until {@code events} are applied; every event is new, so anything but "applied" is a failure. */
+    private static void drain(UicWorker w, UicMetrics metrics, int events) {
+        while (metrics.appliedCount() < events) {
+            w.poll();
+            if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
         }
     }
 
