@@ -106,15 +106,33 @@ public final class RedisStateStore implements StateStore {
 
     @Override
     public boolean[] compareAndSetAll(String fingerprint, List<Write> writes) {
-        List<RedisFuture<Long>> fs = new ArrayList<>(writes.size());
-        for (Write w : writes) {
-            fs.add(async.eval(CAS, ScriptOutputType.INTEGER, new String[]{key(fingerprint, w.userId())},
-                    ascii(w.expectedSeq()), ascii(w.newSeq()), w.state()));
-        }
-        boolean[] ok = new boolean[writes.size()];
-        for (int k = 0; k < ok.length; k++) ok[k] = await(fs.get(k), "state write of user "
-                + writes.get(k).userId()) == 1L;
-        return ok;
+        WriteBatch b = writeBatch(fingerprint);
+        for (Write w : writes) b.add(w);
+        return b.results();
+    }
+
+    /** Sends each write as it is added (Lettuce pipelines them on the connection of the key's node). */
+    @Override
+    public WriteBatch writeBatch(String fingerprint) {
+        return new WriteBatch() {
+            private final List<RedisFuture<Long>> sent = new ArrayList<>();
+            private final List<String> users = new ArrayList<>();
+
+            @Override
+            public void add(Write w) {
+                sent.add(async.eval(CAS, ScriptOutputType.INTEGER, new String[]{key(fingerprint, w.userId())},
+                        ascii(w.expectedSeq()), ascii(w.newSeq()), w.state()));
+                users.add(w.userId());
+            }
+
+            @Override
+            public boolean[] results() {
+                boolean[] ok = new boolean[sent.size()];
+                for (int k = 0; k < ok.length; k++) ok[k] = await(sent.get(k), "state write of user "
+                        + users.get(k)) == 1L;
+                return ok;
+            }
+        };
     }
 
     private static byte[] ascii(long v) {

@@ -265,17 +265,24 @@ public final class UicWorker implements AutoCloseable {
 
         List<StateStore.Write> writes = new ArrayList<>();
         List<UserPlan> written = new ArrayList<>();
+        // Each user's write goes out as soon as it is computed, so the store applies it while the next users'
+        // states are advanced; the round waits for all of them at the end.
+        StateStore.WriteBatch batch = store.writeBatch(fingerprint);
+        int sentDead = 0;
         for (var e : known.entrySet()) {
             String u = e.getKey();
-            plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead);
+            if (plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead)) {
+                // Dead letters go out before the writes that consume their sequence numbers: a crash in between
+                // can repeat a dead letter (the entry id tells the copies apart), never lose one.
+                sentDead = sendDeadLetters(dead, sentDead);
+                batch.add(writes.getLast());
+            }
         }
-        // Dead letters go out before the writes that consume their sequence numbers: a crash in between can
-        // repeat a dead letter (the entry id tells the copies apart), never lose one.
-        for (String[] d : dead) redis.xadd(opt.deadLetter(), (Object[]) d);
+        sendDeadLetters(dead, sentDead);
         boolean[] ok = new boolean[0];
         if (!writes.isEmpty()) {
             long t1 = System.nanoTime();
-            ok = store.compareAndSetAll(fingerprint, writes);
+            ok = batch.results();
             metrics.storeCas(System.nanoTime() - t1, writes.size());
         }
         hook.afterWrite(round);
@@ -324,8 +331,9 @@ public final class UicWorker implements AutoCloseable {
         }
     }
 
-    private void plan(String user, UserPlan p, Known known, boolean cached, List<StateStore.Write> writes,
-                      List<UserPlan> written, List<String> ack, List<String[]> dead) {
+    /** Plans a user's events; true when it added a write (last in {@code writes}). */
+    private boolean plan(String user, UserPlan p, Known known, boolean cached, List<StateStore.Write> writes,
+                         List<UserPlan> written, List<String> ack, List<String[]> dead) {
         long start = known.seq(), cur = start;
         UserState st = known.state();
         p.events.sort(Comparator.comparingLong(UicEvent::seq));
@@ -375,7 +383,15 @@ public final class UicWorker implements AutoCloseable {
             p.user = user;
             p.result = new Known(cur, st);
             written.add(p);
+            return true;
         }
+        return false;
+    }
+
+    /** Sends the dead letters from index {@code from} on; returns the index to go on from. */
+    private int sendDeadLetters(List<String[]> dead, int from) {
+        for (int k = from; k < dead.size(); k++) redis.xadd(opt.deadLetter(), (Object[]) dead.get(k));
+        return dead.size();
     }
 
     /** The state before a user's first event; made once (it runs the whole user-scope graph), immutable. */

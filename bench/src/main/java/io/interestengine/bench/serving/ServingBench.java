@@ -237,6 +237,9 @@ public final class ServingBench {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
                     });
+                    // -Dbench.modes=a,b keeps only those modes (to profile one alone).
+                    String only = System.getProperty("bench.modes");
+                    if (only != null) modes.keySet().retainAll(List.of(only.split(",")));
                     for (int clients : clientCounts) {
                         // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each
                         // alike.
