@@ -267,23 +267,24 @@ public final class UicWorker implements AutoCloseable {
         List<UserPlan> written = new ArrayList<>();
         // Each user's write goes out as soon as it is computed, so the store applies it while the next users'
         // states are advanced; the round waits for all of them at the end.
-        StateStore.WriteBatch batch = store.writeBatch(fingerprint);
-        int sentDead = 0;
-        for (var e : known.entrySet()) {
-            String u = e.getKey();
-            if (plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead)) {
-                // Dead letters go out before the writes that consume their sequence numbers: a crash in between
-                // can repeat a dead letter (the entry id tells the copies apart), never lose one.
-                sentDead = sendDeadLetters(dead, sentDead);
-                batch.add(writes.getLast());
-            }
-        }
-        sendDeadLetters(dead, sentDead);
         boolean[] ok = new boolean[0];
-        if (!writes.isEmpty()) {
-            long t1 = System.nanoTime();
-            ok = batch.results();
-            metrics.storeCas(System.nanoTime() - t1, writes.size());
+        try (StateStore.WriteBatch batch = store.writeBatch(fingerprint)) {
+            int sentDead = 0;
+            for (var e : known.entrySet()) {
+                String u = e.getKey();
+                if (plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead)) {
+                    // Dead letters go out before the writes that consume their sequence numbers: a crash in between
+                    // can repeat a dead letter (the entry id tells the copies apart), never lose one.
+                    sentDead = sendDeadLetters(dead, sentDead);
+                    batch.add(writes.getLast());
+                }
+            }
+            sendDeadLetters(dead, sentDead);
+            if (!writes.isEmpty()) {
+                long t1 = System.nanoTime();
+                ok = batch.results();
+                metrics.storeCas(System.nanoTime() - t1, writes.size());
+            }
         }
         hook.afterWrite(round);
         long nowMs = System.currentTimeMillis();
