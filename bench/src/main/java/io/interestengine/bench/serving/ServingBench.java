@@ -244,20 +244,22 @@ public final class ServingBench {
                         // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each
                         // alike.
                         Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
-                        Map<String, Double> loads = new java.util.HashMap<>(), cpu = new java.util.HashMap<>();
+                        Map<String, Double> loads = new java.util.HashMap<>(), cpu = new java.util.HashMap<>(),
+                                callerCpu = new java.util.HashMap<>();
                         for (int round = 0; round < ROUNDS; round++) {
                             for (var e : modes.entrySet()) {
                                 long warmNs = round == 0 ? 2_000_000_000L : 300_000_000L;
-                                double[] cpuPerCall = new double[1];
+                                double[] cpuPerCall = new double[2];
                                 got.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                                         .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue(),
                                                 cpuPerCall));
                                 loads.merge(e.getKey(), load() / ROUNDS, Double::sum);
                                 cpu.merge(e.getKey(), cpuPerCall[0] / ROUNDS, Double::sum);
+                                callerCpu.merge(e.getKey(), cpuPerCall[1] / ROUNDS, Double::sum);
                             }
                         }
                         for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds,
-                                loads.get(e.getKey()), cpu.get(e.getKey()));
+                                loads.get(e.getKey()), cpu.get(e.getKey()), callerCpu.get(e.getKey()));
                     }
                     // The server's own view: from the handler's start to the response handed to the connection.
                     var h = ((HistogramSnapshot) registry.scrape().stream().filter(
@@ -294,13 +296,15 @@ public final class ServingBench {
     /**
      * Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads;
      * {@code cpuPerCall[0]} receives the JVM's CPU time per measured call in µs (client and server alike, both
-     * being in this JVM): on a shared machine, what the work costs whatever the waits for a core add to the wall.
+     * being in this JVM): on a shared machine, what the work costs whatever the waits for a core add to the wall;
+     * {@code cpuPerCall[1]} the calling threads' own share (in-process: the scoring; over HTTP: the client).
      */
     private static long[] run(int clients, long warmNs, long measureNs, Call call, double[] cpuPerCall)
             throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] cpuAt = new long[2];
-        AtomicLong calls = new AtomicLong();
+        AtomicLong calls = new AtomicLong(), callerCpu = new AtomicLong();
+        var threads = ManagementFactory.getThreadMXBean();
         long end = warmNs + measureNs;
         List<long[]> per = new ArrayList<>();
         int[] counts = new int[clients];
@@ -316,6 +320,7 @@ public final class ServingBench {
                 try {
                     go.await();
                     int n = 0;
+                    long mine = -1;
                     for (;;) {
                         long s = System.nanoTime();
                         if (s - t0[0] > end) break;
@@ -324,12 +329,14 @@ public final class ServingBench {
                                 if (cpuAt[0] == 0) cpuAt[0] = os.getProcessCpuTime();
                             }
                         }
+                        if (s - t0[0] > warmNs && mine < 0) mine = threads.getCurrentThreadCpuTime();
                         call.run();
                         long e = System.nanoTime();
                         if (s - t0[0] > warmNs) calls.incrementAndGet();
                         if (s - t0[0] > warmNs && n < lat.length) lat[n++] = e - s;
                     }
                     counts[ci] = n;
+                    if (mine >= 0) callerCpu.addAndGet(threads.getCurrentThreadCpuTime() - mine);
                 } catch (Throwable e) {
                     fail.compareAndSet(null, e);
                 }
@@ -339,6 +346,7 @@ public final class ServingBench {
         go.countDown();
         for (Thread t : ts) t.join();
         cpuPerCall[0] = (os.getProcessCpuTime() - cpuAt[0]) / 1e3 / Math.max(1, calls.get());
+        cpuPerCall[1] = callerCpu.get() / 1e3 / Math.max(1, calls.get());
         if (fail.get() != null) throw new IllegalStateException("call failed", fail.get());
         int total = 0;
         for (int c : counts) total += c;
@@ -349,14 +357,15 @@ public final class ServingBench {
     }
 
     private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds,
-            double loadAvg, double cpuUs) {
+            double loadAvg, double cpuUs, double callerCpuUs) {
         long[] all = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         int n = all.length;
         System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,"
                 + "\"requests_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"jvm_cpu_ms_per_call\":%.3f,"
+                + "\"caller_cpu_ms_per_call\":%.3f,"
                 + "\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
                 model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6,
-                cpuUs / 1e3, n, rounds.size(), loadAvg);
+                cpuUs / 1e3, callerCpuUs / 1e3, n, rounds.size(), loadAvg);
     }
 
     // ---- UIC ------------------------------------------------------------------------------------------------
