@@ -12,7 +12,8 @@ HS=${1:-60}; SV=${2:-9}; EV=${3:-200000}; PHASES=${PHASES:-hotswap server uic}
 OUT=${OUT:-"bench/results/serving-$(date -u +%Y%m%d-%H%M)"}
 mkdir -p "$OUT"
 # shellcheck disable=SC2206 # BENCH_JVM_OPTS (e.g. a flight recording) splits on spaces on purpose
-RUN=( ./engine java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC ${BENCH_JVM_OPTS:-}
+RUN=( ./engine java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC
+      ${BENCH_JVM_OPTS:-}
       -cp "$(cat bench/target/classpath.txt):bench/target/classes" io.interestengine.bench.serving.ServingBench )
 TMP=$(mktemp -d); PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }

@@ -161,16 +161,17 @@ public final class UserState {
         if (in.getInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
         int ver = in.getInt();
         if (ver != VERSION && ver != 2) {
-            throw new IllegalArgumentException("user state format version " + ver + " is unknown (this engine reads 2 and "
-                    + VERSION + ")");
+            throw new IllegalArgumentException("user state format version " + ver
+                    + " is unknown (this engine reads 2 and " + VERSION + ")");
         }
         int body = bytes.length - 4;
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, body);
         int stored = ByteBuffer.wrap(bytes).getInt(body);
         if (stored != (int) crc.getValue()) {
-            throw new IllegalArgumentException("user state is corrupted: CRC32C " + Integer.toHexString((int) crc.getValue())
-                    + " of its " + body + " bytes differs from the stored " + Integer.toHexString(stored));
+            throw new IllegalArgumentException("user state is corrupted: CRC32C "
+                    + Integer.toHexString((int) crc.getValue()) + " of its " + body
+                    + " bytes differs from the stored " + Integer.toHexString(stored));
         }
         try {
             return ver == VERSION ? read(g, in) : LegacyStateBytes.read(g, in);
@@ -192,7 +193,8 @@ public final class UserState {
         }
         List<Value> defs = StateOps.statefulValues(g);
         int n = in.getInt();
-        if (n != defs.size()) throw new IllegalArgumentException("user state holds " + n + " values, the model has " + defs.size());
+        if (n != defs.size()) throw new IllegalArgumentException("user state holds " + n + " values, the model has "
+                + defs.size());
         float[][] vals = new float[n][];
         for (int k = 0; k < n; k++) {
             Value v = defs.get(k);
@@ -206,7 +208,8 @@ public final class UserState {
             in.position(in.position() + 4 * cnt);
             checkFinite(v.name(), vals[k], cnt);
         }
-        if (in.hasRemaining()) throw new IllegalArgumentException("user state has " + in.remaining() + " trailing bytes");
+        if (in.hasRemaining()) throw new IllegalArgumentException("user state has " + in.remaining()
+                + " trailing bytes");
         return new UserState(g, len, ids, defs.toArray(new Value[0]), vals);
     }
 

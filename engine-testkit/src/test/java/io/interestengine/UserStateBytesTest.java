@@ -94,7 +94,9 @@ public class UserStateBytesTest {
             assertEquals(2, ByteBuffer.wrap(old).getInt(4), "the fixture is format 2");
             UserState got = UserState.fromBytes(m, old), want = built(s, 7);
             assertEquals(want.length(), got.length());
-            for (String f : m.info().eventFields().stream().map(x -> x.name()).toList()) assertArrayEquals(want.history(f), got.history(f), f);
+            for (var f : m.info().eventFields()) {
+                assertArrayEquals(want.history(f.name()), got.history(f.name()), f.name());
+            }
             for (var v : want.valueDefs) {
                 float[] a = want.value(v.name()), b = got.value(v.name());
                 // Same cells, same backend, same inputs: only a change of the reference cells' arithmetic could move
@@ -106,7 +108,9 @@ public class UserStateBytesTest {
             assertEquals(3, ByteBuffer.wrap(now).getInt(4), "written in format 3");
             // Format 3 drops, per value, its name (2-byte length + bytes) and its padding rows (past the 7 events).
             int saved = 0;
-            for (var v : want.valueDefs) saved += 2 + v.name().length() + 4 * (v.rowSize() - want.value(v.name()).length);
+            for (var v : want.valueDefs) {
+                saved += 2 + v.name().length() + 4 * (v.rowSize() - want.value(v.name()).length);
+            }
             assertEquals(old.length - saved, now.length);
         }
     }

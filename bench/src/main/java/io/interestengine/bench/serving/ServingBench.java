@@ -468,7 +468,9 @@ public final class ServingBench {
     private static void drain(UicWorker w, UicMetrics metrics, int events) {
         while (metrics.appliedCount() < events) {
             w.poll();
-            if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
+            if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) {
+                throw new IllegalStateException("events not applied");
+            }
         }
     }
 
