@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Serving measurements (docs/SERVING.md, "Numbers"): model hot swap under load, scoring server vs in-process,
 # UIC worker throughput and event-to-readable latency on a local three-master Redis Cluster (loopback, temporary
-# directory, stopped at exit). Writes bench/results/serving-<UTC date>/: results.jsonl, meta.jsonl.
+# directory, stopped at exit). Writes bench/results/serving-<UTC date-time>/: results.jsonl, meta.jsonl.
 # usage: [PHASES="hotswap server uic"] bench/serving.sh [hotswap-seconds=60] [server-seconds=9] [uic-events=200000]
-# Each phase appends its lines to results.jsonl.
+# Each phase appends its lines to results.jsonl; OUT=DIR picks the folder (default: one per minute started),
+# BENCH_JVM_OPTS adds JVM options (a flight recording, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HS=${1:-60}; SV=${2:-9}; EV=${3:-200000}; PHASES=${PHASES:-hotswap server uic}
 ./engine mvn -B -q -o -DskipTests -pl bench -am package
-OUT="bench/results/serving-$(date -u +%Y%m%d)"
+OUT=${OUT:-"bench/results/serving-$(date -u +%Y%m%d-%H%M)"}
 mkdir -p "$OUT"
+# shellcheck disable=SC2206 # BENCH_JVM_OPTS (e.g. a flight recording) splits on spaces on purpose
 RUN=( ./engine java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC
+      ${BENCH_JVM_OPTS:-}
       -cp "$(cat bench/target/classpath.txt):bench/target/classes" io.interestengine.bench.serving.ServingBench )
 TMP=$(mktemp -d); PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }

@@ -24,11 +24,18 @@ import java.util.Set;
  */
 final class StateOps {
     private final ModelGraph g;
-    private final Map<Op, StatefulOp.Stepper> steppers = new HashMap<>();
+    /** The graph's stateful ops and event fields, found once: an event is advanced thousands of times a second. */
+    private final List<StatefulOp> ops;
+    private final List<Field> eventFields;
+    /** Per stateful op (same index as {@link #ops}), made on first use. */
+    private final StatefulOp.Stepper[] steppers;
     private final String notAdvanceable;
 
     StateOps(ModelGraph g) {
         this.g = g;
+        this.ops = statefulOps(g);
+        this.eventFields = eventFields(g);
+        this.steppers = new StatefulOp.Stepper[ops.size()];
         this.notAdvanceable = whyNotAdvanceable(g);
     }
 
@@ -74,8 +81,12 @@ final class StateOps {
     }
 
     static int[][] emptyIds(ModelGraph g) {
+        return emptyIds(g, eventFields(g));
+    }
+
+    private static int[][] emptyIds(ModelGraph g, List<Field> eventFields) {
         int[][] ids = new int[g.fields().size()][];
-        for (Field f : eventFields(g)) ids[f.index()] = new int[f.seq().maxLength()];
+        for (Field f : eventFields) ids[f.index()] = new int[f.seq().maxLength()];
         return ids;
     }
 
@@ -137,7 +148,7 @@ final class StateOps {
     }
 
     UserState advance(Executor ex, RequestData scratch, UserState s, UserState.Overflow policy, int[] event) {
-        List<Field> hf = eventFields(g);
+        List<Field> hf = eventFields;
         if (hf.isEmpty()) throw new InvalidRequestException("model '" + g.name() + "' has no behaviour sequence to add events to");
         if (event.length != hf.size()) {
             throw new InvalidRequestException("an event has one id per history field (" + String.join(", ", hf.stream().map(Field::name).toList())
@@ -145,7 +156,7 @@ final class StateOps {
         }
         SequenceGroup group = hf.get(0).seq();
         int T = group.maxLength();
-        int[][] ids = emptyIds(g);
+        int[][] ids = emptyIds(g, hf);
         if (s.length == T) {
             if (policy == UserState.Overflow.ERROR) {
                 throw new IllegalStateException("the user state already holds max_length = " + T + " events (overflow policy ERROR; SLIDE drops the oldest)");
@@ -167,7 +178,8 @@ final class StateOps {
         float[][] vals = new float[s.values.length][];
         int k = 0;
         int pos = group.first(len + 1) + len;
-        for (StatefulOp op : statefulOps(g)) {
+        for (int o = 0; o < ops.size(); o++) {
+            StatefulOp op = ops.get(o);
             Value in = op.inputs().get(0);
             float[] x = newRow.get(in.name());
             if (x == null) {
@@ -176,7 +188,8 @@ final class StateOps {
             }
             int n = op.outputs().size();
             float[][] old = Arrays.copyOfRange(s.values, k, k + n);
-            StatefulOp.Stepper st = steppers.computeIfAbsent(op, o -> op.stepper());
+            if (steppers[o] == null) steppers[o] = op.stepper();
+            StatefulOp.Stepper st = steppers[o];
             float[][] nv = st.advance(old, len, x);
             for (int j = 0; j < n; j++) {
                 check(op.outputs().get(j), nv[j]);

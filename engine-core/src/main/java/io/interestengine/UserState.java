@@ -4,12 +4,9 @@ import io.interestengine.graph.Field;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Value;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -40,8 +37,8 @@ import java.util.zip.CRC32C;
  */
 public final class UserState {
     private static final int MAGIC = 0x49455553; // "IEUS"
-    /** 2: a CRC32C follows the body. */
-    private static final int VERSION = 2;
+    /** 2: a CRC32C follows the body. 3: window rows only, no value names, bulk-copied (2 is still read). */
+    private static final int VERSION = 3;
 
     /** What {@link Session#advance} does when the window already holds {@code max_length} events. */
     public enum Overflow {
@@ -102,48 +99,53 @@ public final class UserState {
 
     /**
      * Serialises the state with the model's fingerprint, ending in a CRC32C of everything before it (format version
-     * 2: magic, version, fingerprint, max_length, length, the window's ids per history field, then each stateful
-     * value's name, float count and floats, big-endian; then the checksum).
+     * 3, big-endian: magic, version, fingerprint (2-byte length, UTF-8), max_length, length, the window's ids per
+     * history field, the number of stateful values, then per value its float count and floats; then the checksum).
+     * Masked sequences keep only the window's rows (padding rows are zero by definition), and values carry no names:
+     * the fingerprint fixes which values a model has and in what order. One array, written with bulk copies.
      */
     public byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bo = new ByteArrayOutputStream();
-            DataOutputStream o = new DataOutputStream(bo);
-            o.writeInt(MAGIC);
-            o.writeInt(VERSION);
-            o.writeUTF(graph.fingerprint());
-            o.writeInt(StateOps.windowLength(graph));
-            o.writeInt(length);
-            for (int[] a : ids) {
-                if (a == null) continue;
-                for (int k = 0; k < length; k++) o.writeInt(a[k]);
-            }
-            o.writeInt(values.length);
-            for (int k = 0; k < values.length; k++) {
-                o.writeUTF(valueDefs[k].name());
-                o.writeInt(values[k].length);
-                for (float x : values[k]) o.writeFloat(x);
-            }
-            o.flush();
-            CRC32C crc = new CRC32C();
-            crc.update(bo.toByteArray());
-            o.writeInt((int) crc.getValue());
-            o.flush();
-            return bo.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] fp = graph.fingerprint().getBytes(StandardCharsets.UTF_8);
+        int size = 4 + 4 + 2 + fp.length + 4 + 4 + 4 + 4;
+        for (int[] a : ids) if (a != null) size += 4 * length;
+        for (int k = 0; k < values.length; k++) size += 4 + 4 * storedFloats(valueDefs[k], length);
+        byte[] out = new byte[size];
+        ByteBuffer b = ByteBuffer.wrap(out);
+        b.putInt(MAGIC).putInt(VERSION).putShort((short) fp.length).put(fp);
+        b.putInt(StateOps.windowLength(graph)).putInt(length);
+        for (int[] a : ids) {
+            if (a == null) continue;
+            b.asIntBuffer().put(a, 0, length);
+            b.position(b.position() + 4 * length);
         }
+        b.putInt(values.length);
+        for (int k = 0; k < values.length; k++) {
+            int n = storedFloats(valueDefs[k], length);
+            b.putInt(n);
+            b.asFloatBuffer().put(values[k], 0, n);
+            b.position(b.position() + 4 * n);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out, 0, size - 4);
+        b.putInt((int) crc.getValue());
+        return out;
+    }
+
+    /** Floats a value stores: a masked sequence's window rows, else the whole row. */
+    private static int storedFloats(Value v, int length) {
+        return v.sequence() && v.masked() ? length * v.width() : v.rowSize();
     }
 
     /**
-     * Restores a state saved by {@link #toBytes()}, checking everything before anything is used: the checksum (any
-     * corruption of stored bytes), the model's fingerprint, the lengths, every history id against its table (the
-     * table's out-of-vocabulary policy decides, as for a request), the stateful values' names and sizes, padding
-     * positions of masked sequences being zero, and every value being finite.
+     * Restores a state saved by {@link #toBytes()} (format 3), or by the engine before it (format 2, which stored
+     * the padding rows and the values' names: states kept in a store stay readable across the upgrade). Everything
+     * is checked before anything is used: the checksum (any corruption of stored bytes), the model's fingerprint,
+     * the lengths, every history id against its table (the table's out-of-vocabulary policy decides, as for a
+     * request), the stateful values' sizes (and names and zero padding in format 2), and every value being finite.
      *
-     * @throws IllegalArgumentException if the bytes are not a state, are corrupted (checksum), were made by another
-     *                                  model (fingerprint differs), hold an id outside its table, or do not fit
-     *                                  this model's stateful values
+     * @throws IllegalArgumentException if the bytes are not a state, are of an unknown format version, are corrupted
+     *                                  (checksum), were made by another model (fingerprint differs), hold an id
+     *                                  outside its table, or do not fit this model's stateful values
      * @throws NumericException         if a stored value is NaN or infinite (possible only when the checksum was
      *                                  written over such a value, never by {@link #toBytes()})
      * @throws IllegalStateException    if the model is closed
@@ -155,60 +157,88 @@ public final class UserState {
         model.check();
         ModelGraph g = model.graph();
         if (bytes.length < 12) throw new IllegalArgumentException("not a user state (" + bytes.length + " bytes)");
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
+        if (in.getInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
+        int ver = in.getInt();
+        if (ver != VERSION && ver != 2) {
+            throw new IllegalArgumentException("user state format version " + ver
+                    + " is unknown (this engine reads 2 and " + VERSION + ")");
+        }
         int body = bytes.length - 4;
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, body);
-        int stored = ((bytes[body] & 0xff) << 24) | ((bytes[body + 1] & 0xff) << 16) | ((bytes[body
-                + 2] & 0xff) << 8) | (bytes[body + 3] & 0xff);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body))) {
-            if (in.readInt() != MAGIC) throw new IllegalArgumentException("not a user state (bad magic)");
-            int ver = in.readInt();
-            if (ver != VERSION) throw new IllegalArgumentException("user state version " + ver + " (this engine reads " + VERSION + ")");
-            if (stored != (int) crc.getValue()) {
-                throw new IllegalArgumentException("user state is corrupted: CRC32C "
-                        + Integer.toHexString((int) crc.getValue())
-                        + " of its " + body + " bytes differs from the stored " + Integer.toHexString(stored));
-            }
-            String fp = in.readUTF();
-            if (!fp.equals(g.fingerprint())) {
-                throw new IllegalArgumentException("user state was made by model fingerprint " + fp + ", not by model '" + g.name() + "' (fingerprint " + g.fingerprint() + ")");
-            }
-            int T = in.readInt(), len = in.readInt();
-            if (T != StateOps.windowLength(g) || len < 0 || len > T) throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length " + StateOps.windowLength(g));
-            int[][] ids = StateOps.emptyIds(g);
-            for (int f = 0; f < ids.length; f++) {
-                if (ids[f] == null) continue;
-                Field field = g.fields().get(f);
-                for (int k = 0; k < len; k++) ids[f][k] = checkId(field, k, in.readInt());
-            }
-            List<Value> defs = StateOps.statefulValues(g);
-            int n = in.readInt();
-            if (n != defs.size()) throw new IllegalArgumentException("user state holds " + n + " values, the model has " + defs.size());
-            float[][] vals = new float[n][];
-            for (int k = 0; k < n; k++) {
-                String name = in.readUTF();
-                Value v = defs.get(k);
-                int cnt = in.readInt();
-                if (!name.equals(v.name()) || cnt != v.rowSize()) throw new IllegalArgumentException("user state value '" + name + "' (" + cnt + " floats) does not match '" + v.name() + "' (" + v.rowSize() + ")");
-                // Masked sequences are stored in event order: rows past the window are padding and hold zeros.
-                int real = v.sequence() && v.masked() ? len * v.width() : cnt;
-                vals[k] = new float[cnt];
-                for (int i = 0; i < cnt; i++) {
-                    float x = in.readFloat();
-                    if (!Float.isFinite(x)) throw new NumericException("user state value '" + name + "' holds " + x + " at index " + i);
-                    if (i >= real && x != 0f) throw new IllegalArgumentException("user state value '" + name
-                            + "' holds " + x + " at padding index " + i + " (window of " + len + ")");
-                    vals[k][i] = x;
-                }
-            }
-            if (in.available() != 0) throw new IllegalArgumentException("user state has " + in.available() + " trailing bytes");
-            return new UserState(g, len, ids, defs.toArray(new Value[0]), vals);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("user state is truncated: " + e);
+        int stored = ByteBuffer.wrap(bytes).getInt(body);
+        if (stored != (int) crc.getValue()) {
+            throw new IllegalArgumentException("user state is corrupted: CRC32C "
+                    + Integer.toHexString((int) crc.getValue()) + " of its " + body
+                    + " bytes differs from the stored " + Integer.toHexString(stored));
+        }
+        try {
+            return ver == VERSION ? read(g, in) : LegacyStateBytes.read(g, in);
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("user state is truncated (" + bytes.length + " bytes)");
         }
     }
 
-    private static int checkId(Field f, int pos, int id) {
+    private static UserState read(ModelGraph g, ByteBuffer in) {
+        checkFingerprint(g, in);
+        int len = checkLength(g, in.getInt(), in.getInt());
+        int[][] ids = StateOps.emptyIds(g);
+        for (int f = 0; f < ids.length; f++) {
+            if (ids[f] == null) continue;
+            in.asIntBuffer().get(ids[f], 0, len);
+            in.position(in.position() + 4 * len);
+            Field field = g.fields().get(f);
+            for (int k = 0; k < len; k++) checkId(field, k, ids[f][k]);
+        }
+        List<Value> defs = StateOps.statefulValues(g);
+        int n = in.getInt();
+        if (n != defs.size()) throw new IllegalArgumentException("user state holds " + n + " values, the model has "
+                + defs.size());
+        float[][] vals = new float[n][];
+        for (int k = 0; k < n; k++) {
+            Value v = defs.get(k);
+            int cnt = in.getInt(), want = storedFloats(v, len);
+            if (cnt != want) {
+                throw new IllegalArgumentException("user state value '" + v.name() + "' holds " + cnt + " floats, "
+                        + want + " expected for a window of " + len);
+            }
+            vals[k] = new float[v.rowSize()];
+            in.asFloatBuffer().get(vals[k], 0, cnt);
+            in.position(in.position() + 4 * cnt);
+            checkFinite(v.name(), vals[k], cnt);
+        }
+        if (in.hasRemaining()) throw new IllegalArgumentException("user state has " + in.remaining()
+                + " trailing bytes");
+        return new UserState(g, len, ids, defs.toArray(new Value[0]), vals);
+    }
+
+    static void checkFingerprint(ModelGraph g, ByteBuffer in) {
+        byte[] fp = new byte[in.getShort() & 0xffff];
+        in.get(fp);
+        String s = new String(fp, StandardCharsets.UTF_8);
+        if (!s.equals(g.fingerprint())) {
+            throw new IllegalArgumentException("user state was made by model fingerprint " + s + ", not by model '"
+                    + g.name() + "' (fingerprint " + g.fingerprint() + ")");
+        }
+    }
+
+    static int checkLength(ModelGraph g, int T, int len) {
+        if (T != StateOps.windowLength(g) || len < 0 || len > T) {
+            throw new IllegalArgumentException("user state length " + len + " of " + T + " does not fit max_length "
+                    + StateOps.windowLength(g));
+        }
+        return len;
+    }
+
+    static void checkFinite(String name, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(a[i])) throw new NumericException("user state value '" + name + "' holds " + a[i]
+                    + " at index " + i);
+        }
+    }
+
+    static int checkId(Field f, int pos, int id) {
         if (f.table() == null || !f.table().oovIsError() || (id >= 0 && id < f.table().rows())) return id;
         throw new IllegalArgumentException("user state history field '" + f.name() + "': id " + id + " at position "
                 + pos

@@ -62,6 +62,52 @@ public interface StateStore extends AutoCloseable {
         return ok;
     }
 
+    /**
+     * Conditional writes for one model that a caller adds one by one while it computes the next, and whose outcomes
+     * it reads at the end. A store that can sends each write as it is added, so that the store works while the
+     * caller computes; otherwise the writes go out together on {@link #results()}. Writes to different users are
+     * independent; a batch holds at most one write per user. Not thread-safe: one caller fills and reads it, then
+     * closes it (a batch closed before {@link #results()} still sends what was added; compare-and-set makes a
+     * write that lands late harmless).
+     */
+    interface WriteBatch extends AutoCloseable {
+        /**
+         * Adds (and, where the store can, sends) a write.
+         *
+         * @throws StateStoreException if the store cannot be reached
+         */
+        void add(Write write);
+
+        /**
+         * Waits for every write added.
+         *
+         * @return per write, in the order added, whether it was applied
+         * @throws StateStoreException if the store cannot be reached or did not answer
+         */
+        boolean[] results();
+
+        /** Releases what the batch holds (a connection, say). */
+        @Override
+        default void close() {
+        }
+    }
+
+    /** A new {@link WriteBatch} for the model with this fingerprint. */
+    default WriteBatch writeBatch(String fingerprint) {
+        List<Write> writes = new ArrayList<>();
+        return new WriteBatch() {
+            @Override
+            public void add(Write write) {
+                writes.add(write);
+            }
+
+            @Override
+            public boolean[] results() {
+                return compareAndSetAll(fingerprint, writes);
+            }
+        };
+    }
+
     /** One conditional write of {@link #compareAndSetAll}. */
     record Write(String userId, long expectedSeq, long newSeq, byte[] state) {
         /** @throws IllegalArgumentException if {@code newSeq} is not above {@code expectedSeq} */

@@ -8,12 +8,14 @@ import io.interestengine.UserState;
 import io.interestengine.ModelInfo.FieldInfo;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 
@@ -97,6 +99,12 @@ public final class UicWorker implements AutoCloseable {
     private final StateStore store;
     private final StatefulRedisClusterConnection<String, String> conn;
     private final RedisAdvancedClusterCommands<String, String> redis;
+    private final RedisAdvancedClusterAsyncCommands<String, String> async;
+    /**
+     * The last round's acknowledgement, sent without waiting: it goes out on the stream's connection ahead of the
+     * next read, so both share one round trip; its reply is checked once that read has returned.
+     */
+    private RedisFuture<Long> pendingAck;
     private final Options opt;
     private final UicMetrics metrics;
     private final Consumer<String> me;
@@ -107,6 +115,7 @@ public final class UicWorker implements AutoCloseable {
     private long nextClaimNs;
     private String claimCursor = "0-0";
     private int round;
+    private UserState empty;
     Hook hook = r -> { };
 
     private record Deferred(UicEvent event, long sinceNs) {
@@ -145,6 +154,7 @@ public final class UicWorker implements AutoCloseable {
             // A blocking read waits up to BLOCK_MS: the connection's timeout must outlast it.
             conn.setTimeout(RedisClusters.TIMEOUT.plusMillis(BLOCK_MS));
             this.redis = conn.sync();
+            this.async = conn.async();
             try {
                 redis.xgroupCreate(XReadArgs.StreamOffset.from(opt.stream(), "0"), opt.group(),
                         XGroupCreateArgs.Builder.mkstream());
@@ -164,14 +174,17 @@ public final class UicWorker implements AutoCloseable {
 
     /**
      * One round: reads a batch (own pending entries first after a start, then entries claimed from stalled
-     * consumers, then new ones), applies it and acknowledges what was applied.
+     * consumers, then new ones), applies it and acknowledges what was applied (the acknowledgement goes out
+     * without waiting; its reply is checked after the next round's read, or on {@link #close()}).
      *
      * @return the number of entries read this round
-     * @throws StateStoreException if Redis fails (nothing of the round is acknowledged; entries are redelivered)
+     * @throws StateStoreException if Redis fails (nothing of the round is acknowledged; entries are redelivered),
+     *                             or the previous round's acknowledgement failed (its entries are redelivered)
      */
     public int poll() {
         round++;
         List<StreamMessage<String, String>> msgs = read();
+        settleAck();
         List<UicEvent> events = new ArrayList<>(msgs.size() + deferred.size());
         for (Deferred d : deferred.values()) events.add(d.event);
         for (StreamMessage<String, String> m : msgs) {
@@ -252,18 +265,26 @@ public final class UicWorker implements AutoCloseable {
 
         List<StateStore.Write> writes = new ArrayList<>();
         List<UserPlan> written = new ArrayList<>();
-        for (var e : known.entrySet()) {
-            String u = e.getKey();
-            plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead);
-        }
-        // Dead letters go out before the writes that consume their sequence numbers: a crash in between can
-        // repeat a dead letter (the entry id tells the copies apart), never lose one.
-        for (String[] d : dead) redis.xadd(opt.deadLetter(), (Object[]) d);
+        // Each user's write goes out as soon as it is computed, so the store applies it while the next users'
+        // states are advanced; the round waits for all of them at the end.
         boolean[] ok = new boolean[0];
-        if (!writes.isEmpty()) {
-            long t1 = System.nanoTime();
-            ok = store.compareAndSetAll(fingerprint, writes);
-            metrics.storeCas(System.nanoTime() - t1, writes.size());
+        try (StateStore.WriteBatch batch = store.writeBatch(fingerprint)) {
+            int sentDead = 0;
+            for (var e : known.entrySet()) {
+                String u = e.getKey();
+                if (plan(u, byUser.get(u), e.getValue(), !missed.contains(u), writes, written, ack, dead)) {
+                    // Dead letters go out before the writes that consume their sequence numbers: a crash in between
+                    // can repeat a dead letter (the entry id tells the copies apart), never lose one.
+                    sentDead = sendDeadLetters(dead, sentDead);
+                    batch.add(writes.getLast());
+                }
+            }
+            sendDeadLetters(dead, sentDead);
+            if (!writes.isEmpty()) {
+                long t1 = System.nanoTime();
+                ok = batch.results();
+                metrics.storeCas(System.nanoTime() - t1, writes.size());
+            }
         }
         hook.afterWrite(round);
         long nowMs = System.currentTimeMillis();
@@ -281,7 +302,19 @@ public final class UicWorker implements AutoCloseable {
             }
         }
         for (String id : ack) deferred.remove(id);
-        if (!ack.isEmpty()) redis.xack(opt.stream(), opt.group(), ack.toArray(new String[0]));
+        if (!ack.isEmpty()) pendingAck = async.xack(opt.stream(), opt.group(), ack.toArray(new String[0]));
+    }
+
+    /**
+     * Waits for the last acknowledgement. A lost one is harmless for the states (its entries are delivered again
+     * and found applied) but is reported, as any Redis failure of a round is.
+     *
+     * @throws StateStoreException if Redis refused or did not answer it
+     */
+    private void settleAck() {
+        RedisFuture<Long> f = pendingAck;
+        pendingAck = null;
+        if (f != null) RedisStateStore.await(f, "XACK on " + opt.stream());
     }
 
     /** The stored state, restored; null (its events dead-lettered) when the stored bytes are unreadable. */
@@ -299,8 +332,9 @@ public final class UicWorker implements AutoCloseable {
         }
     }
 
-    private void plan(String user, UserPlan p, Known known, boolean cached, List<StateStore.Write> writes,
-                      List<UserPlan> written, List<String> ack, List<String[]> dead) {
+    /** Plans a user's events; true when it added a write (last in {@code writes}). */
+    private boolean plan(String user, UserPlan p, Known known, boolean cached, List<StateStore.Write> writes,
+                         List<UserPlan> written, List<String> ack, List<String[]> dead) {
         long start = known.seq(), cur = start;
         UserState st = known.state();
         p.events.sort(Comparator.comparingLong(UicEvent::seq));
@@ -316,7 +350,7 @@ public final class UicWorker implements AutoCloseable {
                 String err = e.error();
                 if (err == null) {
                     try {
-                        st = session.advance(st == null ? session.emptyState() : st, UserState.Overflow.SLIDE, e.ids());
+                        st = session.advance(st == null ? empty() : st, UserState.Overflow.SLIDE, e.ids());
                         p.applied.add(e);
                         continue;
                     } catch (InvalidRequestException | NumericException | IllegalArgumentException
@@ -345,12 +379,26 @@ public final class UicWorker implements AutoCloseable {
             }
         }
         if (cur > start) {
-            if (st == null) st = session.emptyState();
+            if (st == null) st = empty();
             writes.add(new StateStore.Write(user, start, cur, st.toBytes()));
             p.user = user;
             p.result = new Known(cur, st);
             written.add(p);
+            return true;
         }
+        return false;
+    }
+
+    /** Sends the dead letters from index {@code from} on; returns the index to go on from. */
+    private int sendDeadLetters(List<String[]> dead, int from) {
+        for (int k = from; k < dead.size(); k++) redis.xadd(opt.deadLetter(), (Object[]) dead.get(k));
+        return dead.size();
+    }
+
+    /** The state before a user's first event; made once (it runs the whole user-scope graph), immutable. */
+    private UserState empty() {
+        if (empty == null) empty = session.emptyState();
+        return empty;
     }
 
     private void defer(UicEvent e) {
@@ -372,6 +420,11 @@ public final class UicWorker implements AutoCloseable {
     /** Closes the stream connection and the session (not the store nor the model). */
     @Override
     public void close() {
+        try {
+            settleAck();
+        } catch (StateStoreException e) {
+            // Closing anyway: the entries stay pending and are delivered again.
+        }
         try {
             conn.close();
         } finally {

@@ -254,6 +254,111 @@ class UicRedisTest {
         }
     }
 
+    /**
+     * Hot restart while events keep arriving: a producer publishes a user-interleaved stream in small chunks;
+     * the worker dies mid-flow right after a state write and before its acknowledgement (the hard point), and
+     * the scoring server is replaced by a new one on the same store while the worker is down. Every event
+     * acknowledged before the restart is in the states; the new server serves exactly what the old one served;
+     * restarted under the same consumer name while events still arrive, the worker applies no event twice and
+     * ends with the states that applying every event once in order gives, byte for byte.
+     */
+    @Test
+    void hotRestartWhileEventsFlowLosesNoAcknowledgedEvent() throws Exception {
+        Path dir = Fixtures.repo("models/dien");
+        try (Model m = Model.load(dir); Session s = m.newSession()) {
+            String stream = unique("events");
+            Fixtures.Workload w = Fixtures.workload(m, unique("h") + "-", 50, 24, 15);
+            List<String> entries = w.entries();
+            int total = entries.size();
+            AtomicReference<Throwable> producerFail = new AtomicReference<>();
+            int[] published = {0};
+            Thread producer = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int k = 0; k < total; k += 8) {
+                        publish(stream, entries.subList(k, Math.min(total, k + 8)));
+                        synchronized (published) {
+                            published[0] = Math.min(total, k + 8);
+                        }
+                        Thread.sleep(3);
+                    }
+                } catch (Throwable e) {
+                    producerFail.set(e);
+                }
+            });
+            UicMetrics first = metrics();
+            UicWorker a = worker(m, stream, "a", Duration.ofSeconds(30), first, 16);
+            a.hook = round -> {
+                if (round == 8) throw new Crash();
+            };
+            AtomicReference<Throwable> died = new AtomicReference<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    a.run(() -> false);
+                } catch (Throwable e) {
+                    died.set(e);
+                }
+            });
+            t.join(30_000);
+            a.close();
+            assertTrue(died.get() instanceof Crash, "the worker died in round 8: " + died.get());
+            int atRestart;
+            synchronized (published) {
+                atRestart = published[0];
+            }
+            assertTrue(atRestart < total, "events were still arriving at the restart (" + atRestart + " of " + total
+                    + " published)");
+            assertTrue(assertAcknowledgedEventsAreStored(m, w, stream, true) > 0,
+                    "events were acknowledged before the restart");
+            assertNewServerServesTheSameStates(dir, m, w);
+
+            UicMetrics second = metrics();
+            try (UicWorker again = worker(m, stream, "a", Duration.ofSeconds(30), second, 16)) {
+                runUntilApplied(m, w, stream, List.of(again));
+            }
+            producer.join();
+            assertEquals(null, producerFail.get());
+            assertEquals(0, first.duplicateCount() + first.deadLetterCount() + second.deadLetterCount());
+            assertTrue(second.duplicateCount() > 0, "entries written in the crashed round come back and are skipped");
+            assertEquals(total, first.appliedCount() + second.appliedCount() + second.duplicateCount(),
+                    "no event applied twice, none lost");
+            for (String user : w.perUser().keySet()) {
+                UserState want = s.emptyState();
+                for (int[] ev : w.perUser().get(user)) want = s.advance(want, ev);
+                assertArrayEquals(want.toBytes(), store.get(m.fingerprint(), user).state(), "user " + user);
+            }
+            assertServedEqualsFullHistory(dir, m, w);
+        }
+    }
+
+    /** Scores every user with a state by id on one server, then on a new server over the same store: the same. */
+    private void assertNewServerServesTheSameStates(Path dir, Model m, Fixtures.Workload w) throws Exception {
+        int[] cands = {3, 14, 25, 36, 47};
+        Map<String, String> before = new java.util.LinkedHashMap<>();
+        try (ScoringServer one = ScoringServer.start(ScoringServer.Config.defaults(0), Map.of("m", dir),
+                LoadOptions.defaults(), store, new PrometheusRegistry())) {
+            for (String user : w.perUser().keySet()) {
+                if (store.get(m.fingerprint(), user) == null) continue;
+                var res = Fixtures.post(one.port(), "/v1/models/m:score", Fixtures.userIdRequest(m, user, cands, 2));
+                assertEquals(200, res.statusCode(), res.body());
+                before.put(user, res.body());
+            }
+        }
+        assertTrue(before.size() > 1, "users with states at the restart: " + before.size());
+        try (ScoringServer two = ScoringServer.start(ScoringServer.Config.defaults(0), Map.of("m", dir),
+                LoadOptions.defaults(), store, new PrometheusRegistry())) {
+            for (var e : before.entrySet()) {
+                var res = Fixtures.post(two.port(), "/v1/models/m:score", Fixtures.userIdRequest(m, e.getKey(), cands,
+                        2));
+                assertEquals(200, res.statusCode(), res.body());
+                // Same stored state: the same sequence number, and the same scores up to the rounding of the
+                // kernels' interpreted and compiled forms (the first calls of a fresh JVM's server run interpreted).
+                String seq = "\"state_seq\":" + store.get(m.fingerprint(), e.getKey()).seq() + ",";
+                assertTrue(e.getValue().contains(seq) && res.body().contains(seq), e.getValue() + " / " + res.body());
+                Fixtures.assertClose(Fixtures.scores(e.getValue()), Fixtures.scores(res.body()), "user " + e.getKey());
+            }
+        }
+    }
+
     private long appliedSoFar(Model m, Fixtures.Workload w) {
         long n = 0;
         for (StateStore.Stored st : store.getAll(m.fingerprint(), new ArrayList<>(w.perUser().keySet()))) {

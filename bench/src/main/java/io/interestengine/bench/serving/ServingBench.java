@@ -237,21 +237,29 @@ public final class ServingBench {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
                     });
+                    // -Dbench.modes=a,b keeps only those modes (to profile one alone).
+                    String only = System.getProperty("bench.modes");
+                    if (only != null) modes.keySet().retainAll(List.of(only.split(",")));
                     for (int clients : clientCounts) {
                         // Modes take turns in rounds, so that load from elsewhere on a shared machine falls on each
                         // alike.
                         Map<String, List<long[]>> got = new java.util.LinkedHashMap<>();
-                        Map<String, Double> loads = new java.util.HashMap<>();
+                        Map<String, Double> loads = new java.util.HashMap<>(), cpu = new java.util.HashMap<>(),
+                                callerCpu = new java.util.HashMap<>();
                         for (int round = 0; round < ROUNDS; round++) {
                             for (var e : modes.entrySet()) {
                                 long warmNs = round == 0 ? 2_000_000_000L : 300_000_000L;
+                                double[] cpuPerCall = new double[2];
                                 got.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                        .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue()));
+                                        .add(run(clients, warmNs, seconds * 1_000_000_000L / ROUNDS, e.getValue(),
+                                                cpuPerCall));
                                 loads.merge(e.getKey(), load() / ROUNDS, Double::sum);
+                                cpu.merge(e.getKey(), cpuPerCall[0] / ROUNDS, Double::sum);
+                                callerCpu.merge(e.getKey(), cpuPerCall[1] / ROUNDS, Double::sum);
                             }
                         }
                         for (var e : got.entrySet()) report(name, e.getKey(), clients, e.getValue(), seconds,
-                                loads.get(e.getKey()));
+                                loads.get(e.getKey()), cpu.get(e.getKey()), callerCpu.get(e.getKey()));
                     }
                     // The server's own view: from the handler's start to the response handed to the connection.
                     var h = ((HistogramSnapshot) registry.scrape().stream().filter(
@@ -285,8 +293,18 @@ public final class ServingBench {
 
     private static final int ROUNDS = 3;
 
-    /** Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads. */
-    private static long[] run(int clients, long warmNs, long measureNs, Call call) throws Exception {
+    /**
+     * Latencies (ns) of the calls made in {@code measureNs} after {@code warmNs}, over {@code clients} threads;
+     * {@code cpuPerCall[0]} receives the JVM's CPU time per measured call in µs (client and server alike, both
+     * being in this JVM): on a shared machine, what the work costs whatever the waits for a core add to the wall;
+     * {@code cpuPerCall[1]} the calling threads' own share (in-process: the scoring; over HTTP: the client).
+     */
+    private static long[] run(int clients, long warmNs, long measureNs, Call call, double[] cpuPerCall)
+            throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] cpuAt = new long[2];
+        AtomicLong calls = new AtomicLong(), callerCpu = new AtomicLong();
+        var threads = ManagementFactory.getThreadMXBean();
         long end = warmNs + measureNs;
         List<long[]> per = new ArrayList<>();
         int[] counts = new int[clients];
@@ -302,14 +320,23 @@ public final class ServingBench {
                 try {
                     go.await();
                     int n = 0;
+                    long mine = -1;
                     for (;;) {
                         long s = System.nanoTime();
                         if (s - t0[0] > end) break;
+                        if (s - t0[0] > warmNs && cpuAt[0] == 0) {
+                            synchronized (cpuAt) {
+                                if (cpuAt[0] == 0) cpuAt[0] = os.getProcessCpuTime();
+                            }
+                        }
+                        if (s - t0[0] > warmNs && mine < 0) mine = threads.getCurrentThreadCpuTime();
                         call.run();
                         long e = System.nanoTime();
+                        if (s - t0[0] > warmNs) calls.incrementAndGet();
                         if (s - t0[0] > warmNs && n < lat.length) lat[n++] = e - s;
                     }
                     counts[ci] = n;
+                    if (mine >= 0) callerCpu.addAndGet(threads.getCurrentThreadCpuTime() - mine);
                 } catch (Throwable e) {
                     fail.compareAndSet(null, e);
                 }
@@ -318,6 +345,8 @@ public final class ServingBench {
         t0[0] = System.nanoTime();
         go.countDown();
         for (Thread t : ts) t.join();
+        cpuPerCall[0] = (os.getProcessCpuTime() - cpuAt[0]) / 1e3 / Math.max(1, calls.get());
+        cpuPerCall[1] = callerCpu.get() / 1e3 / Math.max(1, calls.get());
         if (fail.get() != null) throw new IllegalStateException("call failed", fail.get());
         int total = 0;
         for (int c : counts) total += c;
@@ -328,14 +357,15 @@ public final class ServingBench {
     }
 
     private static void report(String model, String mode, int clients, List<long[]> rounds, int seconds,
-            double loadAvg) {
+            double loadAvg, double cpuUs, double callerCpuUs) {
         long[] all = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         int n = all.length;
         System.out.printf("{\"bench\":\"server\",\"model\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"candidates\":%d,"
-                + "\"requests_per_s\":%.0f,"
-                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
-                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6, n,
-                        rounds.size(), loadAvg);
+                + "\"requests_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"jvm_cpu_ms_per_call\":%.3f,"
+                + "\"caller_cpu_ms_per_call\":%.3f,"
+                + "\"calls\":%d,\"rounds\":%d,\"load_avg\":%.2f}%n",
+                model, mode, clients, N, n / (double) seconds, all[n / 2] / 1e6, all[(int) (n * 0.99)] / 1e6,
+                cpuUs / 1e3, callerCpuUs / 1e3, n, rounds.size(), loadAvg);
     }
 
     // ---- UIC ------------------------------------------------------------------------------------------------
@@ -349,40 +379,32 @@ public final class ServingBench {
             int users = events / 20;
             String run = Long.toString(System.nanoTime(), 36);
             String stream = "bench-events-" + run;
-            // Throughput: the stream holds every event before the worker starts (a backlog after a deploy).
+            // Throughput: the stream holds every event before the worker starts (a backlog after a deploy). A
+            // warm-up backlog of other users goes through a worker first, untimed, so that the timed one runs
+            // compiled code (on 2 cores the JIT's threads would otherwise take a large share of a short run).
             SplittableRandom r = new SplittableRandom(9);
-            int[] next = new int[users];
-            List<RedisFuture<String>> fs = new ArrayList<>();
-            for (int e = 0; e < events; e++) {
-                int u = r.nextInt(users);
-                if (next[u] >= 90) u = e % users;
-                int[] ids = new int[fields.size()];
-                for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
-                fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(run + "-b" + u, ++next[u], fields,
-                        ids)));
-                if (fs.size() == 2000) {
-                    for (RedisFuture<String> f : fs) f.get();
-                    fs.clear();
-                }
+            fill(conn, stream + "-warm", run + "-w", events / 4, users, r, fields);
+            UicMetrics warm = new UicMetrics(new PrometheusRegistry());
+            try (UicWorker w = new UicWorker(m, store, client, options(stream + "-warm", stateCache), warm)) {
+                drain(w, warm, events / 4);
             }
-            for (RedisFuture<String> f : fs) f.get();
+            fill(conn, stream, run + "-b", events, users, r, fields);
             PrometheusRegistry reg = new PrometheusRegistry();
             UicMetrics metrics = new UicMetrics(reg);
             double load0 = load();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             try (UicWorker w = new UicWorker(m, store, client, options(stream, stateCache), metrics)) {
-                long t0 = System.nanoTime();
-                // Every event is new (users named after the run): anything but "applied" is a failure.
-                while (metrics.appliedCount() < events) {
-                    w.poll();
-                    if (metrics.duplicateCount()
-                            + metrics.deadLetterCount() > 0) throw new IllegalStateException("events not applied");
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
+                // The JVM's CPU time (worker thread and the Redis client's I/O threads; not the Redis servers):
+                // events per CPU-second is what one core given to the worker does, whatever else the machine runs.
+                long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
+                drain(w, metrics, events);
+                double secs = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
                 System.out.printf("{\"bench\":\"uic_throughput\",\"model\":\"dien\",\"backend\":\"%s\","
-                        + "\"workers\":1,\"state_cache\":%d,\"users\":%d,"
-                                + "\"events\":%d,\"seconds\":%.2f,\"events_per_s\":%.0f,\"load_avg_start\":%.2f,"
-                                        + "\"load_avg_end\":%.2f}%n",
-                        m.backendName(), stateCache, users, events, secs, events / secs, load0, load());
+                        + "\"workers\":1,\"state_cache\":%d,\"users\":%d,\"events\":%d,\"seconds\":%.2f,"
+                        + "\"events_per_s\":%.0f,\"jvm_cpu_s\":%.2f,\"events_per_jvm_cpu_s\":%.0f,"
+                        + "\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                        m.backendName(), stateCache, users, events, secs, events / secs, cpu, events / cpu, load0,
+                        load());
             }
             // Latency: events arrive at a steady rate; from the entry's time in the stream to the state written.
             String stream2 = stream + "-lat";
@@ -396,7 +418,9 @@ public final class ServingBench {
                 long t0 = System.nanoTime();
                 for (int e = 0; e < total; e++) {
                     long due = t0 + e * 1_000_000_000L / rate;
-                    while (System.nanoTime() < due) Thread.onSpinWait();
+                    // Sleeping, not spinning: on a small machine a spinning producer takes a core from the worker.
+                    for (long left; (left = due - System.nanoTime()) > 0;) java.util.concurrent.locks.LockSupport
+                            .parkNanos(left);
                     int u = r.nextInt(users);
                     if (seq[u] >= 90) u = e % users;
                     int[] ids = new int[fields.size()];
@@ -421,6 +445,35 @@ public final class ServingBench {
         }
     }
 
+    /** Queues {@code events} events of {@code users} users (at most 90 each, in sequence) on {@code stream}. */
+    private static void fill(StatefulRedisClusterConnection<String, String> conn, String stream, String prefix,
+            int events, int users, SplittableRandom r, List<FieldInfo> fields) throws Exception {
+        int[] next = new int[users];
+        List<RedisFuture<String>> fs = new ArrayList<>();
+        for (int e = 0; e < events; e++) {
+            int u = r.nextInt(users);
+            if (next[u] >= 90) u = e % users;
+            int[] ids = new int[fields.size()];
+            for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
+            fs.add(conn.async().xadd(stream, UicEvent.FIELD, UicEvent.json(prefix + u, ++next[u], fields, ids)));
+            if (fs.size() == 2000) {
+                for (RedisFuture<String> f : fs) f.get();
+                fs.clear();
+            }
+        }
+        for (RedisFuture<String> f : fs) f.get();
+    }
+
+    /** Polls until {@code events} are applied; every event is new, so anything but "applied" is a failure. */
+    private static void drain(UicWorker w, UicMetrics metrics, int events) {
+        while (metrics.appliedCount() < events) {
+            w.poll();
+            if (metrics.duplicateCount() + metrics.deadLetterCount() > 0) {
+                throw new IllegalStateException("events not applied");
+            }
+        }
+    }
+
     /**
      * The engine's share of a UIC event, without Redis: restore the user's state from bytes, advance it by the
      * event, serialise it again (what the worker does per user and batch when each user has one event in it).
@@ -435,31 +488,43 @@ public final class ServingBench {
             SplittableRandom r = new SplittableRandom(9);
             int[] ids = new int[fields.size()];
             long[] ns = new long[3];
+            // Thread CPU time as well as wall time: on a shared machine the wall clock also counts the time this
+            // thread waits for a core, which says nothing about the work per event.
+            var mx = ManagementFactory.getThreadMXBean();
+            long[] cpu = new long[3];
+            // As the worker does: one empty state, made once (building it runs the whole user-scope graph).
+            var empty = s.emptyState();
             double load0 = load();
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
             for (int e = 0; e < events; e++) {
                 int u = r.nextInt(users);
                 if (len[u] >= 90) u = e % users;
                 for (int k = 0; k < ids.length; k++) ids[k] = 1 + r.nextInt(fields.get(k).rows() - 1);
-                long a0 = System.nanoTime();
-                var st = states[u] == null ? s.emptyState() : io.interestengine.UserState.fromBytes(m, states[u]);
-                long a1 = System.nanoTime();
+                long a0 = System.nanoTime(), b0 = mx.getCurrentThreadCpuTime();
+                var st = states[u] == null ? empty : io.interestengine.UserState.fromBytes(m, states[u]);
+                long a1 = System.nanoTime(), b1 = mx.getCurrentThreadCpuTime();
                 st = s.advance(st, io.interestengine.UserState.Overflow.SLIDE, ids);
-                long a2 = System.nanoTime();
+                long a2 = System.nanoTime(), b2 = mx.getCurrentThreadCpuTime();
                 states[u] = st.toBytes();
                 ns[0] += a1 - a0;
                 ns[1] += a2 - a1;
                 ns[2] += System.nanoTime() - a2;
+                cpu[0] += b1 - b0;
+                cpu[1] += b2 - b1;
+                cpu[2] += mx.getCurrentThreadCpuTime() - b2;
                 len[u]++;
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
+            double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            int bytes = 0;
+            for (byte[] b : states) bytes += b == null ? 0 : b.length;
             System.out.printf("{\"bench\":\"uic_engine_only\",\"model\":\"dien\",\"backend\":\"%s\",\"events\":%d,"
-                    + "\"events_per_s\":%.0f,"
-                            + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,\"state_bytes\":%d,"
-                                    + "\"load_avg_start\":%.2f,"
-                            + "\"load_avg_end\":%.2f}%n", m.backendName(), events, events / secs, ns[0] / 1e3 / events,
-                                    ns[1] / 1e3 / events,
-                    ns[2] / 1e3 / events, states[0] == null ? 0 : states[0].length, load0, load());
+                    + "\"events_per_s\":%.0f,\"events_per_cpu_s\":%.0f,"
+                    + "\"restore_us\":%.1f,\"advance_us\":%.1f,\"serialise_us\":%.1f,"
+                    + "\"restore_cpu_us\":%.1f,\"advance_cpu_us\":%.1f,\"serialise_cpu_us\":%.1f,"
+                    + "\"mean_state_bytes\":%d,\"load_avg_start\":%.2f,\"load_avg_end\":%.2f}%n",
+                    m.backendName(), events, events / secs, events / cpuSecs, ns[0] / 1e3 / events,
+                    ns[1] / 1e3 / events, ns[2] / 1e3 / events, cpu[0] / 1e3 / events, cpu[1] / 1e3 / events,
+                    cpu[2] / 1e3 / events, bytes / users, load0, load());
         }
     }
 
