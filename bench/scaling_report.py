@@ -16,7 +16,7 @@ import sys
 def load(out):
     rows = []
     for p in sorted(glob.glob(os.path.join(out, "raw", "*-ranking.json"))):
-        m = re.search(r"-T(\d+)-N(\d+)-ranking\.json$", p)
+        m = re.search(r"-T(\d+)-N(\d+)(-[a-z]+)?-ranking\.json$", p)
         if not m:
             continue
         t, n = int(m.group(1)), int(m.group(2))

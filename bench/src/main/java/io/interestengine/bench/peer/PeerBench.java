@@ -61,9 +61,11 @@ public final class PeerBench {
         }
         if (cpuClock) CLOCK = java.lang.management.ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
 
+        // --ort off times the engine alone, on model directories with or without a model.onnx.
+        boolean ort = !a.getOrDefault("ort", "on").equals("off");
         List<Path> dirs;
         try (Stream<Path> s = Files.list(models)) {
-            dirs = s.filter(d -> Files.exists(d.resolve("model.json")) && Files.exists(d.resolve("model.onnx"))).sorted().toList();
+            dirs = s.filter(d -> Files.exists(d.resolve("model.json")) && (!ort || Files.exists(d.resolve("model.onnx")))).sorted().toList();
         }
         if (a.containsKey("only")) {
             List<String> only = Arrays.asList(a.get("only").split(","));
@@ -100,7 +102,7 @@ public final class PeerBench {
                         }
                     }
                 }
-                runners.add(new OrtRunner(dir.resolve("model.onnx"), w, threads));
+                if (ort) runners.add(new OrtRunner(dir.resolve("model.onnx"), w, threads));
                 // Agreement first, then every runtime warmed, then `rounds` rounds that time each runtime in
                 // turn: on a shared machine a burst of load then hits all runtimes alike, not one of them.
                 List<Runner> agreed = new ArrayList<>();
@@ -198,18 +200,19 @@ public final class PeerBench {
     static final String USAGE = """
             usage: ./engine bench [--quick] [--only NAME,...] [--threads K] [--n 200] [--batch 256]
                                   [--backends scalar,simd,cuda] [--models models] [--out bench/results] [--inputs DIR] [--tag NAME] [--rounds 3]
-                                  [--workloads ranking,batch] [--intra 1,2] [--clock wall|cpu] [--seconds 6]
+                                  [--workloads ranking,batch] [--intra 1,2] [--clock wall|cpu] [--seconds 6] [--ort on|off]
               Times every models/* with a model.onnx in the engine and in ONNX Runtime (CPU) on the ranking request
               (one user, T events, N candidates) and a batch of independent samples; each runtime is checked
               against the scalar backend first. --only keeps the named model directories (e.g. --only din,mimn).
               Each runtime is timed in --rounds turns, interleaved with the others (--seconds, 6 by default, in all per runtime,
               after a third of that in warm-up).
               --intra times the engine at each intra-request thread count (runtime engine-simd-2t for 2).
+              --ort off times the engine alone (model directories need no model.onnx then).
               --clock cpu reads the calling thread's CPU time instead of wall time (one thread only).
               Writes OUT/<date>[-NAME]-{ranking,batch}.json and OUT/<date>[-NAME]-peer.svg.
             """;
     private static final java.util.Set<String> KEYS = java.util.Set.of("quick", "only", "threads", "n", "batch", "backends", "models", "out", "inputs", "tag", "rounds",
-            "workloads", "intra", "clock", "seconds");
+            "workloads", "intra", "clock", "seconds", "ort");
 
     private static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new LinkedHashMap<>();
