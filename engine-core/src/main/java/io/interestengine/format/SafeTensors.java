@@ -108,6 +108,58 @@ public final class SafeTensors {
         }
     }
 
+    /** A tensor to {@link #write}: its stored bytes (little-endian) and what they hold. */
+    public record Blob(String name, DType dtype, long[] shape, MemorySegment bytes) {
+        /**
+         * @throws IllegalArgumentException when the byte count is not the shape's product times the dtype's size
+         */
+        public Blob {
+            long n = 1;
+            for (long d : shape) n *= d;
+            if (n * dtype.size != bytes.byteSize()) {
+                throw new IllegalArgumentException("tensor '" + name + "': " + bytes.byteSize() + " bytes, " + dtype
+                        + java.util.Arrays.toString(shape) + " holds " + n * dtype.size);
+            }
+        }
+    }
+
+    /**
+     * Writes tensors of any dtype to {@code file} (created or replaced), in list order, streamed from their
+     * segments (a table larger than the heap can be written from a mapped or off-heap segment).
+     *
+     * @throws IllegalArgumentException when two tensors have one name
+     */
+    public static void write(Path file, List<Blob> tensors) throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        long off = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Blob b : tensors) {
+            if (!names.add(b.name())) throw new IllegalArgumentException("tensor '" + b.name() + "' given twice");
+            StringBuilder dims = new StringBuilder();
+            for (long d : b.shape()) dims.append(dims.isEmpty() ? "" : ",").append(d);
+            long end = off + b.bytes().byteSize();
+            if (h.length() > 1) h.append(',');
+            h.append(Json.quote(b.name())).append(":{\"dtype\":\"").append(b.dtype()).append("\",\"shape\":[").append(dims)
+                    .append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
+            off = end;
+        }
+        byte[] hb = h.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(8 + hb.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(hb.length).put(hb).flip();
+            while (head.hasRemaining()) ch.write(head);
+            long chunk = 64L << 20;
+            for (Blob b : tensors) {
+                MemorySegment src = b.bytes();
+                for (long at = 0; at < src.byteSize(); at += chunk) {
+                    java.nio.ByteBuffer buf = src.asSlice(at, Math.min(chunk, src.byteSize() - at)).asByteBuffer();
+                    while (buf.hasRemaining()) ch.write(buf);
+                }
+            }
+        }
+    }
+
     private static ModelFormatException bad(Path f, String msg) {
         return new ModelFormatException(f.getFileName() + ": " + msg);
     }
