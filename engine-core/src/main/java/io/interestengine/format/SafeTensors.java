@@ -153,7 +153,10 @@ public final class SafeTensors {
             for (Blob b : tensors) {
                 MemorySegment src = b.bytes();
                 for (long at = 0; at < src.byteSize(); at += chunk) {
-                    java.nio.ByteBuffer buf = src.asSlice(at, Math.min(chunk, src.byteSize() - at)).asByteBuffer();
+                    MemorySegment part = src.asSlice(at, Math.min(chunk, src.byteSize() - at));
+                    // a heap segment over a float[] or short[] has no byte-array view: copied through one
+                    java.nio.ByteBuffer buf = part.isNative() || part.heapBase().orElse(null) instanceof byte[]
+                            ? part.asByteBuffer() : java.nio.ByteBuffer.wrap(part.toArray(ValueLayout.JAVA_BYTE));
                     while (buf.hasRemaining()) ch.write(buf);
                 }
             }

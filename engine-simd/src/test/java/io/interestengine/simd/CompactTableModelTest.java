@@ -47,6 +47,12 @@ class CompactTableModelTest {
         Path compact = tmp.resolve(name), wide = tmp.resolve(name + "-wide");
         TableForms.rewrite(src, compact, type, false);
         TableForms.rewrite(src, wide, type, true);
+        try {
+            // the tables were rewritten: the compact file is the smaller one
+            assertTrue(java.nio.file.Files.size(compact.resolve("weights.safetensors")) < java.nio.file.Files.size(wide.resolve("weights.safetensors")), name);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<GoldenCases.Case> cases = GoldenCases.read(src);
         assertTrue(cases.size() > 0, src + " has no cases");
         for (String backend : List.of("scalar", "simd")) {
