@@ -37,6 +37,20 @@ class AllocationTest {
         }
     }
 
+    /** Tables stored as F16, BF16 and I8 (18-wide rows, their conversions in the gather), copied and mapped. */
+    @ParameterizedTest
+    @ValueSource(strings = {"F16", "BF16", "I8"})
+    void compactTablesAllocateNothingAfterWarmUp(String form) {
+        Path src = Presets.mouna99(Presets.smallSpec(true), 5).write(tmp.resolve("din_f32_" + form));
+        Path dir = tmp.resolve("din_" + form);
+        io.interestengine.testkit.TableForms.rewrite(src, dir, form, false);
+        for (boolean mmap : new boolean[]{false, true}) {
+            try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("simd").withMmapTables(mmap))) {
+                assertNoAllocation(m, RandomRequests.ranking(m, 50, 9, 1), RandomRequests.batch(m, 32, 2), "simd din " + form + (mmap ? " mapped" : ""));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dien_torch_augru", "dien_mouna99_augru", "mimn_miu_reg_mask", "mimn_miu_reg_events",
             "deepctr/din_combiners", "deepctr/din_tags_own_length"})
