@@ -139,8 +139,8 @@ public final class SafeTensors {
             for (long d : b.shape()) dims.append(dims.isEmpty() ? "" : ",").append(d);
             long end = off + b.bytes().byteSize();
             if (h.length() > 1) h.append(',');
-            h.append(Json.quote(b.name())).append(":{\"dtype\":\"").append(b.dtype()).append("\",\"shape\":[").append(dims)
-                    .append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
+            h.append(Json.quote(b.name())).append(":{\"dtype\":\"").append(b.dtype()).append("\",\"shape\":[")
+                    .append(dims).append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
             off = end;
         }
         byte[] hb = h.append('}').toString().getBytes(StandardCharsets.UTF_8);

@@ -115,7 +115,8 @@ public final class GraphLoader implements OpContext {
             }
         }
         return new ModelGraph(root.str("name", dir.getFileName().toString()), root.str("reference", ""),
-                io.interestengine.format.ModelFingerprint.of(jsonBytes, st, tables.values().stream().flatMap(t -> t.tensors().stream()).toList()), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
+                io.interestengine.format.ModelFingerprint.of(jsonBytes, st,
+                        tables.values().stream().flatMap(t -> t.tensors().stream()).toList()), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
                 List.copyOf(ops), output);
     }
 
@@ -179,8 +180,8 @@ public final class GraphLoader implements OpContext {
         if (e == null) throw new ModelFormatException(where + " needs its per-row scales, tensor '" + sn + "' [" + rows
                 + "] F32, missing from weights.safetensors");
         if (e.dtype() != SafeTensors.DType.F32 || e.shape().length != 1 || e.shape()[0] != rows) {
-            throw new ModelFormatException(where + ": scales tensor '" + sn + "' is " + e.dtype() + Arrays.toString(e.shape())
-                    + ", expected F32[" + rows + "]");
+            throw new ModelFormatException(where + ": scales tensor '" + sn + "' is " + e.dtype()
+                    + Arrays.toString(e.shape()) + ", expected F32[" + rows + "]");
         }
         used.add(sn);
         return map ? st.bytes(e) : st.floats(e, arena).data();

@@ -5,6 +5,7 @@ import io.interestengine.graph.TableType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -34,8 +35,8 @@ final class CudaTables {
                     t.gather(r0 + i, row, 0);
                     MemorySegment.copy(row, 0, host, Table.F32, i * rowBytes, t.dim());
                 }
-                d.upload(b.mem, r0 * rowBytes, host.asSlice(0, n * rowBytes).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN),
-                        n * rowBytes, what);
+                ByteBuffer src = host.asSlice(0, n * rowBytes).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                d.upload(b.mem, r0 * rowBytes, src, n * rowBytes, what);
             }
         } catch (RuntimeException | Error e) {
             b.close();

@@ -29,8 +29,10 @@ import static io.interestengine.simd.Vec.S;
  */
 final class SimdEmbedding implements Step {
     /** L stored halves or bytes; the Vector API's narrowest shape is 64 bits, so at small L only L lanes are used. */
-    private static final VectorSpecies<Short> HS = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, 16 * L)));
-    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
+    private static final VectorSpecies<Short> HS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, 16 * L)));
+    private static final VectorSpecies<Byte> BS =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
 
     private final EmbeddingOp op;
@@ -95,8 +97,8 @@ final class SimdEmbedding implements Step {
             return;
         }
         int j = 0;
-        for (; j <= dim - L; j += L) FloatVector.fromMemorySegment(S, table, base + 4L * j, ByteOrder.LITTLE_ENDIAN).intoArray(f, o + j);
-        if (j < dim) FloatVector.fromMemorySegment(S, table, base + 4L * (dim - L), ByteOrder.LITTLE_ENDIAN).intoArray(f, o + dim - L);
+        for (; j <= dim - L; j += L) f32(base + 4L * j).intoArray(f, o + j);
+        if (j < dim) f32(base + 4L * (dim - L)).intoArray(f, o + dim - L);
     }
 
     private void rowF16(long base, int o) {
@@ -129,6 +131,10 @@ final class SimdEmbedding implements Step {
         if (j < dim) i8ToFloat(bytes(base + dim - L), scale).intoArray(f, o + dim - L);
     }
 
+    private FloatVector f32(long at) {
+        return FloatVector.fromMemorySegment(S, table, at, ByteOrder.LITTLE_ENDIAN);
+    }
+
     private ShortVector halves(long at) {
         return hMasked ? ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN, hm)
                 : ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN);
@@ -139,7 +145,7 @@ final class SimdEmbedding implements Step {
                 : ByteVector.fromMemorySegment(BS, table, at, ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** {@link Table#halfToFloat} on L lanes: normal, subnormal (m·2⁻²⁴, exact) and inf/NaN blended by exponent. */
+    /** {@link Table#halfToFloat} on L lanes: normal, subnormal (m·2⁻²⁴, exact), inf/NaN blended by exponent. */
     static FloatVector halfToFloat(ShortVector h) {
         IntVector x = (IntVector) h.convertShape(VectorOperators.S2I, IS, 0);
         IntVector sign = x.and(0x8000).lanewise(VectorOperators.LSHL, 16);
@@ -153,7 +159,8 @@ final class SimdEmbedding implements Step {
 
     /** {@link Table#bf16ToFloat} on L lanes: the halves become the upper 16 bits. */
     static FloatVector bf16ToFloat(ShortVector h) {
-        return ((IntVector) h.convertShape(VectorOperators.S2I, IS, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        IntVector x = (IntVector) h.convertShape(VectorOperators.S2I, IS, 0);
+        return x.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /** {@code scale · q} on L lanes, one rounding as {@link Table#gather} (the int8 → fp32 step is exact). */

@@ -114,6 +114,7 @@ public final class TableForms {
         SafeTensors.DType dt = SafeTensors.DType.valueOf(type.name());
         SafeTensors.Blob data = new SafeTensors.Blob(e.name(), dt, e.shape(), packed.asSlice(0, n * type.bytes));
         if (type != TableType.I8) return List.of(data);
-        return List.of(data, new SafeTensors.Blob(Table.scaleTensor(e.name()), SafeTensors.DType.F32, new long[]{rows}, scales));
+        return List.of(data,
+                new SafeTensors.Blob(Table.scaleTensor(e.name()), SafeTensors.DType.F32, new long[]{rows}, scales));
     }
 }

@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code ie-tablebench-<rows>x<dim>/<form>}) on first use and reused, never kept in the repository. Each fork prints
  * one {@code TABLEBENCH} line with the memory after loading and after the run: Java heap used (after a GC), the
  * table's bytes, and the process's resident anonymous and file-backed memory ({@code /proc/self/status}).
+ * Sampled time: on a shared machine the median of many calls says more than a mean that one descheduled call moves.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
@@ -85,7 +86,8 @@ public class TableBench {
         ModelGraph g = Internals.graph(model);
         EmbeddingOp op = (EmbeddingOp) g.ops().get(0);
         table = op.field().table();
-        int outOff = 0, floats = B * T * dim, idsOff = 0, lengthsOff = B * T, rowMapOff = lengthsOff + B, ints = rowMapOff + B;
+        int outOff = 0, floats = B * T * dim, idsOff = 0, lengthsOff = B * T, rowMapOff = lengthsOff + B;
+        int ints = rowMapOff + B;
         Bindings bind = new Bindings() {
             public ModelGraph graph() {
                 return g;
@@ -132,7 +134,8 @@ public class TableBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        System.out.println("TABLEBENCH form=" + form + " rows=" + rows + " dim=" + dim + " mmap=" + mmap + " backend=" + backend
+        System.out.println("TABLEBENCH form=" + form + " rows=" + rows + " dim=" + dim + " mmap=" + mmap
+                + " backend=" + backend
                 + " tableBytes=" + (table.data().byteSize() + (table.scales() == null ? 0 : table.scales().byteSize()))
                 + " | after load: " + loaded + " | after run: " + memory());
         ds.close();
