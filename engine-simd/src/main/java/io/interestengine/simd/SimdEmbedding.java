@@ -37,11 +37,14 @@ final class SimdEmbedding implements Step {
 
     private final EmbeddingOp op;
     private final Table t;
+    private final TableType type;
     private final MemorySegment table, scales;
     private final float[] f;
     private final int[] ints;
     private final int idsOff, outOff, dim, perRow;
     private final long rowBytes;
+    /** Bytes per stored value. */
+    private final int bytes;
     /** The lanes one vector of a row covers: min(dim, L) of L (a narrow row is one masked vector). */
     private final VectorMask<Float> fm;
     private final VectorMask<Short> hm;
@@ -51,6 +54,7 @@ final class SimdEmbedding implements Step {
     SimdEmbedding(EmbeddingOp op, float[] f, int[] ints, int idsOff, int outOff) {
         this.op = op;
         this.t = op.field().table();
+        this.type = t.type();
         this.table = t.data();
         this.scales = t.scales();
         this.f = f;
@@ -60,6 +64,7 @@ final class SimdEmbedding implements Step {
         this.dim = t.dim();
         this.perRow = op.out().length();
         this.rowBytes = t.rowBytes();
+        this.bytes = t.type().bytes;
         int lanes = Math.min(dim, L);
         this.narrow = dim < L;
         this.fm = S.indexInRange(0, lanes);
@@ -72,81 +77,46 @@ final class SimdEmbedding implements Step {
     @Override
     public void run(int users, int cands) {
         int n = CpuSession.rows(op.out(), users, cands) * perRow;
-        switch (t.type()) {
-            case F32 -> {
-                for (int r = 0; r < n; r++) rowF32((long) ints[idsOff + r] * rowBytes, outOff + r * dim);
-            }
-            case F16 -> {
-                for (int r = 0; r < n; r++) rowF16((long) ints[idsOff + r] * rowBytes, outOff + r * dim);
-            }
-            case BF16 -> {
-                for (int r = 0; r < n; r++) rowBf16((long) ints[idsOff + r] * rowBytes, outOff + r * dim);
-            }
-            case I8 -> {
-                for (int r = 0; r < n; r++) {
-                    int id = ints[idsOff + r];
-                    rowI8((long) id * rowBytes, scales.getAtIndex(Table.F32, id), outOff + r * dim);
-                }
-            }
+        for (int r = 0; r < n; r++) {
+            int id = ints[idsOff + r];
+            row(id * rowBytes, scales == null ? 0f : scales.getAtIndex(Table.F32, id), outOff + r * dim);
         }
     }
 
-    private void rowF32(long base, int o) {
+    private void row(long base, float scale, int o) {
         if (narrow) {
-            FloatVector.fromMemorySegment(S, table, base, ByteOrder.LITTLE_ENDIAN, fm).intoArray(f, o, fm);
+            chunk(base, scale, o);
             return;
         }
         int j = 0;
-        for (; j <= dim - L; j += L) f32(base + 4L * j).intoArray(f, o + j);
-        if (j < dim) f32(base + 4L * (dim - L)).intoArray(f, o + dim - L);
+        for (; j <= dim - L; j += L) chunk(base + (long) j * bytes, scale, o + j);
+        if (j < dim) chunk(base + (long) (dim - L) * bytes, scale, o + dim - L);
     }
 
-    private void rowF16(long base, int o) {
-        if (narrow) {
-            halfToFloat(halves(base)).intoArray(f, o, fm);
-            return;
+    /*
+     * One vector of a row: loaded, converted and stored in one method each, so that no vector is passed to or
+     * returned from a call. C2 boxes a vector that crosses a call it did not inline, and it does not inline a method
+     * it has already compiled to a large body on its own (seen here: 200 bytes allocated per F16 vector after a
+     * model with narrow rows had compiled the conversion first).
+     */
+    private void chunk(long at, float scale, int o) {
+        switch (type) {
+            case F32 -> f32(at, o);
+            case F16 -> f16(at, o);
+            case BF16 -> bf16(at, o);
+            case I8 -> i8(at, scale, o);
         }
-        int j = 0;
-        for (; j <= dim - L; j += L) halfToFloat(halves(base + 2L * j)).intoArray(f, o + j);
-        if (j < dim) halfToFloat(halves(base + 2L * (dim - L))).intoArray(f, o + dim - L);
     }
 
-    private void rowBf16(long base, int o) {
-        if (narrow) {
-            bf16ToFloat(halves(base)).intoArray(f, o, fm);
-            return;
-        }
-        int j = 0;
-        for (; j <= dim - L; j += L) bf16ToFloat(halves(base + 2L * j)).intoArray(f, o + j);
-        if (j < dim) bf16ToFloat(halves(base + 2L * (dim - L))).intoArray(f, o + dim - L);
-    }
-
-    private void rowI8(long base, float scale, int o) {
-        if (narrow) {
-            i8ToFloat(bytes(base), scale).intoArray(f, o, fm);
-            return;
-        }
-        int j = 0;
-        for (; j <= dim - L; j += L) i8ToFloat(bytes(base + j), scale).intoArray(f, o + j);
-        if (j < dim) i8ToFloat(bytes(base + dim - L), scale).intoArray(f, o + dim - L);
-    }
-
-    private FloatVector f32(long at) {
-        return FloatVector.fromMemorySegment(S, table, at, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private ShortVector halves(long at) {
-        return hMasked ? ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN, hm)
-                : ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private ByteVector bytes(long at) {
-        return bMasked ? ByteVector.fromMemorySegment(BS, table, at, ByteOrder.LITTLE_ENDIAN, bm)
-                : ByteVector.fromMemorySegment(BS, table, at, ByteOrder.LITTLE_ENDIAN);
+    private void f32(long at, int o) {
+        if (narrow) FloatVector.fromMemorySegment(S, table, at, ByteOrder.LITTLE_ENDIAN, fm).intoArray(f, o, fm);
+        else FloatVector.fromMemorySegment(S, table, at, ByteOrder.LITTLE_ENDIAN).intoArray(f, o);
     }
 
     /** {@link Table#halfToFloat} on L lanes: normal, subnormal (m·2⁻²⁴, exact), inf/NaN blended by exponent. */
-    static FloatVector halfToFloat(ShortVector h) {
+    private void f16(long at, int o) {
+        ShortVector h = hMasked ? ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN, hm)
+                : ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN);
         IntVector x = (IntVector) h.convertShape(VectorOperators.S2I, IS, 0);
         IntVector sign = x.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         IntVector e = x.lanewise(VectorOperators.LSHR, 10).and(0x1f);
@@ -154,17 +124,27 @@ final class SimdEmbedding implements Step {
         IntVector normal = x.and(0x7fff).lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         IntVector special = m.lanewise(VectorOperators.LSHL, 13).or(0x7f800000);
         IntVector sub = ((FloatVector) m.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts();
-        return normal.blend(special, e.eq(31)).blend(sub, e.eq(0)).or(sign).reinterpretAsFloats();
+        FloatVector v = normal.blend(special, e.eq(31)).blend(sub, e.eq(0)).or(sign).reinterpretAsFloats();
+        if (narrow) v.intoArray(f, o, fm);
+        else v.intoArray(f, o);
     }
 
     /** {@link Table#bf16ToFloat} on L lanes: the halves become the upper 16 bits. */
-    static FloatVector bf16ToFloat(ShortVector h) {
+    private void bf16(long at, int o) {
+        ShortVector h = hMasked ? ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN, hm)
+                : ShortVector.fromMemorySegment(HS, table, at, ByteOrder.LITTLE_ENDIAN);
         IntVector x = (IntVector) h.convertShape(VectorOperators.S2I, IS, 0);
-        return x.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector v = x.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        if (narrow) v.intoArray(f, o, fm);
+        else v.intoArray(f, o);
     }
 
     /** {@code scale · q} on L lanes, one rounding as {@link Table#gather} (the int8 → fp32 step is exact). */
-    static FloatVector i8ToFloat(ByteVector q, float scale) {
-        return ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(scale);
+    private void i8(long at, float scale, int o) {
+        ByteVector q = bMasked ? ByteVector.fromMemorySegment(BS, table, at, ByteOrder.LITTLE_ENDIAN, bm)
+                : ByteVector.fromMemorySegment(BS, table, at, ByteOrder.LITTLE_ENDIAN);
+        FloatVector v = ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(scale);
+        if (narrow) v.intoArray(f, o, fm);
+        else v.intoArray(f, o);
     }
 }

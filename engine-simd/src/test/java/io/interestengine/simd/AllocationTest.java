@@ -37,16 +37,28 @@ class AllocationTest {
         }
     }
 
-    /** Tables stored as F16, BF16 and I8 (18-wide rows, their conversions in the gather), copied and mapped. */
+    /**
+     * Tables stored as F16, BF16 and I8, copied and mapped: 18-wide rows (whole and overlapped vectors at every
+     * width) and the small DIN's 9-wide ones (one masked vector at 512 bits).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"F16", "BF16", "I8"})
     void compactTablesAllocateNothingAfterWarmUp(String form) {
-        Path src = Presets.mouna99(Presets.smallSpec(true), 5).write(tmp.resolve("din_f32_" + form));
-        Path dir = tmp.resolve("din_" + form);
-        io.interestengine.testkit.TableForms.rewrite(src, dir, form, false);
+        Path small = Presets.mouna99(Presets.smallSpec(true), 5).write(tmp.resolve("din9_" + form));
+        Path wide = Presets.mouna99(CompactTableModelTest.din18(), 5).write(tmp.resolve("din18_" + form));
+        for (Path src : new Path[]{small, wide}) {
+            Path dir = tmp.resolve(src.getFileName() + "_compact");
+            io.interestengine.testkit.TableForms.rewrite(src, dir, form, false);
+            compactTablesAllocateNothing(dir, form);
+        }
+    }
+
+    private static void compactTablesAllocateNothing(Path dir, String form) {
         for (boolean mmap : new boolean[]{false, true}) {
             try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("simd").withMmapTables(mmap))) {
-                assertNoAllocation(m, RandomRequests.ranking(m, 50, 9, 1), RandomRequests.batch(m, 32, 2), "simd din " + form + (mmap ? " mapped" : ""));
+                int T = Internals.graph(m).sequences().get(0).maxLength();
+                assertNoAllocation(m, RandomRequests.ranking(m, 50, T - 1, 1), RandomRequests.batch(m, 32, 2),
+                        "simd " + dir.getFileName() + (mmap ? " mapped" : ""));
             }
         }
     }
