@@ -41,16 +41,19 @@ class UnsupportedModelError(ValueError):
 # --------------------------------------------------------------------------------------------------
 # safetensors
 # --------------------------------------------------------------------------------------------------
-_ST_DTYPES = {np.dtype("float32"): "F32", np.dtype("int32"): "I32", np.dtype("int64"): "I64"}
+_ST_DTYPES = {np.dtype("float32"): "F32", np.dtype("float16"): "F16", np.dtype("int8"): "I8", np.dtype("int32"): "I32",
+              np.dtype("int64"): "I64"}
 
 
 def write_safetensors(path, tensors):
-    """Writes {name: numpy array} in the safetensors layout (little-endian, contiguous, sorted by name)."""
+    """Writes {name: numpy array} in the safetensors layout (little-endian, contiguous, sorted by name). A value may
+    also be (uint16 bit patterns, "BF16"), numpy having no bfloat16."""
     header, blobs, off = {}, [], 0
     for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
-        dt = _ST_DTYPES.get(a.dtype)
-        if dt is None:
+        v = tensors[name]
+        a, dt = (np.ascontiguousarray(v[0]), v[1]) if isinstance(v, tuple) else (np.ascontiguousarray(v), None)
+        dt = dt or _ST_DTYPES.get(a.dtype)
+        if dt is None or (dt == "BF16") != (a.dtype == np.uint16):
             raise TypeError("tensor %s: dtype %s cannot be written" % (name, a.dtype))
         b = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
@@ -63,6 +66,23 @@ def write_safetensors(path, tensors):
         f.write(h)
         for b in blobs:
             f.write(b)
+
+
+def _store_tables(cfg, tensors, table_dtype):
+    """Replaces each table's F32 tensor by its stored form (docs/FORMAT.md, TABLE). The encoder is
+    tools/reference/st.py's, imported only here: an F32 export needs nothing beyond torch and numpy."""
+    if str(table_dtype).lower() == "f32":
+        return tensors
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+    import st
+    out = dict(tensors)
+    for t in {t["tensor"] for t in cfg["tables"].values()}:
+        for k, (a, dt) in st.table_tensors(t, tensors[t], table_dtype).items():
+            out[k] = (st.f32_to_bf16_bits(a), dt) if dt == "BF16" else a.astype(_NP_OF[dt])
+    return out
+
+
+_NP_OF = {"F32": np.float32, "F16": np.float16, "I8": np.int8}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -519,7 +539,7 @@ def _din_reference(model):
 # --------------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------------
-def export(model, out_dir, feature_columns=None, candidate_features=(), name=None, reference=None):
+def export(model, out_dir, feature_columns=None, candidate_features=(), name=None, reference=None, table_dtype="f32"):
     """Writes the engine model directory for a DeepCTR-Torch DIN, DIEN or family model (deepctr_family.FAMILY).
 
     model: the DeepCTR-Torch model object (its weights are read as they are; call after training).
@@ -527,13 +547,16 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
     candidate_features: SparseFeat/DenseFeat names that vary per candidate besides the attention query
         (e.g. a price); the other single-valued features are user fields. Family models without any: every
         SparseFeat/DenseFeat is a candidate field.
+    table_dtype: how embedding tables are stored: "f32" (default, exact), "f16", "bf16" (half the memory) or
+        "int8" (a quarter, plus one F32 scale per row; docs/FORMAT.md). The compact forms round the weights, so
+        scores move away from model.predict's by the rounding.
     Returns the request description that is also written to request_fields.json.
     Raises UnsupportedModelError naming the option the engine cannot reproduce.
     """
     kind = _kind(model)
     import deepctr_family
     if kind in deepctr_family.FAMILY and _is(model, kind):
-        return _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference)
+        return _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference, table_dtype)
     if kind not in _MODELS or not _is(model, kind):
         raise UnsupportedModelError("%s is not a supported DeepCTR-Torch model (supported: %s)"
                                     % (kind, ", ".join(sorted(_MODELS) + list(deepctr_family.FAMILY))))
@@ -567,11 +590,11 @@ def export(model, out_dir, feature_columns=None, candidate_features=(), name=Non
         "output": output,
     }
     desc = _description(kind, model, cols, b, version)
-    _write(out_dir, cfg, b.tensors, desc)
+    _write(out_dir, cfg, _store_tables(cfg, b.tensors, table_dtype), desc)
     return desc
 
 
-def _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference):
+def _export_family(model, kind, out_dir, feature_columns, candidate_features, name, reference, table_dtype):
     import deepctr_family
     b = _Builder()
     fields, output, desc, ref = deepctr_family.build(model, kind, b, feature_columns, candidate_features)
@@ -585,7 +608,7 @@ def _export_family(model, kind, out_dir, feature_columns, candidate_features, na
         "graph": b.graph,
         "output": output,
     }
-    _write(out_dir, cfg, b.tensors, desc)
+    _write(out_dir, cfg, _store_tables(cfg, b.tensors, table_dtype), desc)
     return desc
 
 
@@ -829,6 +852,8 @@ def main(argv=None):
     p.add_argument("out_dir")
     p.add_argument("--candidate-features", default="", help="comma-separated features that vary per candidate")
     p.add_argument("--name")
+    p.add_argument("--table-dtype", choices=("f32", "f16", "bf16", "int8"), default="f32",
+                   help="how embedding tables are stored (default f32; int8 with per-row scales, docs/FORMAT.md)")
     p.add_argument("--deepctr-torch", default=os.environ.get("DEEPCTR_TORCH"),
                    help="DeepCTR-Torch checkout to import the model's classes from (default: $DEEPCTR_TORCH, "
                         "else the installed package)")
@@ -837,7 +862,7 @@ def main(argv=None):
     model = torch.load(a.model, map_location="cpu")
     cand = [s for s in a.candidate_features.split(",") if s]
     try:
-        desc = export(model, a.out_dir, candidate_features=cand, name=a.name)
+        desc = export(model, a.out_dir, candidate_features=cand, name=a.name, table_dtype=a.table_dtype)
     except UnsupportedModelError as e:
         print("cannot export: %s" % e, file=sys.stderr)
         return 2

@@ -208,6 +208,50 @@ def exported(model, **kw):
             return desc, json.load(f)
 
 
+class TableDtype(unittest.TestCase):
+    """table_dtype: the tables stored compactly (docs/FORMAT.md, TABLE), model.json and every other tensor as in the
+    F32 export; DIN's tables and DeepFM's 1-wide linear tables."""
+
+    def test_every_form(self):
+        import st
+        for model in (DIN(base_cols(), ["item"], dnn_hidden_units=(4,)),
+                      DeepFM(flat_cols(), flat_cols(), dnn_hidden_units=(4,))):
+            with tempfile.TemporaryDirectory() as d:
+                ex.export(model, os.path.join(d, "f32"), name="m")
+                base = st.load(os.path.join(d, "f32", "weights.safetensors"))
+                with open(os.path.join(d, "f32", "model.json")) as f:
+                    mj = json.load(f)
+                tables = {t["tensor"] for t in mj["tables"].values()}
+                for form, dtype in (("f16", "F16"), ("bf16", "BF16"), ("int8", "I8")):
+                    with self.subTest(model=type(model).__name__, form=form):
+                        out = os.path.join(d, form)
+                        ex.export(model, out, name="m", table_dtype=form)
+                        with open(os.path.join(out, "model.json")) as f:
+                            self.assertEqual(mj, json.load(f))
+                        got = st.load(os.path.join(out, "weights.safetensors"))
+                        extra = {t + ".scale" for t in tables} if dtype == "I8" else set()
+                        self.assertEqual(set(base) | extra, set(got))
+                        for name, (want, dt) in base.items():
+                            arr, gdt = got[name]
+                            if name not in tables:
+                                self.assertEqual(dt, gdt, name)
+                                np.testing.assert_array_equal(want, arr, name)
+                            elif dtype != "I8":
+                                self.assertEqual(dtype, gdt, name)
+                                np.testing.assert_array_equal(st.round_to(want, dtype), arr, name)
+                            else:
+                                self.assertEqual("I8", gdt, name)
+                                scale = got[name + ".scale"][0]
+                                # per-row symmetric quantisation: within half a step of the trained weight
+                                err = np.abs(arr.astype(np.float32) * scale[:, None] - want)
+                                self.assertTrue(np.all(err <= scale[:, None] * (0.5 + 1e-5)), name)
+
+    def test_unknown_form_is_refused(self):
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(ValueError) as c:
+            ex.export(DIN(base_cols(), ["item"], dnn_hidden_units=(4,)), d, table_dtype="fp8")
+        self.assertIn("table_dtype", str(c.exception))
+
+
 class Accepted(unittest.TestCase):
     def test_second_length_column_is_not_sent(self):
         cols = [SparseFeat("item", 9, 4), SparseFeat("cate", 3, 4), hist("hist_item", 9, 4, "item", length="n1"),

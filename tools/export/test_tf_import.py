@@ -99,6 +99,44 @@ class BothFileKinds(unittest.TestCase):
             self.assertEqual("left" if case.startswith("mimn") else "right", f["history"]["padding"])
 
 
+class TableDtype(unittest.TestCase):
+    """--table-dtype: the same model.json, the tables stored compactly (docs/FORMAT.md, TABLE), the rest unchanged."""
+
+    def test_every_form(self):
+        case = "mouna99_din"
+        committed = st.load(os.path.join(FIX, case, "weights.safetensors"))
+        tables = {t["tensor"] for t in load_json(os.path.join(FIX, case, "model.json"))["tables"].values()}
+        for form, dtype in (("f16", "F16"), ("bf16", "BF16"), ("int8", "I8")):
+            with self.subTest(form=form), tempfile.TemporaryDirectory() as tmp:
+                rc, _, err = run(["--table-dtype", form] + argv(case, os.path.join(FIX, "inputs", case + ".npz"), tmp))
+                self.assertEqual(0, rc, err)
+                self.assertEqual(read(os.path.join(FIX, case, "model.json")), read(os.path.join(tmp, "model.json")))
+                self.assertEqual(dtype, load_json(os.path.join(tmp, "reference.json"))["table_dtype"])
+                got = st.load(os.path.join(tmp, "weights.safetensors"))
+                for name, (want, _) in committed.items():
+                    if name not in tables:
+                        self.assertEqual("F32", got[name][1], name)
+                        np.testing.assert_array_equal(want, got[name][0], name)
+                        continue
+                    arr, dt = got[name]
+                    self.assertEqual(dtype, dt, name)
+                    if dtype != "I8":
+                        np.testing.assert_array_equal(st.round_to(want, dtype), arr, name)
+                        continue
+                    scale, sdt = got[name + ".scale"]
+                    self.assertEqual(("F32", [want.shape[0]]), (sdt, list(scale.shape)), name + ".scale")
+                    self.assertTrue(np.all(np.abs(arr) <= 127), name)
+                    # symmetric rounding to the nearest step: each value within half a step of the original
+                    err = np.abs(arr.astype(np.float32) * scale[:, None] - want)
+                    self.assertTrue(np.all(err <= scale[:, None] * (0.5 + 1e-5)), "%s: max error %g" % (name, err.max()))
+                    self.assertTrue(np.all(scale == np.abs(want).max(axis=1).astype(np.float32) / np.float32(127)), name)
+
+    def test_unknown_form_is_refused(self):
+        rc, _, err = run(["--table-dtype", "fp8"] + argv("mouna99_din", os.path.join(FIX, "inputs", "mouna99_din.npz"), "x"))
+        self.assertEqual(2, rc)
+        self.assertIn("--table-dtype", err)
+
+
 class BadVariables(unittest.TestCase):
     def fails(self, arrays, case, *words):
         with tempfile.TemporaryDirectory() as tmp:

@@ -34,6 +34,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "reference"))
 from seq_st import Builder, tf_cell  # noqa: E402
+from st import table_form  # noqa: E402
 
 ARCHS = ("mouna99-din", "mouna99-dien", "uic-mimn")
 BN_EPS = 1e-3  # tf.layers.batch_normalization's default
@@ -307,8 +308,10 @@ def build_mimn(v, T, mask_flag, steps):
     return b, _fcn(v, b, "mlp_in", width, "prelu"), sizes
 
 
-def import_variables(arrays, arch, out_dir, max_length=100, mask_flag=True, steps="padded", source=None):
+def import_variables(arrays, arch, out_dir, max_length=100, mask_flag=True, steps="padded", source=None,
+                     table_dtype="f32"):
     """Writes OUT_DIR (model.json, weights.safetensors, reference.json); returns the reference dict.
+    table_dtype: how the embedding tables are stored: f32 (default), f16, bf16 or int8 (per-row scales).
 
     Raises VariableError naming the first bad variable."""
     if arch not in ARCHS:
@@ -323,8 +326,10 @@ def import_variables(arrays, arch, out_dir, max_length=100, mask_flag=True, step
     else:
         b, output, sizes = build_mouna99(v, arch, max_length)
         fields = {"user": ["uid"], "history": ["mid_his", "cat_his"], "candidate": ["mid", "cat"]}
+    b.table_dtype = table_form(table_dtype)
     b.write(out_dir, output)
-    ref = {"reference": b.reference, "arch": arch, "source": source, "sizes": sizes, "request_fields": fields,
+    ref = {"reference": b.reference, "arch": arch, "source": source, "sizes": sizes, "table_dtype": b.table_dtype,
+           "request_fields": fields,
            "read": sorted(v.read),
            "skipped": [{"name": n, "shape": s, "why": w} for n, s, w in v.skipped()],
            "generator": "tools/export/tf_import.py"}
@@ -353,13 +358,15 @@ def main(argv=None):
                     help="MIMN's mask_flag (default true)")
     ap.add_argument("--steps", choices=("padded", "events"), default="padded",
                     help="MIMN: run the padding steps as the script does (padded, default) or real events only")
+    ap.add_argument("--table-dtype", choices=("f32", "f16", "bf16", "int8"), default="f32",
+                    help="how embedding tables are stored (default f32; int8 with per-row scales, docs/FORMAT.md)")
     ap.add_argument("out_dir", metavar="OUT_DIR")
     a = ap.parse_args(argv)
     if a.arch != "uic-mimn" and (a.steps != "padded" or not a.mask_flag):
         ap.error("--mask-flag and --steps are options of uic-mimn")
     try:
         ref = import_variables(read_variables(a.variables), a.arch, a.out_dir, a.max_length, a.mask_flag, a.steps,
-                               source=os.path.basename(a.variables))
+                               source=os.path.basename(a.variables), table_dtype=a.table_dtype)
     except VariableError as e:
         print("tf_import: %s" % e, file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """Exports the modules of models_din.py as engine model directories (docs/FORMAT.md):
 model.json + weights.safetensors. Batch norms are written as stored statistics (the engine folds them);
-embedding tables may be written as F16 or BF16 (call round_tables_ first so the module computes with the
-values the file holds).
+embedding tables may be written as F16, BF16 or I8 with per-row scales (table_dtype; call round_tables_ first so
+the module computes with the values the file holds).
 """
 import json
 import math
@@ -39,7 +39,9 @@ class Builder:
 
     def table(self, name, emb, oov=None):
         w = _np(emb.weight)
-        t = {"tensor": self.tensor("emb." + name, w, self.table_dtype), "rows": int(w.shape[0]), "dim": int(w.shape[1])}
+        for k, (arr, dt) in st.table_tensors("emb." + name, w, self.table_dtype).items():
+            self.tensor(k, arr, dt)
+        t = {"tensor": "emb." + name, "rows": int(w.shape[0]), "dim": int(w.shape[1])}
         if oov is not None:
             t["oov"] = oov
         self.tables[name] = t
@@ -165,11 +167,11 @@ def to_json(obj):
 
 
 def round_tables_(model, dtype):
-    """Rounds every embedding table to what an F16/BF16 file holds (the engine reads them back as fp32)."""
+    """Rounds every embedding table to what an F16/BF16/I8 file holds (the engine reads them back as fp32)."""
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, nn.Embedding):
-                m.weight.copy_(torch.from_numpy(st.round_to(_np(m.weight), dtype)))
+                m.weight.copy_(torch.from_numpy(st.round_to(_np(m.weight), st.table_form(dtype))))
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -198,6 +198,11 @@ class GraphModule(torch.nn.Module):
         self.dtype = dtype
         self._w = {k: torch.from_numpy(a) if a.dtype == np.int64 else torch.from_numpy(a.astype(np.float32)).to(dtype)
                    for k, (a, _) in w.items()}
+        for t in self.cfg["tables"].values():
+            a, dt = w[t["tensor"]]
+            if dt == "I8":  # docs/FORMAT.md: x = scale[row] * q, one fp32 product as the engine computes it
+                x = a.astype(np.float32) * w[t["tensor"] + ".scale"][0][:, None]
+                self._w[t["tensor"]] = torch.from_numpy(x.astype(np.float32)).to(dtype)
         fields = self.cfg["fields"]
         if "sequences" in fields and "history" in fields:
             raise ValueError("fields: 'history' and 'sequences' are exclusive")

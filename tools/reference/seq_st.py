@@ -10,8 +10,8 @@ import st
 class Builder:
     """Collects tensors (float32) and ops, then writes a model directory."""
 
-    def __init__(self, name, reference):
-        self.name, self.reference = name, reference
+    def __init__(self, name, reference, table_dtype="f32"):
+        self.name, self.reference, self.table_dtype = name, reference, table_dtype
         self.tensors, self.tables, self.graph = {}, {}, []
         self.fields = {"user": [], "candidate": []}
         self.history = None
@@ -53,8 +53,10 @@ class Builder:
         with open(os.path.join(out_dir, "model.json"), "w") as f:
             json.dump(model, f, indent=1)
             f.write("\n")
-        st.save(os.path.join(out_dir, "weights.safetensors"),
-                {k: (a, {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32"}.get(a.dtype, "I64")) for k, a in self.tensors.items()})
+        stored = {k: (a, {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32"}.get(a.dtype, "I64")) for k, a in self.tensors.items()}
+        for t in self.tables.values():
+            stored.update(st.table_tensors(t["tensor"], self.tensors[t["tensor"]], self.table_dtype))
+        st.save(os.path.join(out_dir, "weights.safetensors"), stored)
 
 
 def tf_cell(b, prefix, kernel_g, bias_g, kernel_c, bias_c):

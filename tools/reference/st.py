@@ -8,7 +8,37 @@ import struct
 
 import numpy as np
 
-_NP = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "I32": np.dtype("<i4"), "I64": np.dtype("<i8")}
+_NP = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "I8": np.dtype("i1"), "I32": np.dtype("<i4"), "I64": np.dtype("<i8")}
+_TABLE_FORMS = {"f32": "F32", "f16": "F16", "bf16": "BF16", "int8": "I8", "i8": "I8"}
+
+
+def table_form(form):
+    """The safetensors dtype of a table form: f32, f16, bf16 or int8 (any case; F32, F16, BF16, I8 too)."""
+    f = _TABLE_FORMS.get(str(form).lower())
+    if f is None:
+        raise ValueError("table_dtype must be one of f32, f16, bf16, int8, not %r" % (form,))
+    return f
+
+
+def quantize_int8(a):
+    """Per-row symmetric int8 (docs/FORMAT.md, TABLE): scale = max|row|/127, q = round(x/scale) in [-127, 127]
+    (scale 0 for an all-zero row); the engine reads x = scale[row] * q, within scale/2 of x."""
+    a = np.asarray(a, dtype=np.float32)
+    scale = (np.abs(a).max(axis=1) / np.float32(127)).astype(np.float32)
+    safe = np.where(scale == 0, np.float32(1), scale)
+    q = np.clip(np.rint(a / safe[:, None]), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def table_tensors(name, array, form):
+    """{tensor name: (array, dtype)} that store table `name` ([rows, dim] fp32) in `form`: one tensor, or for
+    int8 the I8 values and their per-row F32 scales named `name + ".scale"`."""
+    f = table_form(form)
+    a = np.asarray(array, dtype=np.float32)
+    if f == "I8":
+        q, scale = quantize_int8(a)
+        return {name: (q, "I8"), name + ".scale": (scale, "F32")}
+    return {name: (a, f)}
 
 
 def f32_to_bf16_bits(a):
@@ -29,6 +59,9 @@ def round_to(a, dtype):
         return a.astype("<f2").astype(np.float32)
     if dtype == "BF16":
         return bf16_bits_to_f32(f32_to_bf16_bits(a))
+    if dtype == "I8":
+        q, scale = quantize_int8(a)
+        return q.astype(np.float32) * scale[:, None]
     return a
 
 
@@ -63,7 +96,7 @@ def save(path, tensors, metadata=None):
 
 
 def load(path):
-    """Returns name -> (array, dtype); F16/BF16 come back as fp32 arrays, integers as int64."""
+    """Returns name -> (array, dtype); F16/BF16 come back as fp32 arrays, I32/I64 as int64, I8 as int8."""
     with open(path, "rb") as f:
         data = f.read()
     (n,) = struct.unpack("<Q", data[:8])
@@ -82,6 +115,8 @@ def load(path):
             arr = np.frombuffer(raw, dtype="<f2").astype(np.float32)
         elif dt in ("I32", "I64"):
             arr = np.frombuffer(raw, dtype=_NP[dt]).astype(np.int64)
+        elif dt == "I8":
+            arr = np.frombuffer(raw, dtype=_NP[dt]).copy()
         else:
             arr = np.frombuffer(raw, dtype=_NP[dt]).copy()
         out[name] = (arr.reshape(e["shape"]), dt)

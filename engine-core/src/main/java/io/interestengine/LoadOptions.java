@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * How to load a model: which backend ({@code auto}, {@code scalar}, {@code simd}, {@code cuda}), whether
- * to memory-map F32 embedding tables, and how many threads one request may use across its candidates
+ * to memory-map embedding tables (any stored form), and how many threads one request may use across its candidates
  * ({@code intraRequestThreads}, 1 by default: a request runs on its caller's thread alone; backends without
  * intra-request parallelism ignore it). With {@code auto}, the system property {@code interestengine.backend}
  * forces a backend when set.
@@ -73,6 +73,10 @@ public record LoadOptions(String backend, boolean mmapTables, int intraRequestTh
                 maxWorkspaceBytes);
     }
 
+    /**
+     * Maps every embedding table (and an I8 table's scales) from the weights file instead of copying it: nothing of
+     * the table is read at load or held on the heap; the pages are the file's, shared and read on demand.
+     */
     public LoadOptions withMmapTables(boolean mmap) {
         return new LoadOptions(backend, mmap, intraRequestThreads, maxCandidates, maxBatchSamples, maxHistoryLength,
                 maxWorkspaceBytes);

@@ -4,8 +4,6 @@ import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
 import io.interestengine.graph.Table;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The largest weight magnitude of a model and where it is: what tells a score that overflowed because of the
  * model apart from one driven out of range by a request. Computed once per model, when a score or state is first
@@ -23,10 +21,12 @@ record WeightRange(double maxAbs, String where) {
     static WeightRange of(ModelGraph g) {
         WeightRange r = new WeightRange(0, "");
         for (Table t : g.tables().values()) {
-            MemorySegment d = t.data().data();
-            long n = d.byteSize() / 4;
-            for (long k = 0; k < n; k++) r = r.max(Math.abs(d.getAtIndex(io.interestengine.format.Tensor.F32, k)),
-                    "table '" + t.name() + "'");
+            float[] row = new float[t.dim()];
+            String at = "table '" + t.name() + "'";
+            for (int i = 0; i < t.rows(); i++) {
+                t.gather(i, row, 0);
+                r = r.max(row, at);
+            }
         }
         WeightRange[] acc = {r};
         for (Op op : g.ops()) op.forEachWeight((at, arr) -> acc[0] = acc[0].max(arr, at));

@@ -23,14 +23,14 @@ import java.util.Map;
 /**
  * Reader of the safetensors layout: the whole file is mapped read-only into the caller's arena, the
  * header is checked completely (dtypes, shapes, offsets inside the data block, no overlaps) before any
- * tensor is materialised, and each tensor is then either a slice of the mapping (fp32, when the caller
- * asks for it) or a copy converted to fp32/int32. {@link #writeF32} writes fp32 tensors, for models built
+ * tensor is materialised, and each tensor is then a copy (fp32 or int32 weights) or, for embedding tables, the
+ * stored bytes copied or sliced from the mapping. {@link #writeF32} writes fp32 tensors, for models built
  * from Java (tests, benchmarks, an exporter on the JVM).
  */
 public final class SafeTensors {
     /** Data types the format may hold. */
     public enum DType {
-        F32(4), F16(2), BF16(2), I32(4), I64(8);
+        F32(4), F16(2), BF16(2), I8(1), I32(4), I64(8);
         final int size;
 
         DType(int size) {
@@ -108,6 +108,61 @@ public final class SafeTensors {
         }
     }
 
+    /** A tensor to {@link #write}: its stored bytes (little-endian) and what they hold. */
+    public record Blob(String name, DType dtype, long[] shape, MemorySegment bytes) {
+        /**
+         * @throws IllegalArgumentException when the byte count is not the shape's product times the dtype's size
+         */
+        public Blob {
+            long n = 1;
+            for (long d : shape) n *= d;
+            if (n * dtype.size != bytes.byteSize()) {
+                throw new IllegalArgumentException("tensor '" + name + "': " + bytes.byteSize() + " bytes, " + dtype
+                        + java.util.Arrays.toString(shape) + " holds " + n * dtype.size);
+            }
+        }
+    }
+
+    /**
+     * Writes tensors of any dtype to {@code file} (created or replaced), in list order, streamed from their
+     * segments (a table larger than the heap can be written from a mapped or off-heap segment).
+     *
+     * @throws IllegalArgumentException when two tensors have one name
+     */
+    public static void write(Path file, List<Blob> tensors) throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        long off = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Blob b : tensors) {
+            if (!names.add(b.name())) throw new IllegalArgumentException("tensor '" + b.name() + "' given twice");
+            StringBuilder dims = new StringBuilder();
+            for (long d : b.shape()) dims.append(dims.isEmpty() ? "" : ",").append(d);
+            long end = off + b.bytes().byteSize();
+            if (h.length() > 1) h.append(',');
+            h.append(Json.quote(b.name())).append(":{\"dtype\":\"").append(b.dtype()).append("\",\"shape\":[")
+                    .append(dims).append("],\"data_offsets\":[").append(off).append(',').append(end).append("]}");
+            off = end;
+        }
+        byte[] hb = h.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(8 + hb.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(hb.length).put(hb).flip();
+            while (head.hasRemaining()) ch.write(head);
+            long chunk = 64L << 20;
+            for (Blob b : tensors) {
+                MemorySegment src = b.bytes();
+                for (long at = 0; at < src.byteSize(); at += chunk) {
+                    MemorySegment part = src.asSlice(at, Math.min(chunk, src.byteSize() - at));
+                    // a heap segment over a float[] or short[] has no byte-array view: copied through one
+                    java.nio.ByteBuffer buf = part.isNative() || part.heapBase().orElse(null) instanceof byte[]
+                            ? part.asByteBuffer() : java.nio.ByteBuffer.wrap(part.toArray(ValueLayout.JAVA_BYTE));
+                    while (buf.hasRemaining()) ch.write(buf);
+                }
+            }
+        }
+    }
+
     private static ModelFormatException bad(Path f, String msg) {
         return new ModelFormatException(f.getFileName() + ": " + msg);
     }
@@ -152,7 +207,7 @@ public final class SafeTensors {
             try {
                 dtype = DType.valueOf(dt);
             } catch (IllegalArgumentException e) {
-                throw bad(file, where + ": unknown dtype \"" + dt + "\" (supported: F32, F16, BF16, I32, I64)");
+                throw bad(file, where + ": unknown dtype \"" + dt + "\" (supported: F32, F16, BF16, I8, I32, I64)");
             }
             List<Node> sh = t.get("shape").list();
             long[] shape = new long[sh.size()];
@@ -217,38 +272,60 @@ public final class SafeTensors {
     }
 
     /**
-     * An fp32 tensor: F32 copied into {@code arena} (or sliced from the mapping when {@code map} is true),
-     * F16/BF16 converted (only when {@code allowHalf}). Every value that is read here is checked to be finite;
-     * a mapped tensor is not read at load (that is the point of mapping it), so its values are not checked.
+     * An fp32 tensor (weights, scales) copied into {@code arena}, every value checked to be finite.
      *
-     * @throws ModelFormatException naming the tensor and the flat index of the first NaN or infinite value,
-     *                              or when the dtype is not a float type (or a half type where it is not allowed)
+     * @throws ModelFormatException naming the tensor and the flat index of the first NaN or infinite value, or when
+     *                              the dtype is not F32 (F16, BF16 and I8 are accepted for embedding tables only)
      */
-    public Tensor floats(Entry e, Arena arena, boolean allowHalf, boolean map) {
-        MemorySegment src = bytes(e);
+    public Tensor floats(Entry e, Arena arena) {
         switch (e.dtype) {
             case F32 -> {
-                if (map) return new Tensor(e.name, e.shape, true, src);
-                MemorySegment dst = arena.allocate(Math.max(4, src.byteSize()), 64);
-                MemorySegment.copy(src, 0, dst, 0, src.byteSize());
-                checkFinite(e, dst, src.byteSize() / 4);
-                return new Tensor(e.name, e.shape, true, dst.asSlice(0, src.byteSize()));
             }
-            case F16, BF16 -> {
-                if (!allowHalf) throw bad(file, "tensor '" + e.name + "': dtype " + e.dtype + " is accepted for embedding tables only; store it as F32");
-                long n = e.numel();
-                MemorySegment dst = arena.allocate(Math.max(4, n * 4), 64);
-                ValueLayout.OfShort h = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-                for (long k = 0; k < n; k++) {
-                    short bits = src.getAtIndex(h, k);
-                    float v = e.dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
-                    if (!Float.isFinite(v)) throw nonFinite(e, k, v);
-                    dst.setAtIndex(Tensor.F32, k, v);
-                }
-                return new Tensor(e.name, e.shape, true, dst.asSlice(0, n * 4));
-            }
+            case F16, BF16, I8 -> throw bad(file, "tensor '" + e.name + "': dtype " + e.dtype
+                    + " is accepted for embedding tables only; store it as F32");
             default -> throw bad(file, "tensor '" + e.name + "': expected a float tensor, found " + e.dtype);
         }
+        return new Tensor(e.name, e.shape, true, copy(e, arena));
+    }
+
+    /**
+     * The stored bytes of an embedding table's tensor (F32, F16, BF16 or I8), sliced from the mapping when
+     * {@code map} (nothing is read: a mapped table is not checked at load, which is the point of mapping it) or
+     * copied into {@code arena} and every float value checked to be finite.
+     *
+     * @throws ModelFormatException naming the tensor and the first NaN or infinite value, or for another dtype
+     */
+    public MemorySegment tableBytes(Entry e, Arena arena, boolean map) {
+        switch (e.dtype) {
+            case F32, F16, BF16, I8 -> {
+                return map ? bytes(e) : copy(e, arena);
+            }
+            default -> throw bad(file, "tensor '" + e.name + "': an embedding table is F32, F16, BF16 or I8, found "
+                    + e.dtype);
+        }
+    }
+
+    /** The bytes of {@code e} copied 64-byte aligned into {@code arena}, float values checked to be finite. */
+    private MemorySegment copy(Entry e, Arena arena) {
+        MemorySegment src = bytes(e);
+        long size = src.byteSize();
+        MemorySegment dst = arena.allocate(Math.max(4, size), 64).asSlice(0, size);
+        MemorySegment.copy(src, 0, dst, 0, size);
+        long n = e.numel();
+        switch (e.dtype) {
+            case F32 -> checkFinite(e, dst, n);
+            case F16, BF16 -> {
+                ValueLayout.OfShort h = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                for (long k = 0; k < n; k++) {
+                    short bits = dst.getAtIndex(h, k);
+                    float v = e.dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
+                    if (!Float.isFinite(v)) throw nonFinite(e, k, v);
+                }
+            }
+            default -> {
+            }
+        }
+        return dst;
     }
 
     private void checkFinite(Entry e, MemorySegment data, long n) {

@@ -9,6 +9,7 @@ import io.interestengine.json.Node;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -55,7 +56,7 @@ public final class GraphLoader implements OpContext {
     /**
      * Loads and validates a model directory into {@code arena}.
      *
-     * @param mmapTables map every F32 embedding table from the file instead of copying it
+     * @param mmapTables map every embedding table from the file instead of copying it
      * @throws ModelFormatException naming the file, field or tensor at fault
      */
     public static ModelGraph load(Path dir, Arena arena, boolean mmapTables) {
@@ -114,7 +115,8 @@ public final class GraphLoader implements OpContext {
             }
         }
         return new ModelGraph(root.str("name", dir.getFileName().toString()), root.str("reference", ""),
-                io.interestengine.format.ModelFingerprint.of(jsonBytes, st, tables.values().stream().map(t -> t.data().name()).toList()), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
+                io.interestengine.format.ModelFingerprint.of(jsonBytes, st,
+                        tables.values().stream().flatMap(t -> t.tensors().stream()).toList()), formatVersion, Map.copyOf(tables), List.copyOf(fields), List.copyOf(sequences), values,
                 List.copyOf(ops), output);
     }
 
@@ -137,7 +139,7 @@ public final class GraphLoader implements OpContext {
 
     @Override
     public float[] floats(Node ref, long... shape) {
-        return st.floats(entry(ref, shape), arena, false, false).toFloatArray();
+        return st.floats(entry(ref, shape), arena).toFloatArray();
     }
 
     private void parseTable(String name, Node t) {
@@ -146,8 +148,17 @@ public final class GraphLoader implements OpContext {
         int rows = t.get("rows").intIn(1, Integer.MAX_VALUE);
         int dim = t.get("dim").intIn(1, 1 << 20);
         SafeTensors.Entry e = entry(t.get("tensor"), rows, dim);
-        boolean map = (mmapTables || t.bool("mmap", false)) && e.dtype() == SafeTensors.DType.F32;
-        Tensor data = st.floats(e, arena, true, map);
+        boolean map = mmapTables || t.bool("mmap", false);
+        TableType type = switch (e.dtype()) {
+            case F32 -> TableType.F32;
+            case F16 -> TableType.F16;
+            case BF16 -> TableType.BF16;
+            case I8 -> TableType.I8;
+            default -> throw new ModelFormatException("model.json: " + t.get("tensor").path() + ": table '" + name
+                    + "': tensor '" + e.name() + "' is " + e.dtype() + "; a table is F32, F16, BF16 or I8");
+        };
+        MemorySegment data = st.tableBytes(e, arena, map);
+        MemorySegment scales = type == TableType.I8 ? scales(name, t.get("tensor"), rows, map) : null;
         int defaultRow = -1;
         Node oov = t.opt("oov");
         if (!oov.isNull()) {
@@ -158,7 +169,22 @@ public final class GraphLoader implements OpContext {
                 defaultRow = oov.get("default_row").intIn(0, rows - 1);
             }
         }
-        tables.put(name, new Table(name, rows, dim, data, defaultRow));
+        tables.put(name, new Table(name, rows, dim, type, e.name(), data, scales, defaultRow));
+    }
+
+    /** The per-row F32 scales {@code [rows]} of I8 table {@code name}, stored as tensor {@code <tensor>.scale}. */
+    private MemorySegment scales(String name, Node tensorRef, int rows, boolean map) {
+        String sn = Table.scaleTensor(tensorRef.str());
+        SafeTensors.Entry e = st.entries().get(sn);
+        String where = "model.json: " + tensorRef.path() + ": I8 table '" + name + "'";
+        if (e == null) throw new ModelFormatException(where + " needs its per-row scales, tensor '" + sn + "' [" + rows
+                + "] F32, missing from weights.safetensors");
+        if (e.dtype() != SafeTensors.DType.F32 || e.shape().length != 1 || e.shape()[0] != rows) {
+            throw new ModelFormatException(where + ": scales tensor '" + sn + "' is " + e.dtype()
+                    + Arrays.toString(e.shape()) + ", expected F32[" + rows + "]");
+        }
+        used.add(sn);
+        return map ? st.bytes(e) : st.floats(e, arena).data();
     }
 
     private void parseFields(Node f) {
@@ -307,7 +333,7 @@ public final class GraphLoader implements OpContext {
             throw new ModelFormatException("model.json: " + wref.path() + ": tensor '" + wref.str() + "' has shape " + Arrays.toString(we.shape()) + ", expected [out, " + in + "]");
         }
         int out = (int) we.shape()[0];
-        double[] w = toDouble(st.floats(we, arena, false, false).toFloatArray());
+        double[] w = toDouble(st.floats(we, arena).toFloatArray());
         double[] b = n.has("bias") ? toDouble(floats(n.get("bias"), out)) : new double[out];
         if (n.has("batch_norm_before")) {
             double[][] st = batchNorm(n.get("batch_norm_before"), in);
@@ -404,7 +430,7 @@ public final class GraphLoader implements OpContext {
                 SafeTensors.Entry e = entry(a.get("alpha"), (long[]) null);
                 long n = e.numel();
                 if (n != width && n != 1) throw a.get("alpha").fail("PReLU alpha '" + e.name() + "' has " + n + " values, expected " + width + " (per channel) or 1 (scalar)");
-                float[] src = st.floats(e, arena, false, false).toFloatArray();
+                float[] src = st.floats(e, arena).toFloatArray();
                 float[] al = new float[width];
                 for (int c = 0; c < width; c++) al[c] = src[n == 1 ? 0 : c];
                 return new Activation.PRelu(al);

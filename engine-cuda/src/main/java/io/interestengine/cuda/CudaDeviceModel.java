@@ -35,7 +35,7 @@ final class CudaDeviceModel implements DeviceModel {
         this.driver = driver;
         try {
             driver.makeCurrent();
-            for (Table t : graph.tables().values()) tables.put(t, DeviceBuffer.of(driver, t.data().data(), "table '" + t.name() + "'"));
+            for (Table t : graph.tables().values()) tables.put(t, CudaTables.upload(driver, t));
             prepared = CudaKernels.TABLE.prepare(this, graph);
         } catch (RuntimeException | Error e) {
             try {

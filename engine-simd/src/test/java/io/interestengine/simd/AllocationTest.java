@@ -37,6 +37,32 @@ class AllocationTest {
         }
     }
 
+    /**
+     * Tables stored as F16, BF16 and I8, copied and mapped: 18-wide rows (whole and overlapped vectors at every
+     * width) and the small DIN's 9-wide ones (one masked vector at 512 bits).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"F16", "BF16", "I8"})
+    void compactTablesAllocateNothingAfterWarmUp(String form) {
+        Path small = Presets.mouna99(Presets.smallSpec(true), 5).write(tmp.resolve("din9_" + form));
+        Path wide = Presets.mouna99(CompactTableModelTest.din18(), 5).write(tmp.resolve("din18_" + form));
+        for (Path src : new Path[]{small, wide}) {
+            Path dir = tmp.resolve(src.getFileName() + "_compact");
+            io.interestengine.testkit.TableForms.rewrite(src, dir, form, false);
+            compactTablesAllocateNothing(dir, form);
+        }
+    }
+
+    private static void compactTablesAllocateNothing(Path dir, String form) {
+        for (boolean mmap : new boolean[]{false, true}) {
+            try (Model m = Model.load(dir, LoadOptions.defaults().withBackend("simd").withMmapTables(mmap))) {
+                int T = Internals.graph(m).sequences().get(0).maxLength();
+                assertNoAllocation(m, RandomRequests.ranking(m, 50, T - 1, 1), RandomRequests.batch(m, 32, 2),
+                        "simd " + dir.getFileName() + (mmap ? " mapped" : ""));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dien_torch_augru", "dien_mouna99_augru", "mimn_miu_reg_mask", "mimn_miu_reg_events",
             "deepctr/din_combiners", "deepctr/din_tags_own_length"})

@@ -261,7 +261,7 @@ class KernelTest {
                 int rows = 37, n = 13, T = 3;
                 MemorySegment seg = arena.allocate((long) rows * dim * 4);
                 for (long i = 0; i < (long) rows * dim; i++) seg.setAtIndex(Tensor.F32, i, (float) r.nextGaussian());
-                Table t = new Table("t", rows, dim, new Tensor("emb", new long[]{rows, dim}, true, seg), -1);
+                Table t = Table.f32("t", rows, dim, seg, -1);
                 Field fc = new Field("c", Field.Group.CANDIDATE, t, 0, null, null, 0, null);
                 Field fh = new Field("h", Field.Group.HISTORY, t, 0, null, null, 1, Arenas.grp(T, false));
                 EmbeddingOp ec = new EmbeddingOp(Value.vector("ec", Scope.CANDIDATE, dim), fc);
