@@ -24,68 +24,63 @@ final class SimdInteraction {
     private SimdInteraction() {
     }
 
+    /**
+     * FM and bi-interaction with vectors across rows ({@link RowSums}): the user fields' sums once per user row, spread
+     * to the candidate rows, then the candidate fields added over the whole block; FM's per-row total by gathers.
+     */
     static final class Fm implements Step {
         private final FmOp op;
         private final FieldRows x;
-        private final float[] f, su, qu;
-        private final int[] ints;
-        private final int kpad, outOff;
+        private final float[] f, s, q, su, qu;
+        private final int[] ints, idx;
+        private final boolean split;
+        private final int outOff;
 
         Fm(FmOp op, float[] f, int[] ints, Bindings b) {
             this.op = op;
             this.f = f;
             this.ints = ints;
             x = new FieldRows(op.out(), op.in(), b);
-            kpad = Vec.pad(x.k);
+            boolean anyUser = false;
+            for (boolean u : x.user) anyUser |= u;
+            split = x.candOut && anyUser;
+            int k = x.k, rows = b.maxRows(op.out().scope());
+            // a block of L rows past the last for the gathers, a vector past that for the stores
+            s = new float[(rows + L) * k + L];
+            q = new float[s.length];
+            su = split ? new float[b.maxRows(Scope.USER) * k + L] : null;
+            qu = split ? new float[su.length] : null;
+            idx = RowSums.strides(k);
             outOff = b.off(op.out());
-            su = new float[b.maxRows(Scope.USER) * kpad];
-            qu = new float[su.length];
         }
 
         @Override
         public void run(int users, int cands) {
-            int k = x.k, F = x.F;
-            for (int u = 0; u < users; u++) {
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector s = FloatVector.zero(S), q = s;
-                    for (int i = 0; i < F; i++) {
-                        if (!x.user[i]) continue;
-                        int o = x.off[i] + u * k + j;
-                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
-                        s = s.add(v);
-                        q = v.fma(v, q);
-                    }
-                    s.intoArray(su, u * kpad + j);
-                    q.intoArray(qu, u * kpad + j);
+            int rows = CpuSession.rows(op.out(), users, cands), k = x.k, n = rows * k;
+            if (split && RowSums.identity(ints, x.rowMapOff, users, rows)) {
+                // A batch (sample r is user r): every field is [rows, k] alike, one pass over all of them.
+                RowSums.sumSquares(f, x.off, null, false, n, s, q, false);
+            } else {
+                if (split) {
+                    RowSums.sumSquares(f, x.off, x.user, true, users * k, su, qu, false);
+                    RowSums.spread(su, k, s, rows, ints, x.rowMapOff);
+                    RowSums.spread(qu, k, q, rows, ints, x.rowMapOff);
                 }
+                // The fields of the output's own rows: the candidate fields, or all of them when the output is per user.
+                RowSums.sumSquares(f, x.off, x.user, !x.candOut, n, s, q, split);
             }
-            int rows = CpuSession.rows(op.out(), users, cands), w = op.out().width();
-            for (int r = 0; r < rows; r++) {
-                int u = x.userRow(ints, r);
-                float total = 0f;
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector s = FloatVector.fromArray(S, su, u * kpad + j), q = FloatVector.fromArray(S, qu, u * kpad + j);
-                    for (int i = 0; i < F; i++) {
-                        if (x.user[i]) continue;
-                        int o = x.off[i] + r * k + j;
-                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
-                        s = s.add(v);
-                        q = v.fma(v, q);
-                    }
-                    FloatVector t = s.mul(s).sub(q);
-                    if (op.perChannel()) {
-                        t = t.mul(0.5f);
-                        if (full) t.intoArray(f, outOff + r * w + j);
-                        else t.intoArray(f, outOff + r * w + j, m);
-                    } else {
-                        total += t.reduceLanes(VectorOperators.ADD);
-                    }
+            if (op.perChannel()) {
+                for (int j = 0; j < n; j += L) {
+                    FloatVector sv = FloatVector.fromArray(S, s, j), t = sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).mul(0.5f);
+                    if (j + L <= n) t.intoArray(f, outOff + j);
+                    else t.intoArray(f, outOff + j, S.indexInRange(j, n));
                 }
-                if (!op.perChannel()) f[outOff + r] = 0.5f * total;
+            } else {
+                for (int j = 0; j < n; j += L) {
+                    FloatVector sv = FloatVector.fromArray(S, s, j);
+                    sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).intoArray(s, j);
+                }
+                RowSums.rowTotals(s, k, idx, rows, 0.5f, f, outOff);
             }
         }
     }
