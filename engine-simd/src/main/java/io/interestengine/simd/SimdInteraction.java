@@ -16,9 +16,10 @@ import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
 
 /**
- * Field interactions with vectors across the k channels, the user part of a ranking request computed once per
- * user row ({@link FieldRows}): FM and bi-interaction keep the user fields' sum and sum of squares, PNN's products
- * the user pairs' outputs, AFM the user pairs' softmax numerator, normaliser and max. Scratch is sized at bind.
+ * Field interactions, the user part of a ranking request computed once per user row ({@link FieldRows}): FM and
+ * bi-interaction with vectors across rows, the user fields' sum and sum of squares spread to the candidate rows;
+ * the unreduced inner product and AFM with vectors across the k channels, the user pairs' outputs (AFM: the user
+ * pairs' softmax numerator, normaliser and max) once per user. Scratch is sized at bind.
  */
 final class SimdInteraction {
     private SimdInteraction() {
@@ -85,85 +86,55 @@ final class SimdInteraction {
         }
     }
 
-    /** PNN inner and outer products: one value (or k for an unreduced inner product) per pair. */
+    /**
+     * PNN's unreduced inner product: k values per pair, the user pairs' once per user row. (The reduced inner product
+     * and the outer products are {@link SimdPairs}.)
+     */
     static final class Products implements Step {
         private final InnerProductOp inner;
-        private final OuterProductOp outer;
         private final FieldRows x;
-        private final float[] f, userOut, kernel;
+        private final float[] f, userOut;
         private final int[] ints;
-        private final int outOff, per, P, width;
-        private final io.interestengine.graph.Value out;
+        private final int outOff, P, k, width;
 
-        Products(InnerProductOp inner, OuterProductOp outer, float[] kernel, float[] f, int[] ints, Bindings b) {
+        Products(InnerProductOp inner, float[] f, int[] ints, Bindings b) {
             this.inner = inner;
-            this.outer = outer;
-            this.kernel = kernel;
             this.f = f;
             this.ints = ints;
-            out = inner != null ? inner.out() : outer.out();
-            x = new FieldRows(out, inner != null ? inner.in() : outer.in(), b);
+            x = new FieldRows(inner.out(), inner.in(), b);
             P = x.pi.length;
-            per = inner != null && !inner.reduceSum() ? x.k : 1;
-            width = out.width();
-            outOff = b.off(out);
-            userOut = new float[Math.max(1, b.maxRows(Scope.USER) * x.userPairs * per)];
+            k = x.k;
+            width = inner.out().width();
+            outOff = b.off(inner.out());
+            userOut = new float[Math.max(1, b.maxRows(Scope.USER) * x.userPairs * k)];
         }
 
         @Override
         public void run(int users, int cands) {
             for (int u = 0; u < users; u++) {
-                for (int p = 0; p < P; p++) if (x.slot[p] >= 0) pair(p, x.off[x.pi[p]] + u * x.k, x.off[x.pj[p]] + u * x.k, userOut, (u * x.userPairs + x.slot[p]) * per);
+                for (int p = 0; p < P; p++) {
+                    if (x.slot[p] >= 0) pair(x.off[x.pi[p]] + u * k, x.off[x.pj[p]] + u * k, userOut, (u * x.userPairs + x.slot[p]) * k);
+                }
             }
-            int rows = CpuSession.rows(out, users, cands);
+            int rows = CpuSession.rows(inner.out(), users, cands);
             for (int r = 0; r < rows; r++) {
                 int u = x.userRow(ints, r), o = outOff + r * width;
                 for (int p = 0; p < P; p++) {
-                    if (x.slot[p] >= 0) System.arraycopy(userOut, (u * x.userPairs + x.slot[p]) * per, f, o + p * per, per);
-                    else pair(p, x.at(x.pi[p], r, u), x.at(x.pj[p], r, u), f, o + p * per);
+                    if (x.slot[p] >= 0) System.arraycopy(userOut, (u * x.userPairs + x.slot[p]) * k, f, o + p * k, k);
+                    else pair(x.at(x.pi[p], r, u), x.at(x.pj[p], r, u), f, o + p * k);
                 }
             }
         }
 
-        private void pair(int pair, int p, int q, float[] dst, int d) {
-            int k = x.k;
-            if (outer != null && outer.type() == OuterProductOp.KernelType.MAT) {
-                // acc[c] = Σ_a q_a·K[pair][a][c] (K repacked pair-major), then out = acc·p.
-                int base = pair * k * k;
-                float s = 0f;
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int a = 0; a < k; a++) {
-                        int ko = base + a * k + j;
-                        FloatVector kv = full ? FloatVector.fromArray(S, kernel, ko) : FloatVector.fromArray(S, kernel, ko, m);
-                        acc = kv.fma(FloatVector.broadcast(S, f[q + a]), acc);
-                    }
-                    FloatVector pv = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
-                    s += acc.mul(pv).reduceLanes(VectorOperators.ADD);
-                }
-                dst[d] = s;
-                return;
-            }
-            boolean vec = outer != null && outer.type() == OuterProductOp.KernelType.VEC;
-            boolean keep = per > 1;
-            float s = 0f;
+        private void pair(int p, int q, float[] dst, int d) {
             for (int j = 0; j < k; j += L) {
                 boolean full = j + L <= k;
                 VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
                 FloatVector a = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
                 FloatVector b = full ? FloatVector.fromArray(S, f, q + j) : FloatVector.fromArray(S, f, q + j, m);
-                FloatVector t = a.mul(b);
-                if (keep) {
-                    if (full) t.intoArray(dst, d + j);
-                    else t.intoArray(dst, d + j, m);
-                    continue;
-                }
-                if (vec) t = t.mul(full ? FloatVector.fromArray(S, kernel, pair * k + j) : FloatVector.fromArray(S, kernel, pair * k + j, m));
-                s += t.reduceLanes(VectorOperators.ADD);
+                if (full) a.mul(b).intoArray(dst, d + j);
+                else a.mul(b).intoArray(dst, d + j, m);
             }
-            if (!keep) dst[d] = outer != null && outer.type() == OuterProductOp.KernelType.NUM ? kernel[pair] * s : s;
         }
     }
 
