@@ -96,7 +96,8 @@ final class SimdElementwise {
         return (users, cands) -> {
             int rows = CpuSession.rows(out, users, cands);
             boolean column = !split || RowSums.identity(ints, rowMapOff, users, rows), one = users == 1;
-            // A gather checks its whole index map even where masked: the last rows' map, padded.
+            // The last rows' map padded with user 0: an unmasked gather (a masked one is not intrinsified at every
+            // width) reads valid rows in the lanes the masked store then drops.
             if (split && !column && !one && rows % L != 0) {
                 java.util.Arrays.fill(tailMap, 0);
                 System.arraycopy(ints, rowMapOff + rows - rows % L, tailMap, 0, rows % L);
@@ -113,7 +114,7 @@ final class SimdElementwise {
                         x = FloatVector.broadcast(S, f[inOffs[k]]);
                     } else {
                         x = full ? FloatVector.fromArray(S, f, inOffs[k], ints, rowMapOff + r)
-                                : FloatVector.fromArray(S, f, inOffs[k], tailMap, 0, m);
+                                : FloatVector.fromArray(S, f, inOffs[k], tailMap, 0);
                     }
                     acc = k == 0 ? x : acc.add(x);
                 }

@@ -6,7 +6,6 @@ import io.interestengine.graph.Value;
 import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -61,8 +60,7 @@ final class SimdPairs implements Step {
         int rows = CpuSession.rows(out, users, cands);
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
-            VectorMask<Float> m = n == L ? S.maskAll(true) : S.indexInRange(0, n);
-            transpose(r0, n, m, users);
+            transpose(r0, n, users);
             pairs();
             for (int l = 0; l < n; l++) {
                 int o = outOff + (r0 + l) * P;
@@ -75,17 +73,18 @@ final class SimdPairs implements Step {
         }
     }
 
-    /** {@code xt[(i·k + c)·L + l]} = field i, channel c of row r0 + l (lanes from n on: zero). */
-    private void transpose(int r0, int n, VectorMask<Float> m, int users) {
+    /** {@code xt[(i·k + c)·L + l]} = field i, channel c of row r0 + l (lanes from n on: row 0's, never stored). */
+    private void transpose(int r0, int n, int users) {
+        // No masks: the last block's lanes past its rows read row 0 (valid memory; their results are never stored),
+        // and a masked gather is not intrinsified at every width (128 bits boxes it).
         boolean mapped = false;
         for (int i = 0; i < F; i++) {
             int dst = i * k * L;
             if (!x.user[i] || !x.candOut) {
                 int base = x.off[i] + r0 * k;
-                // A gather checks every lane's index, masked or not: the last block's rows past the end read row 0.
                 int[] map = n == L ? strideK : tailK;
                 if (n < L) for (int l = 0; l < L; l++) tailK[l] = l < n ? l * k : -r0 * k;
-                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, base + c, map, 0, m).intoArray(xt, dst + c * L);
+                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, base + c, map, 0).intoArray(xt, dst + c * L);
             } else if (users == 1) {
                 for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
             } else {
@@ -93,7 +92,7 @@ final class SimdPairs implements Step {
                     for (int l = 0; l < L; l++) umap[l] = l < n ? ints[x.rowMapOff + r0 + l] * k : 0;
                     mapped = true;
                 }
-                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, x.off[i] + c, umap, 0, m).intoArray(xt, dst + c * L);
+                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, x.off[i] + c, umap, 0).intoArray(xt, dst + c * L);
             }
         }
     }
