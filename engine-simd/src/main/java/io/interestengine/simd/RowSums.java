@@ -18,10 +18,11 @@ final class RowSums {
 
     /**
      * {@code s[j] (+)= Σ_i x_i[j]}, {@code q[j] (+)= Σ_i x_i[j]²} for {@code j < n} over the fields {@code i} with
-     * {@code take[i] == want} (every field when take is null), each at {@code f[off[i]..]}; accumulates onto s and q when {@code init}, else starts
-     * from zero. The field order is the caller's order within each element.
+     * {@code take[i] == want} (every field when take is null), each at {@code f[off[i]..]}; accumulates onto s and
+     * q when {@code init}, else starts from zero. The field order is the caller's order within each element.
      */
-    static void sumSquares(float[] f, int[] off, boolean[] take, boolean want, int n, float[] s, float[] q, boolean init) {
+    static void sumSquares(float[] f, int[] off, boolean[] take, boolean want, int n, float[] s, float[] q,
+                           boolean init) {
         int F = off.length, j = 0;
         for (; j + 4 * L <= n; j += 4 * L) {
             FloatVector s0, s1, s2, s3, q0, q1, q2, q3;
@@ -63,7 +64,8 @@ final class RowSums {
         for (; j < n; j += L) {
             boolean full = j + L <= n;
             VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, n);
-            FloatVector sv = init ? FloatVector.fromArray(S, s, j) : FloatVector.zero(S), qv = init ? FloatVector.fromArray(S, q, j) : sv;
+            FloatVector sv = init ? FloatVector.fromArray(S, s, j) : FloatVector.zero(S);
+            FloatVector qv = init ? FloatVector.fromArray(S, q, j) : sv;
             for (int i = 0; i < F; i++) {
                 if (take != null && take[i] != want) continue;
                 int o = off[i] + j;

@@ -83,7 +83,8 @@ final class SimdCross {
                     int x = outOff + r * d, x0 = inOff + r * d;
                     for (int j = 0; j < d; j += L) {
                         VectorMask<Float> m = j + L <= d ? S.maskAll(true) : S.indexInRange(j, d);
-                        FloatVector a = FloatVector.fromArray(S, f, x0 + j, m), xl = FloatVector.fromArray(S, f, x + j, m);
+                        FloatVector a = FloatVector.fromArray(S, f, x0 + j, m);
+                        FloatVector xl = FloatVector.fromArray(S, f, x + j, m);
                         a.mul(FloatVector.fromArray(S, y, r * dpad + j)).add(xl).intoArray(f, x + j, m);
                     }
                 }
@@ -105,7 +106,9 @@ final class SimdCross {
             for (; r < rows; r++) {
                 int x0 = inOff + r * d, x = outOff + r * d;
                 float s = dot(x0, 0);
-                for (int l = 0; l < layers; l++) s = layer(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1, s);
+                for (int l = 0; l < layers; l++) {
+                    s = layer(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1, s);
+                }
             }
         }
 
@@ -139,10 +142,14 @@ final class SimdCross {
             int bo = l * d, full = d - d % L, d2 = 2 * d, d3 = 3 * d, kv = kw < 0 ? bo : kw;
             for (int j = 0; j < full; j += L) {
                 FloatVector b = FloatVector.fromArray(S, bias, bo + j), w = FloatVector.fromArray(S, k, kv + j);
-                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(s0).add(b).add(FloatVector.fromArray(S, f, src + j));
-                FloatVector t1 = FloatVector.fromArray(S, f, x0 + d + j).mul(s1).add(b).add(FloatVector.fromArray(S, f, src + d + j));
-                FloatVector t2 = FloatVector.fromArray(S, f, x0 + d2 + j).mul(s2).add(b).add(FloatVector.fromArray(S, f, src + d2 + j));
-                FloatVector t3 = FloatVector.fromArray(S, f, x0 + d3 + j).mul(s3).add(b).add(FloatVector.fromArray(S, f, src + d3 + j));
+                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(s0).add(b)
+                        .add(FloatVector.fromArray(S, f, src + j));
+                FloatVector t1 = FloatVector.fromArray(S, f, x0 + d + j).mul(s1).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d + j));
+                FloatVector t2 = FloatVector.fromArray(S, f, x0 + d2 + j).mul(s2).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d2 + j));
+                FloatVector t3 = FloatVector.fromArray(S, f, x0 + d3 + j).mul(s3).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d3 + j));
                 t0.intoArray(f, x + j);
                 t1.intoArray(f, x + d + j);
                 t2.intoArray(f, x + d2 + j);
@@ -168,7 +175,10 @@ final class SimdCross {
             return t.mul(FloatVector.fromArray(S, k, kw + j, m)).reduceLanes(VectorOperators.ADD, m);
         }
 
-        /** {@code x = x0·s + b_l + src} (the reference's order of operations); returns {@code x·w} at kw, or 0 when kw < 0. */
+        /**
+         * {@code x = x0·s + b_l + src} (the reference's order of operations); returns {@code x·w} at kw, or 0 when
+         * kw &lt; 0.
+         */
         private float layer(int x0, int src, int x, int l, int kw, float s) {
             FloatVector sv = FloatVector.broadcast(S, s), a0 = FloatVector.zero(S), a1 = a0;
             int bo = l * d, j = 0;
@@ -176,7 +186,8 @@ final class SimdCross {
             for (; j + 2 * L <= d; j += 2 * L) {
                 FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(sv).add(FloatVector.fromArray(S, bias, bo + j))
                         .add(FloatVector.fromArray(S, f, src + j));
-                FloatVector t1 = FloatVector.fromArray(S, f, x0 + j + L).mul(sv).add(FloatVector.fromArray(S, bias, bo + j + L))
+                FloatVector t1 = FloatVector.fromArray(S, f, x0 + j + L).mul(sv)
+                        .add(FloatVector.fromArray(S, bias, bo + j + L))
                         .add(FloatVector.fromArray(S, f, src + j + L));
                 t0.intoArray(f, x + j);
                 t1.intoArray(f, x + j + L);
@@ -187,7 +198,8 @@ final class SimdCross {
             }
             for (; j < d; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, d);
-                FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(sv).add(FloatVector.fromArray(S, bias, bo + j, m))
+                FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(sv)
+                        .add(FloatVector.fromArray(S, bias, bo + j, m))
                         .add(FloatVector.fromArray(S, f, src + j, m));
                 t.intoArray(f, x + j, m);
                 if (next) a0 = t.fma(FloatVector.fromArray(S, k, kw + j, m), a0);

@@ -109,7 +109,8 @@ final class SimdElementwise {
                 for (int k = 0; k < n; k++) {
                     FloatVector x;
                     if (!user[k] || column) {
-                        x = full ? FloatVector.fromArray(S, f, inOffs[k] + r) : FloatVector.fromArray(S, f, inOffs[k] + r, m);
+                        x = full ? FloatVector.fromArray(S, f, inOffs[k] + r)
+                                : FloatVector.fromArray(S, f, inOffs[k] + r, m);
                     } else if (one) {
                         x = FloatVector.broadcast(S, f[inOffs[k]]);
                     } else {

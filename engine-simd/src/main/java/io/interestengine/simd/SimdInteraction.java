@@ -67,12 +67,14 @@ final class SimdInteraction {
                     RowSums.spread(su, k, s, rows, ints, x.rowMapOff);
                     RowSums.spread(qu, k, q, rows, ints, x.rowMapOff);
                 }
-                // The fields of the output's own rows: the candidate fields, or all of them when the output is per user.
+                // The fields of the output's own rows: the candidate fields, or all of them when the output is per
+                // user.
                 RowSums.sumSquares(f, x.off, x.user, !x.candOut, n, s, q, split);
             }
             if (op.perChannel()) {
                 for (int j = 0; j < n; j += L) {
-                    FloatVector sv = FloatVector.fromArray(S, s, j), t = sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).mul(0.5f);
+                    FloatVector sv = FloatVector.fromArray(S, s, j);
+                    FloatVector t = sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).mul(0.5f);
                     if (j + L <= n) t.intoArray(f, outOff + j);
                     else t.intoArray(f, outOff + j, S.indexInRange(j, n));
                 }
@@ -113,7 +115,8 @@ final class SimdInteraction {
         public void run(int users, int cands) {
             for (int u = 0; u < users; u++) {
                 for (int p = 0; p < P; p++) {
-                    if (x.slot[p] >= 0) pair(x.off[x.pi[p]] + u * k, x.off[x.pj[p]] + u * k, userOut, (u * x.userPairs + x.slot[p]) * k);
+                    if (x.slot[p] < 0) continue;
+                    pair(x.off[x.pi[p]] + u * k, x.off[x.pj[p]] + u * k, userOut, (u * x.userPairs + x.slot[p]) * k);
                 }
             }
             int rows = CpuSession.rows(inner.out(), users, cands);

@@ -212,7 +212,8 @@ final class SimdKernels {
             // A row-major copy: System.arraycopy is already vector moves.
             .add(FlattenOp.class, ScalarKernels.FLATTEN)
             .add(FmOp.class, (s, op, b) -> new SimdInteraction.Fm(op, s.f, s.i, b))
-            .add(InnerProductOp.class, (s, op, b) -> op.reduceSum() ? new SimdPairs(op.out(), op.in(), null, null, s.f, s.i, b)
+            .add(InnerProductOp.class, (s, op, b) -> op.reduceSum()
+                    ? new SimdPairs(op.out(), op.in(), null, null, s.f, s.i, b)
                     : new SimdInteraction.Products(op, s.f, s.i, b))
             .add(OuterProductOp.class, OUTER_PRODUCT)
             .add(AfmOp.class, AFM)

@@ -31,7 +31,8 @@ final class SimdPairs implements Step {
      * @param type the outer product's kernel type, or null for the reduced inner product
      * @param kernel the outer product's kernel ({@link SimdInteraction#outerKernel}: mat pair-major {@code [P][a][c]})
      */
-    SimdPairs(Value out, java.util.List<Value> in, OuterProductOp.KernelType type, float[] kernel, float[] f, int[] ints, Bindings b) {
+    SimdPairs(Value out, java.util.List<Value> in, OuterProductOp.KernelType type, float[] kernel, float[] f,
+              int[] ints, Bindings b) {
         this.out = out;
         this.f = f;
         this.ints = ints;
@@ -92,7 +93,9 @@ final class SimdPairs implements Step {
                     for (int l = 0; l < L; l++) umap[l] = l < n ? ints[x.rowMapOff + r0 + l] * k : 0;
                     mapped = true;
                 }
-                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, x.off[i] + c, umap, 0).intoArray(xt, dst + c * L);
+                for (int c = 0; c < k; c++) {
+                    FloatVector.fromArray(S, f, x.off[i] + c, umap, 0).intoArray(xt, dst + c * L);
+                }
             }
         }
     }
@@ -108,8 +111,10 @@ final class SimdPairs implements Step {
             for (; j + 4 <= F; j += 4, p += 4) {
                 int b0 = j * kl, b1 = b0 + kl, b2 = b1 + kl, b3 = b2 + kl;
                 FloatVector xi = FloatVector.fromArray(S, xt, a);
-                FloatVector c0 = xi.mul(FloatVector.fromArray(S, xt, b0)), c1 = xi.mul(FloatVector.fromArray(S, xt, b1));
-                FloatVector c2 = xi.mul(FloatVector.fromArray(S, xt, b2)), c3 = xi.mul(FloatVector.fromArray(S, xt, b3));
+                FloatVector c0 = xi.mul(FloatVector.fromArray(S, xt, b0));
+                FloatVector c1 = xi.mul(FloatVector.fromArray(S, xt, b1));
+                FloatVector c2 = xi.mul(FloatVector.fromArray(S, xt, b2));
+                FloatVector c3 = xi.mul(FloatVector.fromArray(S, xt, b3));
                 for (int c = 1; c < k; c++) {
                     int o = c * L;
                     xi = FloatVector.fromArray(S, xt, a + o);
@@ -132,7 +137,9 @@ final class SimdPairs implements Step {
             for (; j < F; j++, p++) {
                 int b = j * kl;
                 FloatVector acc = FloatVector.fromArray(S, xt, a).mul(FloatVector.fromArray(S, xt, b));
-                for (int c = 1; c < k; c++) acc = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.fromArray(S, xt, b + c * L), acc);
+                for (int c = 1; c < k; c++) {
+                    acc = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.fromArray(S, xt, b + c * L), acc);
+                }
                 if (kind == Kind.NUM) acc = acc.mul(kernel[p]);
                 acc.intoArray(t, p * L);
             }
@@ -153,7 +160,9 @@ final class SimdPairs implements Step {
                 case VEC -> {
                     acc = FloatVector.zero(S);
                     for (int c = 0; c < k; c++) {
-                        acc = FloatVector.fromArray(S, xt, a + c * L).mul(FloatVector.fromArray(S, xt, b + c * L)).fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
+                        int o = c * L;
+                        FloatVector pq = FloatVector.fromArray(S, xt, a + o).mul(FloatVector.fromArray(S, xt, b + o));
+                        acc = pq.fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
                     }
                 }
                 default -> {
@@ -162,7 +171,10 @@ final class SimdPairs implements Step {
                     for (int e = 0; e < k; e++) {
                         int kw = (p * k + e) * k;
                         FloatVector s = FloatVector.fromArray(S, xt, a).mul(kernel[kw]);
-                        for (int c = 1; c < k; c++) s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]), s);
+                        for (int c = 1; c < k; c++) {
+                            s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]),
+                                    s);
+                        }
                         acc = s.fma(FloatVector.fromArray(S, xt, b + e * L), acc);
                     }
                 }

@@ -75,43 +75,26 @@ final class SimdSelfAttention implements Step {
                     int hc = h * dh;
                     for (int c = 0; c < dh; c++) for (int j = 0; j < F; j++) kt[c * fpad + j] = qkv[j * ld + d + hc + c];
                     for (int i = 0; i < F; i++) {
-                        // One reduction each for the max and the sum (lane-wise across the key vectors first), and
-                        // the weighted sum of values on four chains: the query's latency, not its work, bounds it.
-                        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                        float max = Float.NEGATIVE_INFINITY;
                         for (int j = 0; j < fpad; j += L) {
-                            FloatVector s0 = FloatVector.zero(S), s1 = s0;
-                            int c = 0;
-                            for (; c + 2 <= dh; c += 2) {
-                                s0 = FloatVector.fromArray(S, kt, c * fpad + j).fma(FloatVector.broadcast(S, qkv[i * ld + hc + c]), s0);
-                                s1 = FloatVector.fromArray(S, kt, (c + 1) * fpad + j).fma(FloatVector.broadcast(S, qkv[i * ld + hc + c + 1]), s1);
-                            }
-                            if (c < dh) s0 = FloatVector.fromArray(S, kt, c * fpad + j).fma(FloatVector.broadcast(S, qkv[i * ld + hc + c]), s0);
-                            FloatVector s = s0.add(s1);
+                            FloatVector s = FloatVector.zero(S);
+                            for (int c = 0; c < dh; c++) s = FloatVector.fromArray(S, kt, c * fpad + j).fma(FloatVector.broadcast(S, qkv[i * ld + hc + c]), s);
                             if (op.scaling()) s = s.div(scale);
                             s.intoArray(a, j);
-                            mv = mv.max(j + L <= F ? s : s.blend(Float.NEGATIVE_INFINITY, S.indexInRange(j, F).not()));
+                            max = Math.max(max, s.reduceLanes(VectorOperators.MAX, S.indexInRange(j, F)));
                         }
-                        float max = mv.reduceLanes(VectorOperators.MAX);
-                        FloatVector sv = FloatVector.zero(S);
+                        float sum = 0f;
                         for (int j = 0; j < fpad; j += L) {
                             VectorMask<Float> m = S.indexInRange(j, F);
                             FloatVector e = FloatVector.fromArray(S, a, j).sub(max).lanewise(VectorOperators.EXP).blend(0f, m.not());
                             e.intoArray(a, j);
-                            sv = sv.add(e);
+                            sum += e.reduceLanes(VectorOperators.ADD);
                         }
-                        float sum = sv.reduceLanes(VectorOperators.ADD);
                         for (int c = 0; c < dh; c += L) {
                             VectorMask<Float> m = S.indexInRange(c, dh);
-                            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                            int vo = 2 * d + hc + c, j = 0;
-                            for (; j + 4 <= F; j += 4) {
-                                a0 = FloatVector.fromArray(S, qkv, j * ld + vo, m).fma(FloatVector.broadcast(S, a[j]), a0);
-                                a1 = FloatVector.fromArray(S, qkv, (j + 1) * ld + vo, m).fma(FloatVector.broadcast(S, a[j + 1]), a1);
-                                a2 = FloatVector.fromArray(S, qkv, (j + 2) * ld + vo, m).fma(FloatVector.broadcast(S, a[j + 2]), a2);
-                                a3 = FloatVector.fromArray(S, qkv, (j + 3) * ld + vo, m).fma(FloatVector.broadcast(S, a[j + 3]), a3);
-                            }
-                            for (; j < F; j++) a0 = FloatVector.fromArray(S, qkv, j * ld + vo, m).fma(FloatVector.broadcast(S, a[j]), a0);
-                            a0.add(a1).add(a2.add(a3)).div(sum).intoArray(y, i * d + hc + c, m);
+                            FloatVector acc = FloatVector.zero(S);
+                            for (int j = 0; j < F; j++) acc = FloatVector.fromArray(S, qkv, j * ld + 2 * d + hc + c, m).fma(FloatVector.broadcast(S, a[j]), acc);
+                            acc.div(sum).intoArray(y, i * d + hc + c, m);
                         }
                     }
                 }

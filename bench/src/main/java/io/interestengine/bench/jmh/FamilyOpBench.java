@@ -69,8 +69,9 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class FamilyOpBench {
-    @Param({"fm", "bi_interaction", "inner_product", "outer_product_mat", "outer_product_vec", "outer_product_num", "afm",
-            "cross_matrix", "cross_vector", "cross_mix", "cin", "self_attention", "residual", "sum", "reduce_sum", "flatten"})
+    @Param({"fm", "bi_interaction", "inner_product", "outer_product_mat", "outer_product_vec", "outer_product_num",
+            "afm", "cross_matrix", "cross_vector", "cross_mix", "cin", "self_attention", "residual", "sum",
+            "reduce_sum", "flatten"})
     public String op;
     @Param({"scalar", "simd"})
     public String backend;
@@ -114,7 +115,8 @@ public class FamilyOpBench {
                 return new InnerProductOp(Value.vector("y", Scope.CANDIDATE, PAIRS), fields(K), true);
             }
             case "outer_product_mat", "outer_product_vec", "outer_product_num" -> {
-                OuterProductOp.KernelType t = OuterProductOp.KernelType.valueOf(op.substring(op.lastIndexOf('_') + 1).toUpperCase());
+                String type = op.substring(op.lastIndexOf('_') + 1).toUpperCase();
+                OuterProductOp.KernelType t = OuterProductOp.KernelType.valueOf(type);
                 int n = switch (t) {
                     case MAT -> K * PAIRS * K;
                     case VEC -> PAIRS * K;
@@ -124,19 +126,20 @@ public class FamilyOpBench {
             }
             case "afm" -> {
                 int a = 4;
-                return new AfmOp(Value.vector("y", Scope.CANDIDATE, 1), fields(K), a, rnd(r, 0.3, K * a), rnd(r, 0.1, a),
-                        rnd(r, 0.5, a), rnd(r, 0.3, K));
+                return new AfmOp(Value.vector("y", Scope.CANDIDATE, 1), fields(K), a, rnd(r, 0.3, K * a),
+                        rnd(r, 0.1, a), rnd(r, 0.5, a), rnd(r, 0.3, K));
             }
             case "cross_mix" -> {
                 int L = 2, E = 4, R = 32;
-                return new CrossMixOp(Value.vector("y", Scope.CANDIDATE, D), Value.vector("x0", Scope.CANDIDATE, D), L, E, R,
-                        rnd(r, 1 / Math.sqrt(R), L * E * D * R), rnd(r, 1 / Math.sqrt(D), L * E * D * R), rnd(r, 1 / Math.sqrt(R), L * E * R * R),
-                        rnd(r, 1 / Math.sqrt(D), E * D), rnd(r, 0.1, L * D));
+                return new CrossMixOp(Value.vector("y", Scope.CANDIDATE, D), Value.vector("x0", Scope.CANDIDATE, D),
+                        L, E, R, rnd(r, 1 / Math.sqrt(R), L * E * D * R), rnd(r, 1 / Math.sqrt(D), L * E * D * R),
+                        rnd(r, 1 / Math.sqrt(R), L * E * R * R), rnd(r, 1 / Math.sqrt(D), E * D), rnd(r, 0.1, L * D));
             }
             case "residual" -> {
                 int h = 256;
                 return new ResidualOp(Value.vector("y", Scope.CANDIDATE, D), Value.vector("x0", Scope.CANDIDATE, D),
-                        layer("res.inner", r, D, h, new Activation.Relu()), layer("res.outer", r, h, D, Activation.LINEAR));
+                        layer("res.inner", r, D, h, new Activation.Relu()),
+                        layer("res.outer", r, h, D, Activation.LINEAR));
             }
             case "sum" -> {
                 return new SumOp(Value.vector("y", Scope.CANDIDATE, 1), fields(1));
@@ -145,7 +148,8 @@ public class FamilyOpBench {
                 return new ReduceSumOp(Value.vector("y", Scope.CANDIDATE, 1), Value.vector("x", Scope.CANDIDATE, 500));
             }
             case "flatten" -> {
-                return new FlattenOp(Value.vector("y", Scope.CANDIDATE, 50 * 16), Value.sequence("x", Scope.CANDIDATE, 50, 16, null));
+                return new FlattenOp(Value.vector("y", Scope.CANDIDATE, 50 * 16),
+                        Value.sequence("x", Scope.CANDIDATE, 50, 16, null));
             }
             case "cross_matrix", "cross_vector" -> {
                 int d = D, L = 3;

@@ -49,7 +49,8 @@ class FamilyBadModelTest {
             "golden/autorec", "golden/deep_crossing"})
     @SuppressWarnings("unchecked")
     void everyKeyOfEveryFamilyOpIsChecked(String fixture) throws IOException {
-        Path dir = GoldenCases.fixturesDir(fixture.substring(0, fixture.indexOf('/'))).resolve(fixture.substring(fixture.indexOf('/') + 1));
+        int slash = fixture.indexOf('/');
+        Path dir = GoldenCases.fixturesDir(fixture.substring(0, slash)).resolve(fixture.substring(slash + 1));
         String json = Files.readString(dir.resolve("model.json"));
         Map<String, long[]> shapes = tensorShapes(dir.resolve("weights.safetensors"));
         List<Object> graph = (List<Object>) ((Map<String, Object>) Json.parse(json)).get("graph");
@@ -69,7 +70,8 @@ class FamilyBadModelTest {
 
     /** Every mutation of the value at {@code path} (keys and list indices under op i), then of its children. */
     @SuppressWarnings("unchecked")
-    private int mutate(Path dir, String json, int i, List<Object> path, String where, Map<String, long[]> shapes) throws IOException {
+    private int mutate(Path dir, String json, int i, List<Object> path, String where, Map<String, long[]> shapes)
+            throws IOException {
         Object v = at(Json.parse(json), i, path);
         int n = 0;
         // Removed (a list element is not removed: a shorter list is a different model, checked by the shape cases).
@@ -106,7 +108,9 @@ class FamilyBadModelTest {
     @SuppressWarnings("unchecked")
     private static Object at(Object root, int i, List<Object> path) {
         Object v = ((List<Object>) ((Map<String, Object>) root).get("graph")).get(i);
-        for (Object k : path) v = k instanceof String s ? ((Map<String, Object>) v).get(s) : ((List<Object>) v).get((Integer) k);
+        for (Object k : path) {
+            v = k instanceof String s ? ((Map<String, Object>) v).get(s) : ((List<Object>) v).get((Integer) k);
+        }
         return v;
     }
 
@@ -115,8 +119,8 @@ class FamilyBadModelTest {
      * a value that happens to be valid) or fail with a ModelFormatException naming {@code where} and {@code value}.
      */
     @SuppressWarnings("unchecked")
-    private int expect(Path dir, String json, int i, List<Object> path, Object to, boolean remove, String where, String value)
-            throws IOException {
+    private int expect(Path dir, String json, int i, List<Object> path, Object to, boolean remove, String where,
+                       String value) throws IOException {
         Object root = Json.parse(json);
         Object parent = at(root, i, path.subList(0, path.size() - 1));
         Object k = path.get(path.size() - 1);
@@ -142,7 +146,9 @@ class FamilyBadModelTest {
             if (remove && was instanceof String t && msg.contains("'" + t + "' is not used by model.json")) return 1;
             String key = where.replaceFirst("^(graph\\[\\d+\\]\\([a-z_]+\\)\\.[A-Za-z_0-9]+).*$", "$1");
             assertTrue(msg.contains(key), what + ": message '" + msg + "' should name " + key);
-            if (value != null) assertTrue(msg.contains(value), what + ": message '" + msg + "' should name '" + value + "'");
+            if (value != null) {
+                assertTrue(msg.contains(value), what + ": message '" + msg + "' should name '" + value + "'");
+            }
             return 1;
         } catch (RuntimeException e) {
             fail(what + ": " + e + " instead of a ModelFormatException", e);
