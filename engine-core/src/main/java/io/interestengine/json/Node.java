@@ -39,7 +39,9 @@ public final class Node {
         if (v == null) return "null";
         if (v instanceof Map) return "an object";
         if (v instanceof List) return "an array";
-        if (v instanceof String) return "a string";
+        if (v instanceof String str) {
+            return "a string (" + Json.quote(str.length() > 60 ? str.substring(0, 60) + "…" : str) + ")";
+        }
         if (v instanceof Boolean) return "a boolean";
         return "a number (" + v + ")";
     }

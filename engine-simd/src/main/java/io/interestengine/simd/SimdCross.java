@@ -52,7 +52,7 @@ final class SimdCross {
     static final class Cross implements Step {
         private final CrossOp op;
         private final Weights w;
-        private final float[] f, y, k, bias;
+        private final float[] f, y, k, bias, dots = new float[4];
         private final int inOff, outOff, d, dpad;
         private final Gemm.Call call = new Gemm.Call();
 
@@ -72,41 +72,139 @@ final class SimdCross {
         @Override
         public void run(int users, int cands) {
             int rows = CpuSession.rows(op.out(), users, cands);
+            if (!op.matrix() && op.layers() > 0) {
+                vector(rows);
+                return;
+            }
             System.arraycopy(f, inOff, f, outOff, rows * d);
             for (int l = 0; l < op.layers(); l++) {
-                if (op.matrix()) {
-                    call.weights(w.a()[l]).a(f, outOff, d, rows).c(y, 0, dpad).run();
-                    for (int r = 0; r < rows; r++) update(r, y, r * dpad, 0f, -1);
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        int x = outOff + r * d, kw = l * d;
-                        FloatVector a0 = FloatVector.zero(S), a1 = a0;
-                        int j = 0;
-                        for (; j + 2 * L <= d; j += 2 * L) {
-                            a0 = FloatVector.fromArray(S, f, x + j).fma(FloatVector.fromArray(S, k, kw + j), a0);
-                            a1 = FloatVector.fromArray(S, f, x + j + L).fma(FloatVector.fromArray(S, k, kw + j + L), a1);
-                        }
-                        for (; j < d; j += L) {
-                            VectorMask<Float> m = S.indexInRange(j, d);
-                            a0 = FloatVector.fromArray(S, f, x + j, m).fma(FloatVector.fromArray(S, k, kw + j, m), a0);
-                        }
-                        update(r, null, 0, a0.add(a1).reduceLanes(VectorOperators.ADD), l * d);
+                call.weights(w.a()[l]).a(f, outOff, d, rows).c(y, 0, dpad).run();
+                for (int r = 0; r < rows; r++) {
+                    int x = outOff + r * d, x0 = inOff + r * d;
+                    for (int j = 0; j < d; j += L) {
+                        VectorMask<Float> m = j + L <= d ? S.maskAll(true) : S.indexInRange(j, d);
+                        FloatVector a = FloatVector.fromArray(S, f, x0 + j, m);
+                        FloatVector xl = FloatVector.fromArray(S, f, x + j, m);
+                        a.mul(FloatVector.fromArray(S, y, r * dpad + j)).add(xl).intoArray(f, x + j, m);
                     }
                 }
             }
         }
 
-        /** {@code x = x0 ⊙ y + x} (matrix, y at {@code yo}) or {@code x = x0·s + b_l + x} (vector, b_l at {@code bo}). */
-        private void update(int r, float[] yv, int yo, float s, int bo) {
-            int x = outOff + r * d, x0 = inOff + r * d;
-            FloatVector sv = FloatVector.broadcast(S, s);
-            for (int j = 0; j < d; j += L) {
-                VectorMask<Float> m = j + L <= d ? S.maskAll(true) : S.indexInRange(j, d);
-                FloatVector a = FloatVector.fromArray(S, f, x0 + j, m), xl = FloatVector.fromArray(S, f, x + j, m);
-                FloatVector t = yv != null ? a.mul(FloatVector.fromArray(S, yv, yo + j)).add(xl)
-                        : a.mul(sv).add(FloatVector.fromArray(S, bias, bo + j, m)).add(xl);
-                t.intoArray(f, x + j, m);
+        /**
+         * The vector cross, row by row with every layer fused: one pass per layer updates {@code x = x0·s + b_l + x}
+         * and takes the next layer's dot product {@code x·w_{l+1}} from the values just written; layer 0 reads x0
+         * as x, so the input is never copied.
+         */
+        private void vector(int rows) {
+            int layers = op.layers(), r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                int x0 = inOff + r * d, x = outOff + r * d;
+                for (int i = 0; i < 4; i++) dots[i] = dot(x0 + i * d, 0);
+                for (int l = 0; l < layers; l++) layer4(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1);
             }
+            for (; r < rows; r++) {
+                int x0 = inOff + r * d, x = outOff + r * d;
+                float s = dot(x0, 0);
+                for (int l = 0; l < layers; l++) {
+                    s = layer(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1, s);
+                }
+            }
+        }
+
+        private float dot(int x, int kw) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            int j = 0;
+            for (; j + 2 * L <= d; j += 2 * L) {
+                a0 = FloatVector.fromArray(S, f, x + j).fma(FloatVector.fromArray(S, k, kw + j), a0);
+                a1 = FloatVector.fromArray(S, f, x + j + L).fma(FloatVector.fromArray(S, k, kw + j + L), a1);
+            }
+            if (j + L <= d) {
+                a0 = FloatVector.fromArray(S, f, x + j).fma(FloatVector.fromArray(S, k, kw + j), a0);
+                j += L;
+            }
+            if (j < d) {
+                VectorMask<Float> m = S.indexInRange(j, d);
+                a1 = FloatVector.fromArray(S, f, x + j, m).fma(FloatVector.fromArray(S, k, kw + j, m), a1);
+            }
+            return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        }
+
+        /**
+         * {@link #layer} on four consecutive rows at once (their s in {@link #dots}, replaced by the next layer's):
+         * four independent dot-product chains in flight, and w and b loaded once for the four. The last layer takes
+         * a dot product with its own w that nobody reads (a branch-free loop compiles to the smaller code).
+         */
+        private void layer4(int x0, int src, int x, int l, int kw) {
+            FloatVector s0 = FloatVector.broadcast(S, dots[0]), s1 = FloatVector.broadcast(S, dots[1]);
+            FloatVector s2 = FloatVector.broadcast(S, dots[2]), s3 = FloatVector.broadcast(S, dots[3]);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            int bo = l * d, full = d - d % L, d2 = 2 * d, d3 = 3 * d, kv = kw < 0 ? bo : kw;
+            for (int j = 0; j < full; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bias, bo + j), w = FloatVector.fromArray(S, k, kv + j);
+                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(s0).add(b)
+                        .add(FloatVector.fromArray(S, f, src + j));
+                FloatVector t1 = FloatVector.fromArray(S, f, x0 + d + j).mul(s1).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d + j));
+                FloatVector t2 = FloatVector.fromArray(S, f, x0 + d2 + j).mul(s2).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d2 + j));
+                FloatVector t3 = FloatVector.fromArray(S, f, x0 + d3 + j).mul(s3).add(b)
+                        .add(FloatVector.fromArray(S, f, src + d3 + j));
+                t0.intoArray(f, x + j);
+                t1.intoArray(f, x + d + j);
+                t2.intoArray(f, x + d2 + j);
+                t3.intoArray(f, x + d3 + j);
+                a0 = t0.fma(w, a0);
+                a1 = t1.fma(w, a1);
+                a2 = t2.fma(w, a2);
+                a3 = t3.fma(w, a3);
+            }
+            dots[0] = a0.reduceLanes(VectorOperators.ADD) + tail(x0, src, x, bo, kv, full, dots[0]);
+            dots[1] = a1.reduceLanes(VectorOperators.ADD) + tail(x0 + d, src + d, x + d, bo, kv, full, dots[1]);
+            dots[2] = a2.reduceLanes(VectorOperators.ADD) + tail(x0 + d2, src + d2, x + d2, bo, kv, full, dots[2]);
+            dots[3] = a3.reduceLanes(VectorOperators.ADD) + tail(x0 + d3, src + d3, x + d3, bo, kv, full, dots[3]);
+        }
+
+        /** The masked last vector of a {@link #layer4} row from {@code j}; returns its part of the dot product. */
+        private float tail(int x0, int src, int x, int bo, int kw, int j, float s) {
+            if (j == d) return 0f;
+            VectorMask<Float> m = S.indexInRange(j, d);
+            FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(s).add(FloatVector.fromArray(S, bias, bo + j, m))
+                    .add(FloatVector.fromArray(S, f, src + j, m));
+            t.intoArray(f, x + j, m);
+            return t.mul(FloatVector.fromArray(S, k, kw + j, m)).reduceLanes(VectorOperators.ADD, m);
+        }
+
+        /**
+         * {@code x = x0·s + b_l + src} (the reference's order of operations); returns {@code x·w} at kw, or 0 when
+         * kw &lt; 0.
+         */
+        private float layer(int x0, int src, int x, int l, int kw, float s) {
+            FloatVector sv = FloatVector.broadcast(S, s), a0 = FloatVector.zero(S), a1 = a0;
+            int bo = l * d, j = 0;
+            boolean next = kw >= 0;
+            for (; j + 2 * L <= d; j += 2 * L) {
+                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(sv).add(FloatVector.fromArray(S, bias, bo + j))
+                        .add(FloatVector.fromArray(S, f, src + j));
+                FloatVector t1 = FloatVector.fromArray(S, f, x0 + j + L).mul(sv)
+                        .add(FloatVector.fromArray(S, bias, bo + j + L))
+                        .add(FloatVector.fromArray(S, f, src + j + L));
+                t0.intoArray(f, x + j);
+                t1.intoArray(f, x + j + L);
+                if (next) {
+                    a0 = t0.fma(FloatVector.fromArray(S, k, kw + j), a0);
+                    a1 = t1.fma(FloatVector.fromArray(S, k, kw + j + L), a1);
+                }
+            }
+            for (; j < d; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, d);
+                FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(sv)
+                        .add(FloatVector.fromArray(S, bias, bo + j, m))
+                        .add(FloatVector.fromArray(S, f, src + j, m));
+                t.intoArray(f, x + j, m);
+                if (next) a0 = t.fma(FloatVector.fromArray(S, k, kw + j, m), a0);
+            }
+            return next ? a0.add(a1).reduceLanes(VectorOperators.ADD) : 0f;
         }
     }
 

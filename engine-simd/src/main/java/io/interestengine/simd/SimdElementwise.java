@@ -3,6 +3,7 @@ package io.interestengine.simd;
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.BinaryOp;
 import io.interestengine.graph.ReduceSumOp;
+import io.interestengine.graph.Scope;
 import io.interestengine.graph.SumOp;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
@@ -53,6 +54,7 @@ final class SimdElementwise {
         Value[] in = op.in().toArray(new Value[0]);
         int w = out.width(), n = in.length;
         int[] at = new int[n];
+        if (w == 1) return sumLogits(op, f, ints, inOffs, outOff, rowMapOff);
         return (users, cands) -> {
             int rows = CpuSession.rows(out, users, cands);
             for (int r = 0; r < rows; r++) {
@@ -71,6 +73,54 @@ final class SimdElementwise {
                         }
                     }
                 }
+            }
+        };
+    }
+
+    /**
+     * One-wide inputs (a linear part's logits) with vectors across rows: an input of the output's scope is a
+     * contiguous column; a user-scope one under candidate rows is gathered through the row map, or broadcast when
+     * the request has one user, or read as a column when user r is row r (a batch). List order, as the reference.
+     */
+    private static Step sumLogits(SumOp op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+        Value out = op.out();
+        int n = inOffs.length;
+        boolean[] user = new boolean[n];
+        boolean anyUser = false;
+        for (int k = 0; k < n; k++) {
+            user[k] = out.scope() == Scope.CANDIDATE && op.in().get(k).scope() == Scope.USER;
+            anyUser |= user[k];
+        }
+        boolean split = anyUser;
+        int[] tailMap = new int[L];
+        return (users, cands) -> {
+            int rows = CpuSession.rows(out, users, cands);
+            boolean column = !split || RowSums.identity(ints, rowMapOff, users, rows), one = users == 1;
+            // The last rows' map padded with user 0: an unmasked gather (a masked one is not intrinsified at every
+            // width) reads valid rows in the lanes the masked store then drops.
+            if (split && !column && !one && rows % L != 0) {
+                java.util.Arrays.fill(tailMap, 0);
+                System.arraycopy(ints, rowMapOff + rows - rows % L, tailMap, 0, rows % L);
+            }
+            for (int r = 0; r < rows; r += L) {
+                boolean full = r + L <= rows;
+                VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(r, rows);
+                FloatVector acc = FloatVector.zero(S);
+                for (int k = 0; k < n; k++) {
+                    FloatVector x;
+                    if (!user[k] || column) {
+                        x = full ? FloatVector.fromArray(S, f, inOffs[k] + r)
+                                : FloatVector.fromArray(S, f, inOffs[k] + r, m);
+                    } else if (one) {
+                        x = FloatVector.broadcast(S, f[inOffs[k]]);
+                    } else {
+                        x = full ? FloatVector.fromArray(S, f, inOffs[k], ints, rowMapOff + r)
+                                : FloatVector.fromArray(S, f, inOffs[k], tailMap, 0);
+                    }
+                    acc = k == 0 ? x : acc.add(x);
+                }
+                if (full) acc.intoArray(f, outOff + r);
+                else acc.intoArray(f, outOff + r, m);
             }
         };
     }

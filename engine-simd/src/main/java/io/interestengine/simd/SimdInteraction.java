@@ -16,159 +16,128 @@ import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
 
 /**
- * Field interactions with vectors across the k channels, the user part of a ranking request computed once per
- * user row ({@link FieldRows}): FM and bi-interaction keep the user fields' sum and sum of squares, PNN's products
- * the user pairs' outputs, AFM the user pairs' softmax numerator, normaliser and max. Scratch is sized at bind.
+ * Field interactions, the user part of a ranking request computed once per user row ({@link FieldRows}): FM and
+ * bi-interaction with vectors across rows, the user fields' sum and sum of squares spread to the candidate rows;
+ * the unreduced inner product and AFM with vectors across the k channels, the user pairs' outputs (AFM: the user
+ * pairs' softmax numerator, normaliser and max) once per user. Scratch is sized at bind.
  */
 final class SimdInteraction {
     private SimdInteraction() {
     }
 
+    /**
+     * FM and bi-interaction with vectors across rows ({@link RowSums}): the user fields' sums once per user row, spread
+     * to the candidate rows, then the candidate fields added over the whole block; FM's per-row total by gathers.
+     */
     static final class Fm implements Step {
         private final FmOp op;
         private final FieldRows x;
-        private final float[] f, su, qu;
-        private final int[] ints;
-        private final int kpad, outOff;
+        private final float[] f, s, q, su, qu;
+        private final int[] ints, idx;
+        private final boolean split;
+        private final int outOff;
 
         Fm(FmOp op, float[] f, int[] ints, Bindings b) {
             this.op = op;
             this.f = f;
             this.ints = ints;
             x = new FieldRows(op.out(), op.in(), b);
-            kpad = Vec.pad(x.k);
+            boolean anyUser = false;
+            for (boolean u : x.user) anyUser |= u;
+            split = x.candOut && anyUser;
+            int k = x.k, rows = b.maxRows(op.out().scope());
+            // a block of L rows past the last for the gathers, a vector past that for the stores
+            s = new float[(rows + L) * k + L];
+            q = new float[s.length];
+            su = split ? new float[b.maxRows(Scope.USER) * k + L] : null;
+            qu = split ? new float[su.length] : null;
+            idx = RowSums.strides(k);
             outOff = b.off(op.out());
-            su = new float[b.maxRows(Scope.USER) * kpad];
-            qu = new float[su.length];
         }
 
         @Override
         public void run(int users, int cands) {
-            int k = x.k, F = x.F;
-            for (int u = 0; u < users; u++) {
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector s = FloatVector.zero(S), q = s;
-                    for (int i = 0; i < F; i++) {
-                        if (!x.user[i]) continue;
-                        int o = x.off[i] + u * k + j;
-                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
-                        s = s.add(v);
-                        q = v.fma(v, q);
-                    }
-                    s.intoArray(su, u * kpad + j);
-                    q.intoArray(qu, u * kpad + j);
+            int rows = CpuSession.rows(op.out(), users, cands), k = x.k, n = rows * k;
+            if (split && RowSums.identity(ints, x.rowMapOff, users, rows)) {
+                // A batch (sample r is user r): every field is [rows, k] alike, one pass over all of them.
+                RowSums.sumSquares(f, x.off, null, false, n, s, q, false);
+            } else {
+                if (split) {
+                    RowSums.sumSquares(f, x.off, x.user, true, users * k, su, qu, false);
+                    RowSums.spread(su, k, s, rows, ints, x.rowMapOff);
+                    RowSums.spread(qu, k, q, rows, ints, x.rowMapOff);
                 }
+                // The fields of the output's own rows: the candidate fields, or all of them when the output is per
+                // user.
+                RowSums.sumSquares(f, x.off, x.user, !x.candOut, n, s, q, split);
             }
-            int rows = CpuSession.rows(op.out(), users, cands), w = op.out().width();
-            for (int r = 0; r < rows; r++) {
-                int u = x.userRow(ints, r);
-                float total = 0f;
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector s = FloatVector.fromArray(S, su, u * kpad + j), q = FloatVector.fromArray(S, qu, u * kpad + j);
-                    for (int i = 0; i < F; i++) {
-                        if (x.user[i]) continue;
-                        int o = x.off[i] + r * k + j;
-                        FloatVector v = full ? FloatVector.fromArray(S, f, o) : FloatVector.fromArray(S, f, o, m);
-                        s = s.add(v);
-                        q = v.fma(v, q);
-                    }
-                    FloatVector t = s.mul(s).sub(q);
-                    if (op.perChannel()) {
-                        t = t.mul(0.5f);
-                        if (full) t.intoArray(f, outOff + r * w + j);
-                        else t.intoArray(f, outOff + r * w + j, m);
-                    } else {
-                        total += t.reduceLanes(VectorOperators.ADD);
-                    }
+            if (op.perChannel()) {
+                for (int j = 0; j < n; j += L) {
+                    FloatVector sv = FloatVector.fromArray(S, s, j);
+                    FloatVector t = sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).mul(0.5f);
+                    if (j + L <= n) t.intoArray(f, outOff + j);
+                    else t.intoArray(f, outOff + j, S.indexInRange(j, n));
                 }
-                if (!op.perChannel()) f[outOff + r] = 0.5f * total;
+            } else {
+                for (int j = 0; j < n; j += L) {
+                    FloatVector sv = FloatVector.fromArray(S, s, j);
+                    sv.mul(sv).sub(FloatVector.fromArray(S, q, j)).intoArray(s, j);
+                }
+                RowSums.rowTotals(s, k, idx, rows, 0.5f, f, outOff);
             }
         }
     }
 
-    /** PNN inner and outer products: one value (or k for an unreduced inner product) per pair. */
+    /**
+     * PNN's unreduced inner product: k values per pair, the user pairs' once per user row. (The reduced inner product
+     * and the outer products are {@link SimdPairs}.)
+     */
     static final class Products implements Step {
         private final InnerProductOp inner;
-        private final OuterProductOp outer;
         private final FieldRows x;
-        private final float[] f, userOut, kernel;
+        private final float[] f, userOut;
         private final int[] ints;
-        private final int outOff, per, P, width;
-        private final io.interestengine.graph.Value out;
+        private final int outOff, P, k, width;
 
-        Products(InnerProductOp inner, OuterProductOp outer, float[] kernel, float[] f, int[] ints, Bindings b) {
+        Products(InnerProductOp inner, float[] f, int[] ints, Bindings b) {
             this.inner = inner;
-            this.outer = outer;
-            this.kernel = kernel;
             this.f = f;
             this.ints = ints;
-            out = inner != null ? inner.out() : outer.out();
-            x = new FieldRows(out, inner != null ? inner.in() : outer.in(), b);
+            x = new FieldRows(inner.out(), inner.in(), b);
             P = x.pi.length;
-            per = inner != null && !inner.reduceSum() ? x.k : 1;
-            width = out.width();
-            outOff = b.off(out);
-            userOut = new float[Math.max(1, b.maxRows(Scope.USER) * x.userPairs * per)];
+            k = x.k;
+            width = inner.out().width();
+            outOff = b.off(inner.out());
+            userOut = new float[Math.max(1, b.maxRows(Scope.USER) * x.userPairs * k)];
         }
 
         @Override
         public void run(int users, int cands) {
             for (int u = 0; u < users; u++) {
-                for (int p = 0; p < P; p++) if (x.slot[p] >= 0) pair(p, x.off[x.pi[p]] + u * x.k, x.off[x.pj[p]] + u * x.k, userOut, (u * x.userPairs + x.slot[p]) * per);
+                for (int p = 0; p < P; p++) {
+                    if (x.slot[p] < 0) continue;
+                    pair(x.off[x.pi[p]] + u * k, x.off[x.pj[p]] + u * k, userOut, (u * x.userPairs + x.slot[p]) * k);
+                }
             }
-            int rows = CpuSession.rows(out, users, cands);
+            int rows = CpuSession.rows(inner.out(), users, cands);
             for (int r = 0; r < rows; r++) {
                 int u = x.userRow(ints, r), o = outOff + r * width;
                 for (int p = 0; p < P; p++) {
-                    if (x.slot[p] >= 0) System.arraycopy(userOut, (u * x.userPairs + x.slot[p]) * per, f, o + p * per, per);
-                    else pair(p, x.at(x.pi[p], r, u), x.at(x.pj[p], r, u), f, o + p * per);
+                    if (x.slot[p] >= 0) System.arraycopy(userOut, (u * x.userPairs + x.slot[p]) * k, f, o + p * k, k);
+                    else pair(x.at(x.pi[p], r, u), x.at(x.pj[p], r, u), f, o + p * k);
                 }
             }
         }
 
-        private void pair(int pair, int p, int q, float[] dst, int d) {
-            int k = x.k;
-            if (outer != null && outer.type() == OuterProductOp.KernelType.MAT) {
-                // acc[c] = Σ_a q_a·K[pair][a][c] (K repacked pair-major), then out = acc·p.
-                int base = pair * k * k;
-                float s = 0f;
-                for (int j = 0; j < k; j += L) {
-                    boolean full = j + L <= k;
-                    VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int a = 0; a < k; a++) {
-                        int ko = base + a * k + j;
-                        FloatVector kv = full ? FloatVector.fromArray(S, kernel, ko) : FloatVector.fromArray(S, kernel, ko, m);
-                        acc = kv.fma(FloatVector.broadcast(S, f[q + a]), acc);
-                    }
-                    FloatVector pv = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
-                    s += acc.mul(pv).reduceLanes(VectorOperators.ADD);
-                }
-                dst[d] = s;
-                return;
-            }
-            boolean vec = outer != null && outer.type() == OuterProductOp.KernelType.VEC;
-            boolean keep = per > 1;
-            float s = 0f;
+        private void pair(int p, int q, float[] dst, int d) {
             for (int j = 0; j < k; j += L) {
                 boolean full = j + L <= k;
                 VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, k);
                 FloatVector a = full ? FloatVector.fromArray(S, f, p + j) : FloatVector.fromArray(S, f, p + j, m);
                 FloatVector b = full ? FloatVector.fromArray(S, f, q + j) : FloatVector.fromArray(S, f, q + j, m);
-                FloatVector t = a.mul(b);
-                if (keep) {
-                    if (full) t.intoArray(dst, d + j);
-                    else t.intoArray(dst, d + j, m);
-                    continue;
-                }
-                if (vec) t = t.mul(full ? FloatVector.fromArray(S, kernel, pair * k + j) : FloatVector.fromArray(S, kernel, pair * k + j, m));
-                s += t.reduceLanes(VectorOperators.ADD);
+                if (full) a.mul(b).intoArray(dst, d + j);
+                else a.mul(b).intoArray(dst, d + j, m);
             }
-            if (!keep) dst[d] = outer != null && outer.type() == OuterProductOp.KernelType.NUM ? kernel[pair] * s : s;
         }
     }
 

@@ -120,7 +120,7 @@ final class SimdKernels {
 
         @Override
         public Step bind(SimdSession s, OuterProductOp op, Bindings b) {
-            return new SimdInteraction.Products(null, op, s.model.prepared(op), s.f, s.i, b);
+            return new SimdPairs(op.out(), op.in(), op.type(), s.model.prepared(op), s.f, s.i, b);
         }
     };
 
@@ -212,7 +212,9 @@ final class SimdKernels {
             // A row-major copy: System.arraycopy is already vector moves.
             .add(FlattenOp.class, ScalarKernels.FLATTEN)
             .add(FmOp.class, (s, op, b) -> new SimdInteraction.Fm(op, s.f, s.i, b))
-            .add(InnerProductOp.class, (s, op, b) -> new SimdInteraction.Products(op, null, null, s.f, s.i, b))
+            .add(InnerProductOp.class, (s, op, b) -> op.reduceSum()
+                    ? new SimdPairs(op.out(), op.in(), null, null, s.f, s.i, b)
+                    : new SimdInteraction.Products(op, s.f, s.i, b))
             .add(OuterProductOp.class, OUTER_PRODUCT)
             .add(AfmOp.class, AFM)
             .add(CrossOp.class, CROSS)

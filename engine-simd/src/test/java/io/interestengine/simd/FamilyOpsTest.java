@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a double-precision re-computation written here from the formulas of docs/FORMAT.md (so a wrong index or layout in
  * the reference fails too). Field counts 2, 3, 7 and widths 1, 3, 8, 13, 17, 33 hit every lane tail at 128, 256 and
  * 512 bits; each case runs as a ranking request (user and candidate fields mixed, one user), a batch (users =
- * candidates, identity row map), two users with an interleaved row map, and all-user fields (user-scope output).
+ * candidates, identity row map), two users with an interleaved row map, and all-user fields (user-scope output),
+ * and the first three again with 37 rows, so that kernels vectorised across rows hit full blocks and every row tail.
  *
  * <p>Tolerances: inputs are N(0, 1) and weights N(0, 1/fan-in), so every output is a sum of at most a few thousand
  * terms of magnitude O(1)–O(10). Reordered fp32 sums (lanes, GEMM tiles, the user/candidate split, the split
@@ -54,7 +55,18 @@ class FamilyOpsTest {
             new Shape("batch", 4, 4, new int[]{0, 1, 2, 3}, false),
             new Shape("two users", 2, 5, new int[]{0, 1, 1, 0, 1}, false),
             new Shape("user only", 3, 3, new int[]{0, 1, 2}, true),
+            // 37 rows: kernels that vector across rows (or block them by 4) run full blocks and a tail at every width
+            new Shape("ranking 37", 1, 37, rowMap(37, 1), false),
+            new Shape("batch 37", 37, 37, rowMap(37, 37), false),
+            new Shape("three users 37", 3, 37, rowMap(37, 3), false),
     };
+
+    /** Row r's user: r itself when there are as many users as rows, else users interleaved unevenly. */
+    private static int[] rowMap(int rows, int users) {
+        int[] m = new int[rows];
+        for (int r = 0; r < rows; r++) m[r] = users == rows ? r : (r * 7 + r / 5) % users;
+        return m;
+    }
 
     /** The fields of a case: field i is user scope when {@code i % 3 == 1} (or always, in the user-only shape). */
     static List<Value> fields(int F, int k, Shape s) {

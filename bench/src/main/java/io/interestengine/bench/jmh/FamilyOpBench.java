@@ -4,6 +4,14 @@ import io.interestengine.Backends;
 import io.interestengine.LoadOptions;
 import io.interestengine.bench.Workloads;
 import io.interestengine.graph.Activation;
+import io.interestengine.graph.AfmOp;
+import io.interestengine.graph.CrossMixOp;
+import io.interestengine.graph.FlattenOp;
+import io.interestengine.graph.InnerProductOp;
+import io.interestengine.graph.OuterProductOp;
+import io.interestengine.graph.ReduceSumOp;
+import io.interestengine.graph.ResidualOp;
+import io.interestengine.graph.SumOp;
 import io.interestengine.graph.CinOp;
 import io.interestengine.graph.CrossOp;
 import io.interestengine.graph.Field;
@@ -45,8 +53,14 @@ import java.util.concurrent.TimeUnit;
  * on the ranking workload (one user, N = 200 candidates; the user fields are the first 13 of 26) and the batch
  * workload (B = 200 samples): {@code fm} over 26 fields of k = 10 (DeepFM on Criteo); {@code cross} matrix and
  * vector, 3 layers on d = 26·16 + 13 = 429 (DCN); {@code cin} layer sizes (128, 128), split half, relu, over 26
- * fields of k = 10 (xDeepFM); {@code self_attention} 3 layers, 2 heads, residual, over 26 fields of d = 16 (AutoInt).
- * Inputs and weights are Gaussian.
+ * fields of k = 10 (xDeepFM); {@code self_attention} 3 layers, 2 heads, residual, over 26 fields of d = 16 (AutoInt);
+ * {@code bi_interaction} over 26 fields of k = 10 (NFM); {@code inner_product} (reduced) and {@code outer_product}
+ * with kernel mat, vec and num over 26 fields of k = 10 (PNN, 325 pairs); {@code afm} over 26 fields of k = 10 with
+ * DeepCTR-Torch's default attention factor 4 (AFM without the attention net is exported as {@code fm});
+ * {@code cross_mix} 2 layers, 4 experts of rank 32 on d = 429 (DCNMix's defaults); {@code residual} one unit
+ * 429→256→429 (Deep Crossing); {@code sum} the linear part's 26 one-wide logits (13 per user);
+ * {@code reduce_sum} of a 500-wide row (I-AutoRec's hidden layer times the item's decoder row); {@code flatten}
+ * a 50 × 16 sequence (a plain copy on both backends). Inputs and weights are Gaussian.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,7 +69,9 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class FamilyOpBench {
-    @Param({"fm", "cross_matrix", "cross_vector", "cin", "self_attention"})
+    @Param({"fm", "bi_interaction", "inner_product", "outer_product_mat", "outer_product_vec", "outer_product_num",
+            "afm", "cross_matrix", "cross_vector", "cross_mix", "cin", "self_attention", "residual", "sum",
+            "reduce_sum", "flatten"})
     public String op;
     @Param({"scalar", "simd"})
     public String backend;
@@ -81,13 +97,62 @@ public class FamilyOpBench {
         return v;
     }
 
+    static final int K = 10, PAIRS = FIELDS * (FIELDS - 1) / 2, D = FIELDS * 16 + DENSE;
+
+    static Layer layer(String name, SplittableRandom r, int in, int out, Activation act) {
+        return new Layer(name, in, out, rnd(r, 1 / Math.sqrt(in), in * out), rnd(r, 0.1, out), act);
+    }
+
     static Op build(String op, SplittableRandom r) {
         switch (op) {
             case "fm" -> {
-                return new FmOp(Value.vector("y", Scope.CANDIDATE, 1), fields(10), false);
+                return new FmOp(Value.vector("y", Scope.CANDIDATE, 1), fields(K), false);
+            }
+            case "bi_interaction" -> {
+                return new FmOp(Value.vector("y", Scope.CANDIDATE, K), fields(K), true);
+            }
+            case "inner_product" -> {
+                return new InnerProductOp(Value.vector("y", Scope.CANDIDATE, PAIRS), fields(K), true);
+            }
+            case "outer_product_mat", "outer_product_vec", "outer_product_num" -> {
+                String type = op.substring(op.lastIndexOf('_') + 1).toUpperCase();
+                OuterProductOp.KernelType t = OuterProductOp.KernelType.valueOf(type);
+                int n = switch (t) {
+                    case MAT -> K * PAIRS * K;
+                    case VEC -> PAIRS * K;
+                    case NUM -> PAIRS;
+                };
+                return new OuterProductOp(Value.vector("y", Scope.CANDIDATE, PAIRS), fields(K), t, rnd(r, 0.3, n));
+            }
+            case "afm" -> {
+                int a = 4;
+                return new AfmOp(Value.vector("y", Scope.CANDIDATE, 1), fields(K), a, rnd(r, 0.3, K * a),
+                        rnd(r, 0.1, a), rnd(r, 0.5, a), rnd(r, 0.3, K));
+            }
+            case "cross_mix" -> {
+                int L = 2, E = 4, R = 32;
+                return new CrossMixOp(Value.vector("y", Scope.CANDIDATE, D), Value.vector("x0", Scope.CANDIDATE, D),
+                        L, E, R, rnd(r, 1 / Math.sqrt(R), L * E * D * R), rnd(r, 1 / Math.sqrt(D), L * E * D * R),
+                        rnd(r, 1 / Math.sqrt(R), L * E * R * R), rnd(r, 1 / Math.sqrt(D), E * D), rnd(r, 0.1, L * D));
+            }
+            case "residual" -> {
+                int h = 256;
+                return new ResidualOp(Value.vector("y", Scope.CANDIDATE, D), Value.vector("x0", Scope.CANDIDATE, D),
+                        layer("res.inner", r, D, h, new Activation.Relu()),
+                        layer("res.outer", r, h, D, Activation.LINEAR));
+            }
+            case "sum" -> {
+                return new SumOp(Value.vector("y", Scope.CANDIDATE, 1), fields(1));
+            }
+            case "reduce_sum" -> {
+                return new ReduceSumOp(Value.vector("y", Scope.CANDIDATE, 1), Value.vector("x", Scope.CANDIDATE, 500));
+            }
+            case "flatten" -> {
+                return new FlattenOp(Value.vector("y", Scope.CANDIDATE, 50 * 16),
+                        Value.sequence("x", Scope.CANDIDATE, 50, 16, null));
             }
             case "cross_matrix", "cross_vector" -> {
-                int d = FIELDS * 16 + DENSE, L = 3;
+                int d = D, L = 3;
                 boolean m = op.equals("cross_matrix");
                 return new CrossOp(Value.vector("y", Scope.CANDIDATE, d), Value.vector("x0", Scope.CANDIDATE, d), m, L,
                         rnd(r, 1 / Math.sqrt(d), L * d * (m ? d : 1)), rnd(r, 0.1, L * d));
