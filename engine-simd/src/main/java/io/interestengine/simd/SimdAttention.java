@@ -146,11 +146,7 @@ final class SimdAttention implements Step {
             return;
         }
         float[] lw = w.last;
-        for (int m = 0; m < len; m++) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int k = 0, o = m * ld; k < ld; k += L, o += L) acc = FloatVector.fromArray(S, in, o).fma(FloatVector.fromArray(S, lw, k), acc);
-            sc[t0 + m] = Activation.apply(w.lastAct, 0, acc.reduceLanes(VectorOperators.ADD) + w.lastBias);
-        }
+        for (int m = 0; m < len; m++) sc[t0 + m] = Activation.apply(w.lastAct, 0, Vec.dot(in, m * ld, lw, 0, ld) + w.lastBias);
     }
 
     /** Masks and normalises {@code sc[0, T)} in place; lanes {@code [T, tpad)} end as zero weights. */
@@ -165,13 +161,9 @@ final class SimdAttention implements Step {
             FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int t = 0; t < tpad; t += L) mx = mx.max(FloatVector.fromArray(S, sc, t));
             FloatVector max = FloatVector.broadcast(S, mx.reduceLanes(VectorOperators.MAX));
-            FloatVector sum = FloatVector.zero(S);
-            for (int t = 0; t < tpad; t += L) {
-                FloatVector e = FloatVector.fromArray(S, sc, t).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(sc, t);
-                sum = sum.add(e);
-            }
-            FloatVector total = FloatVector.broadcast(S, sum.reduceLanes(VectorOperators.ADD));
+            for (int t = 0; t < tpad; t += L) FloatVector.fromArray(S, sc, t).sub(max).intoArray(sc, t);
+            Vec.exp(sc, 0, sc, 0, tpad);
+            FloatVector total = FloatVector.broadcast(S, Vec.sum(sc, 0, tpad));
             for (int t = 0; t < tpad; t += L) FloatVector.fromArray(S, sc, t).div(total).intoArray(sc, t);
         } else {
             for (int t = 0; t < t0; t++) sc[t] = 0f;
