@@ -114,7 +114,12 @@ final class Vec {
             else if (kind == SIGMOID) z = x.neg();
             else if (kind == TANH) z = x.add(x);
             else z = FloatVector.fromArray(S, a, j).mul(x).add(FloatVector.fromArray(S, c, j)).neg();
-            FloatVector zc = z.min(EXP_HI).max(EXP_LO);
+            // Clamped by compare and blend (NaN compares false and passes through): cheaper than min/max, whose
+            // Java semantics for NaN and −0 cost extra instructions. The gates clamp at 87, where their results
+            // have saturated (sigmoid 0 or 1 within 2e-38, tanh ±1), so that n stays below 127.
+            float hi = kind == EXP ? EXP_HI : 87f;
+            FloatVector zc = z.blend(FloatVector.broadcast(S, hi), z.compare(VectorOperators.GT, hi));
+            zc = zc.blend(FloatVector.broadcast(S, EXP_LO), zc.compare(VectorOperators.LT, EXP_LO));
             FloatVector t = zc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
             FloatVector nf = t.sub(ROUND);
             FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), zc);
@@ -127,13 +132,20 @@ final class Vec {
             p = r.mul(r).fma(p, r).add(one);
             // 2^n as a float: the rounded n sits in t's low mantissa bits; n + 127 shifted into the exponent
             // field. Above 127.5·ln 2, n is 128, which has no float: scale by 2^127 and double the (finite) result.
-            IntVector n0 = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS);
-            IntVector bits = n0.min(127).add(127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector e = p.mul((FloatVector) bits.reinterpretAsFloats());
-            e = e.blend(e.add(e), n0.compare(VectorOperators.GT, 127).cast(S));
-            // NaN passes through p; beyond the clamp e^z is +∞ or (subnormal, flushed) 0
-            e = e.blend(FloatVector.broadcast(S, Float.POSITIVE_INFINITY), z.compare(VectorOperators.GT, EXP_HI));
-            e = e.blend(FloatVector.zero(S), z.compare(VectorOperators.LT, EXP_LO));
+            IntVector tb = (IntVector) t.reinterpretAsInts();
+            FloatVector e;
+            if (kind != EXP) {
+                // n within ±126 here; t's bits are ROUND_BITS + n, whose shift by 23 leaves n·2^23 (ROUND_BITS's low
+                // 9 bits are zero): 2^n's bits are that plus 127·2^23
+                e = p.mul((FloatVector) tb.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats());
+            } else {
+                IntVector n0 = tb.sub(ROUND_BITS);
+                e = p.mul((FloatVector) n0.min(127).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e = e.blend(e.add(e), n0.compare(VectorOperators.GT, 127).cast(S));
+                // NaN passes through p; beyond the clamp e^z is +∞ or (subnormal, flushed) 0
+                e = e.blend(FloatVector.broadcast(S, Float.POSITIVE_INFINITY), z.compare(VectorOperators.GT, EXP_HI));
+                e = e.blend(FloatVector.zero(S), z.compare(VectorOperators.LT, EXP_LO));
+            }
             FloatVector y;
             if (kind == EXP) {
                 y = e;

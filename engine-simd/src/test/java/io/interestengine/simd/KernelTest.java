@@ -223,7 +223,7 @@ class KernelTest {
 
     private void gru(int in, int H, int T, boolean tf, GruOp.AttentionForm form, boolean seq, boolean ranking, int n, GruCell w, long seed) {
         // Ranking: DIEN's interest evolution, a candidate-scope GRU over the user's sequence with per-candidate
-        // attention; batch: one user per row. 45 and 37 rows cross a block of SimdGru.BLOCK (32) rows, and the
+        // attention; batch: one user per row. 45 and 37 rows cross a block of SimdGru.BLOCK (8) rows, and the
         // batch's mixed lengths exercise the order by decreasing length.
         Scope scope = Scope.CANDIDATE;
         Value x = Value.sequence("x", ranking ? Scope.USER : Scope.CANDIDATE, T, in, Arenas.grp(T, form == GruOp.AttentionForm.AGRU));
