@@ -68,7 +68,10 @@ final class Vec {
         map(EXP, src, s, dst, d, n, null, null, null);
     }
 
-    /** {@code dst[d + j] = 1 / (1 + e^{−src[s + j]})} for {@code j < n}; in place allowed. */
+    /**
+     * {@code dst[d + j] = 1 / (1 + e^{−src[s + j]})} for {@code j < n}; in place allowed. Within 4 ulp of the
+     * exact value (tested); below −87 the result is under 2e-38 rather than the exact tiny value.
+     */
     static void sigmoid(float[] src, int s, float[] dst, int d, int n) {
         map(SIGMOID, src, s, dst, d, n, null, null, null);
     }
