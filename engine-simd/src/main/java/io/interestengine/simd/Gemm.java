@@ -9,7 +9,8 @@ import static io.interestengine.simd.Vec.S;
  * {@code C[m, 0..npad) = bias + Cin[m] + A[m, 0..k) · B} for {@code m < M}, B packed {@code [k][npad]}, C rows
  * padded to whole vectors. Register tiles of 4 rows × 2 vectors: per step of k, two loads of B and four
  * broadcasts of A feed eight FMAs, so the FMA units and not the load ports bound the loop; 8 accumulators,
- * 2 B vectors and a broadcast fit the 16 registers of AVX2 without spilling. The activation is a separate
+ * 2 B vectors and a broadcast fit the 16 registers of AVX2 without spilling. With 16 lanes (AVX-512's 32
+ * registers) tiles of 4 rows × 3 vectors go first (see {@link #WIDE}). The activation is a separate
  * pass ({@link Act#apply}) over the rows just written, still in L1.
  *
  * <p>No method here takes or returns a vector: a vector crossing a call that C2 does not inline is boxed
