@@ -118,13 +118,16 @@ final class Gemm {
         int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L), c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L), c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L), c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L), c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L), c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L), c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L), c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L), c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L), b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);

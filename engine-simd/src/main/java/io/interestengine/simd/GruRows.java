@@ -79,8 +79,11 @@ final class GruRows {
             }
             Vec.sigmoid(hs, so, hs, so, 2 * hp);
             for (int j = 0; j < hp; j += L) {
-                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
-                in.add(FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).intoArray(hs, so + 2 * hp + j);
+                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc)
+                        .add(FloatVector.fromArray(S, xb, 2 * hp + j));
+                FloatVector rn = FloatVector.fromArray(S, hs, so + j)
+                        .mul(FloatVector.fromArray(S, hs, so + 2 * hp + j));
+                in.add(rn).intoArray(hs, so + 2 * hp + j);
             }
             Vec.tanh(hs, so + 2 * hp, hs, so + 2 * hp, hp);
             mix(hs, so + hp, hs, so + 2 * hp, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
@@ -105,7 +108,8 @@ final class GruRows {
             int xo = gxOff[i], so = i * g3, ho = hOff + i * hp, ri = i * hp;
             float sc = scale[i];
             for (int j = 0; j < 2 * hp; j += L) {
-                FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
+                FloatVector xs = FloatVector.fromArray(S, gxs, xo + j).mul(sc);
+                xs.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
             }
             Vec.sigmoid(hs, so, hs, so, 2 * hp);
             for (int j = 0; j < hp; j += L) {
@@ -117,7 +121,8 @@ final class GruRows {
             int xo = gxOff[i], ri = i * hp;
             float sc = scale[i];
             for (int j = 0; j < hp; j += L) {
-                FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ri + j)).intoArray(gc, ri + j);
+                FloatVector xs = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc);
+                xs.add(FloatVector.fromArray(S, gc, ri + j)).intoArray(gc, ri + j);
             }
             Vec.tanh(gc, ri, gc, ri, hp);
             mix(hs, i * g3 + hp, gc, ri, p[i], q[i], h, hOff + ri, out, outOff + ri);

@@ -158,7 +158,9 @@ final class SimdAttention implements Step {
             return;
         }
         float[] lw = w.last;
-        for (int m = 0; m < nb; m++) sc[t + m] = Activation.apply(w.lastAct, 0, Vec.dot(in, m * ld, lw, 0, ld) + w.lastBias);
+        for (int m = 0; m < nb; m++) {
+            sc[t + m] = Activation.apply(w.lastAct, 0, Vec.dot(in, m * ld, lw, 0, ld) + w.lastBias);
+        }
     }
 
     /** Masks and normalises {@code sc[0, T)} in place; lanes {@code [T, tpad)} end as zero weights. */

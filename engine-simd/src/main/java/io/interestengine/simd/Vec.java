@@ -106,7 +106,8 @@ final class Vec {
      * for z in [EXP_LO, EXP_HI] (tested over the range); above, +∞; below, 0 (absolute error under 1.2e-38);
      * NaN gives NaN. The last vector of a run is masked: no float outside {@code [0, n)} is read or written.
      */
-    private static void map(int kind, float[] src, int s, float[] dst, int d, int n, float[] a, float[] c, float[] alpha) {
+    private static void map(int kind, float[] src, int s, float[] dst, int d, int n,
+                            float[] a, float[] c, float[] alpha) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> m = S.indexInRange(j, n);
@@ -127,7 +128,8 @@ final class Vec {
             FloatVector nf = t.sub(ROUND);
             FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), zc);
             r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
-            FloatVector p = r.fma(FloatVector.broadcast(S, 1.9875691500e-4f), FloatVector.broadcast(S, 1.3981999507e-3f));
+            FloatVector p = r.fma(FloatVector.broadcast(S, 1.9875691500e-4f),
+                    FloatVector.broadcast(S, 1.3981999507e-3f));
             p = r.fma(p, FloatVector.broadcast(S, 8.3334519073e-3f));
             p = r.fma(p, FloatVector.broadcast(S, 4.1665795894e-2f));
             p = r.fma(p, FloatVector.broadcast(S, 1.6666665459e-1f));

@@ -53,9 +53,10 @@ class VecExpTest {
         for (int k = 0; k < n; k++) {
             double ref = Math.exp(x[k]);
             float want = (float) ref;
-            if (Float.isInfinite(want)) assertEquals(Float.POSITIVE_INFINITY, y[k], "exp(" + x[k] + ")");
-            else if (want < Float.MIN_NORMAL) assertTrue(y[k] >= 0f && Math.abs(y[k] - ref) <= Float.MIN_NORMAL, "exp(" + x[k] + ") = " + y[k]);
-            else assertTrue(Math.abs(y[k] - ref) <= 2 * Math.ulp(want), "exp(" + x[k] + ") = " + y[k] + ", Math.exp " + ref);
+            String what = "exp(" + x[k] + ") = " + y[k] + ", Math.exp " + ref;
+            if (Float.isInfinite(want)) assertEquals(Float.POSITIVE_INFINITY, y[k], what);
+            else if (want < Float.MIN_NORMAL) assertTrue(y[k] >= 0f && Math.abs(y[k] - ref) <= Float.MIN_NORMAL, what);
+            else assertTrue(Math.abs(y[k] - ref) <= 2 * Math.ulp(want), what);
         }
         assertEquals(0f, y[n - 1], "exp(−∞)");
         assertEquals(1f, y[n - special.length], "exp(0)");
@@ -85,7 +86,8 @@ class VecExpTest {
             double p = 1 / (1 + Math.exp(-x[k]));
             // exp's 2 ulp plus the add and divide roundings: within 4 ulp of the result (relative 4·2^-23)
             if (!(Math.abs(s[k] - p) <= 4.8e-7 * p + 1e-37)) fail("sigmoid(" + x[k] + ") = " + s[k] + ", want " + p);
-            double z = (double) a[k] * x[k] + c[k], q = 1 / (1 + Math.exp(-z)), want = al[k] * (1 - q) * x[k] + q * x[k];
+            double z = (double) a[k] * x[k] + c[k], q = 1 / (1 + Math.exp(-z));
+            double want = al[k] * (1 - q) * x[k] + q * x[k];
             // each term within a few ulp of |x|·max(1, |α|): 1e-6 of that scale covers them, not a wrong gate
             double tol = 1e-6 * Math.abs(x[k]) * Math.max(1, Math.abs(al[k]));
             if (!(Math.abs(d[k] - want) <= tol)) fail("dice(" + x[k] + ") = " + d[k] + ", want " + want);
@@ -110,7 +112,8 @@ class VecExpTest {
             }
             float[] in = src.clone();
             Vec.tanh(in, 3, in, 3, n);
-            assertArrayEquals(Arrays.copyOfRange(dst, 5, 5 + n), Arrays.copyOfRange(in, 3, 3 + n), "in place, n = " + n);
+            assertArrayEquals(Arrays.copyOfRange(dst, 5, 5 + n), Arrays.copyOfRange(in, 3, 3 + n),
+                    "in place, n = " + n);
         }
     }
 
@@ -131,8 +134,10 @@ class VecExpTest {
                 lanes[j % L] = Math.fma(a[1 + j], b[2 + j], lanes[j % L]);
                 ones[j % L] += a[1 + j];
             }
-            assertEquals(Float.floatToRawIntBits(butterfly(lanes)), Float.floatToRawIntBits(Vec.dot(a, 1, b, 2, n)), "dot, n = " + n);
-            assertEquals(Float.floatToRawIntBits(butterfly(ones)), Float.floatToRawIntBits(Vec.sum(a, 1, n)), "sum, n = " + n);
+            assertEquals(Float.floatToRawIntBits(butterfly(lanes)), Float.floatToRawIntBits(Vec.dot(a, 1, b, 2, n)),
+                    "dot, n = " + n);
+            assertEquals(Float.floatToRawIntBits(butterfly(ones)), Float.floatToRawIntBits(Vec.sum(a, 1, n)),
+                    "sum, n = " + n);
         }
     }
 
