@@ -54,9 +54,9 @@ def main(out):
     runtimes = sorted({r["runtime"] for r in rows})
     lines = ["# Ranking cost as T and N grow", ""]
     meta = rows[0]["meta"]
-    lines.append("Machine: %s; %s; clock: %s; load average at the runs' ends: %s. Command: `bench/scaling.sh`."
-                 % (meta["machine"], meta["jvm"], meta["clock"],
-                    ", ".join(sorted({"%.1f" % r["meta"]["load"] for r in rows if r["meta"]["load"] is not None}))))
+    loads = [r["meta"]["load"] for r in rows if r["meta"]["load"] is not None]
+    lines.append("Machine: %s; %s; clock: %s; load average at the runs' ends from %.1f to %.1f. Command: `bench/scaling.sh`."
+                 % (meta["machine"], meta["jvm"], meta["clock"], min(loads), max(loads)))
     lines.append("")
     lines.append("p50 latency in ms (one thread), and ONNX Runtime's p50 divided by the engine's:")
     lines.append("")
