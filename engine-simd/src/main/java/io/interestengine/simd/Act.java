@@ -3,7 +3,6 @@ package io.interestengine.simd;
 import io.interestengine.graph.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -75,18 +74,11 @@ final class Act {
     }
 
     private static void sigmoid(float[] src, int s, float[] dst, int d, int full, int n) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        int end = Math.max(full, n);
-        for (int j = 0; j < end; j += L) {
-            // The library's vector exp (SVML on x86): measured faster here than an inline Cephes polynomial.
-            FloatVector y = one.div(FloatVector.fromArray(S, src, s + j).neg().lanewise(VectorOperators.EXP).add(one));
-            if (j < full) y.intoArray(dst, d + j);
-            else y.intoArray(dst, d + j, S.indexInRange(j, n));
-        }
+        Vec.sigmoid(src, s, dst, d, Math.max(full, n));
     }
 
     private static void tanh(float[] src, int s, float[] dst, int d, int full, int n) {
-        Vec.tanh(src, s, dst, d, n);
+        Vec.tanh(src, s, dst, d, Math.max(full, n));
     }
 
     private void prelu(float[] src, int s, float[] dst, int d, int full, int n) {
@@ -105,15 +97,6 @@ final class Act {
 
     /** {@code α·(1−p)·x + p·x} with {@code p = sigmoid(a·x + c)}, in the reference's order of operations. */
     private void dice(float[] src, int s, float[] dst, int d, int full, int n) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        int end = Math.max(full, n);
-        for (int j = 0; j < end; j += L) {
-            FloatVector x = FloatVector.fromArray(S, src, s + j);
-            FloatVector z = FloatVector.fromArray(S, a, j).mul(x).add(FloatVector.fromArray(S, c, j));
-            FloatVector p = one.div(z.neg().lanewise(VectorOperators.EXP).add(one));
-            FloatVector y = FloatVector.fromArray(S, alpha, j).mul(one.sub(p)).mul(x).add(p.mul(x));
-            if (j < full) y.intoArray(dst, d + j);
-            else y.intoArray(dst, d + j, S.indexInRange(j, n));
-        }
+        Vec.dice(src, s, dst, d, Math.max(full, n), a, c, alpha);
     }
 }

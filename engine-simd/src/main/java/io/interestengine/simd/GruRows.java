@@ -1,7 +1,6 @@
 package io.interestengine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.util.Arrays;
 
@@ -22,8 +21,8 @@ final class GruRows {
     private final int hp;
     /** Input-side pre-activations of {@link #step}'s rows {@code [rows][3·hp]}, state-side ones {@code [rows][3·hp]}. */
     private final float[] gx, hs;
-    /** TF: update gates, {@code r⊙h} rows and candidate products. */
-    private final float[] gu, rh, gc;
+    /** TF: {@code r⊙h} rows and candidate products. */
+    private final float[] rh, gc;
     /** {@link #step}'s per-row arguments of {@link #cell}: row offsets into gx, scale 1, keep fraction g (p = 1, q = 0). */
     private final int[] rowOff;
     private final float[] ones, zeros;
@@ -34,7 +33,6 @@ final class GruRows {
         hp = w.hpad;
         gx = new float[maxRows * 3 * hp];
         hs = new float[maxRows * 3 * hp];
-        gu = w.tf ? new float[maxRows * hp] : null;
         rh = w.tf ? new float[maxRows * hp] : null;
         gc = w.tf ? new float[maxRows * hp] : null;
         rowOff = new int[maxRows];
@@ -64,55 +62,65 @@ final class GruRows {
         else torch(n, gxs, gxOff, scale, p, q, h, hOff, out, outOff);
     }
 
-    /** PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). */
+    /**
+     * PyTorch cell: r, z from both sides; n = tanh(x-side + r⊙(W_hn·h + b_hn)). The pre-activations are formed
+     * in place over the row's state-side products and the gates taken by array passes ({@link Vec}).
+     */
     private void torch(int n, float[] gxs, int[] gxOff, float[] scale, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
         int g3 = 3 * hp;
         call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, g3).run();
         float[] xb = w.xBias;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], so = i * g3, ho = hOff + i * hp, oo = outOff + i * hp;
-            float sc = scale[i], pi = p[i], qi = q[i];
-            for (int j = 0; j < hp; j += L) {
-                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
-                FloatVector iz = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, xb, hp + j));
-                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
-                FloatVector rg = one.div(one.add(ir.add(FloatVector.fromArray(S, hs, so + j)).neg().lanewise(VectorOperators.EXP)));
-                FloatVector zg = one.div(one.add(iz.add(FloatVector.fromArray(S, hs, so + hp + j)).neg().lanewise(VectorOperators.EXP)));
-                FloatVector c = Vec.tanh(in.add(rg.mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))));
-                FloatVector k = zg.fma(pi, qi);
-                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                k.mul(hv).add(one.sub(k).mul(c)).intoArray(out, oo + j);
+            int xo = gxOff[i], so = i * g3;
+            float sc = scale[i];
+            for (int j = 0; j < 2 * hp; j += L) {
+                FloatVector ix = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
+                ix.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
             }
+            Vec.sigmoid(hs, so, hs, so, 2 * hp);
+            for (int j = 0; j < hp; j += L) {
+                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, xb, 2 * hp + j));
+                in.add(FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, hs, so + 2 * hp + j))).intoArray(hs, so + 2 * hp + j);
+            }
+            Vec.tanh(hs, so + 2 * hp, hs, so + 2 * hp, hp);
+            mix(hs, so + hp, hs, so + 2 * hp, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
         }
     }
 
-    /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. */
+    /** {@code out = k⊙h + (1−k)⊙c} with {@code k = p·g + q}, over one row of {@code hp} floats. */
+    private void mix(float[] g, int go, float[] c, int co, float pi, float qi, float[] h, int ho, float[] out, int oo) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < hp; j += L) {
+            FloatVector k = FloatVector.fromArray(S, g, go + j).fma(pi, qi);
+            FloatVector hv = FloatVector.fromArray(S, h, ho + j);
+            k.mul(hv).add(one.sub(k).mul(FloatVector.fromArray(S, c, co + j))).intoArray(out, oo + j);
+        }
+    }
+
+    /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. Gates by array passes, as {@link #torch}. */
     private void tf(int n, float[] gxs, int[] gxOff, float[] scale, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
         int g3 = 3 * hp;
         call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, g3).run();
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i++) {
             int xo = gxOff[i], so = i * g3, ho = hOff + i * hp, ri = i * hp;
             float sc = scale[i];
+            for (int j = 0; j < 2 * hp; j += L) {
+                FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
+            }
+            Vec.sigmoid(hs, so, hs, so, 2 * hp);
             for (int j = 0; j < hp; j += L) {
-                FloatVector ir = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, hs, so + j));
-                FloatVector iu = FloatVector.fromArray(S, gxs, xo + hp + j).mul(sc).add(FloatVector.fromArray(S, hs, so + hp + j));
-                FloatVector rg = one.div(one.add(ir.neg().lanewise(VectorOperators.EXP)));
-                one.div(one.add(iu.neg().lanewise(VectorOperators.EXP))).intoArray(gu, ri + j);
-                rg.mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
+                FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
             }
         }
         call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
         for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], ho = hOff + i * hp, ri = i * hp, oo = outOff + i * hp;
-            float sc = scale[i], pi = p[i], qi = q[i];
+            int xo = gxOff[i], ri = i * hp;
+            float sc = scale[i];
             for (int j = 0; j < hp; j += L) {
-                FloatVector c = Vec.tanh(FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ri + j)));
-                FloatVector k = FloatVector.fromArray(S, gu, ri + j).fma(pi, qi);
-                FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-                k.mul(hv).add(one.sub(k).mul(c)).intoArray(out, oo + j);
+                FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc).add(FloatVector.fromArray(S, gc, ri + j)).intoArray(gc, ri + j);
             }
+            Vec.tanh(gc, ri, gc, ri, hp);
+            mix(hs, i * g3 + hp, gc, ri, p[i], q[i], h, hOff + ri, out, outOff + ri);
         }
     }
 }

@@ -39,6 +39,12 @@ final class SimdAttention implements Step {
     private final Scratch[] scratch;
     private final Parallel.Body body = this::rows;
 
+    /**
+     * Positions taken through every layer together: their hidden rows stay in L1 from one layer to the next
+     * (a whole history of 100 positions × 80 floats would not).
+     */
+    static final int BLOCK = 32;
+
     /** Per-part buffers: one query row at a time. */
     private static final class Scratch {
         final float[] q1, wpc, ha, hb, scores;
@@ -47,8 +53,8 @@ final class SimdAttention implements Step {
         Scratch(int T, int d, int h1pad, int widest, int tpad) {
             q1 = new float[h1pad];
             wpc = new float[d * h1pad];
-            ha = new float[T * widest];
-            hb = new float[T * widest];
+            ha = new float[BLOCK * widest];
+            hb = new float[BLOCK * widest];
             scores = new float[tpad];
         }
     }
@@ -122,35 +128,37 @@ final class SimdAttention implements Step {
             FloatVector qj = FloatVector.broadcast(S, f[q + j]);
             for (int o = j * h1pad, end = o + h1pad; o < end; o += L) FloatVector.fromArray(S, wp, o).mul(qj).intoArray(wpc, o);
         }
-        c.weights(w.product).a(f, kOff + (ku * T + t0) * d, d, len).c(s.ha, 0, h1pad);
-        c.b = wpc;
+        for (int b = 0; b < len; b += BLOCK) block(s, ku, t0 + b, Math.min(BLOCK, len - b));
+    }
+
+    /** Scores of the {@code nb} positions from {@code t} against key row {@code ku}, through every layer. */
+    private void block(Scratch s, int ku, int t, int nb) {
+        Gemm.Call c = s.call;
+        c.weights(w.product).a(f, kOff + (ku * T + t) * d, d, nb).c(s.ha, 0, h1pad);
+        c.b = s.wpc;
         c.bias = s.q1;
         c.cin = k1;
-        c.cinOff = (ku * T + t0) * h1pad;
+        c.cinOff = (ku * T + t) * h1pad;
         c.ldcin = h1pad;
         c.run();
-        w.act1.apply(s.ha, 0, h1pad, len, w.h1, s.ha, 0, h1pad, true);
+        w.act1.apply(s.ha, 0, h1pad, nb, w.h1, s.ha, 0, h1pad, true);
         float[] in = s.ha, out = s.hb;
         int ld = h1pad;
         for (Packed p : w.mid) {
-            c.weights(p).a(in, 0, ld, len).c(out, 0, p.npad).run();
-            p.act.apply(out, 0, p.npad, len, p.n, out, 0, p.npad, true);
-            float[] t = in;
+            c.weights(p).a(in, 0, ld, nb).c(out, 0, p.npad).run();
+            p.act.apply(out, 0, p.npad, nb, p.n, out, 0, p.npad, true);
+            float[] tmp = in;
             in = out;
-            out = t;
+            out = tmp;
             ld = p.npad;
         }
         float[] sc = s.scores;
         if (w.last == null) {
-            for (int m = 0; m < len; m++) sc[t0 + m] = in[m * ld];
+            for (int m = 0; m < nb; m++) sc[t + m] = in[m * ld];
             return;
         }
         float[] lw = w.last;
-        for (int m = 0; m < len; m++) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int k = 0, o = m * ld; k < ld; k += L, o += L) acc = FloatVector.fromArray(S, in, o).fma(FloatVector.fromArray(S, lw, k), acc);
-            sc[t0 + m] = Activation.apply(w.lastAct, 0, acc.reduceLanes(VectorOperators.ADD) + w.lastBias);
-        }
+        for (int m = 0; m < nb; m++) sc[t + m] = Activation.apply(w.lastAct, 0, Vec.dot(in, m * ld, lw, 0, ld) + w.lastBias);
     }
 
     /** Masks and normalises {@code sc[0, T)} in place; lanes {@code [T, tpad)} end as zero weights. */
@@ -165,13 +173,9 @@ final class SimdAttention implements Step {
             FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int t = 0; t < tpad; t += L) mx = mx.max(FloatVector.fromArray(S, sc, t));
             FloatVector max = FloatVector.broadcast(S, mx.reduceLanes(VectorOperators.MAX));
-            FloatVector sum = FloatVector.zero(S);
-            for (int t = 0; t < tpad; t += L) {
-                FloatVector e = FloatVector.fromArray(S, sc, t).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(sc, t);
-                sum = sum.add(e);
-            }
-            FloatVector total = FloatVector.broadcast(S, sum.reduceLanes(VectorOperators.ADD));
+            for (int t = 0; t < tpad; t += L) FloatVector.fromArray(S, sc, t).sub(max).intoArray(sc, t);
+            Vec.exp(sc, 0, sc, 0, tpad);
+            FloatVector total = FloatVector.broadcast(S, Vec.sum(sc, 0, tpad));
             for (int t = 0; t < tpad; t += L) FloatVector.fromArray(S, sc, t).div(total).intoArray(sc, t);
         } else {
             for (int t = 0; t < t0; t++) sc[t] = 0f;

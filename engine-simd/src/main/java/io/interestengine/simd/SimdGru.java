@@ -24,8 +24,12 @@ import java.util.Arrays;
  * messages for non-finite values are the scalar backend's.
  */
 final class SimdGru implements Step {
-    /** Rows advanced together. */
-    static final int BLOCK = 32;
+    /**
+     * Rows advanced together. 8: the block's states and state-side products stay in L1 beside the state
+     * weights (DIEN's 36→36 AUGRU: 21 KB of weights, 8 rows of 144 products 4.6 KB); measured about 10% faster
+     * than 32 on a batch of 256, the same on a ranking request.
+     */
+    static final int BLOCK = 8;
     private final SequenceGroup g;
     private final GruOp op;
     private final GruWeights w;

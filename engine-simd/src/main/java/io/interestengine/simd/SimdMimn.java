@@ -9,7 +9,6 @@ import io.interestengine.graph.Scope;
 import io.interestengine.scalar.ScalarMimnCell;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.util.Arrays;
 
@@ -217,39 +216,14 @@ final class SimdMimn implements Step {
     static void address(Scratch s, MimnWeights w, float[] f, float[] p, int h, int mem, float[] out, int o) {
         int D = w.layout.memoryDim(), m = w.layout.slots();
         float[] key = s.key, keyM = w.op.keyM();
-        FloatVector kk = FloatVector.zero(S);
-        int full = D - D % L, c = 0;
-        Vec.tanh(p, h, key, 0, full);
-        for (; c < full; c += L) {
-            FloatVector k = FloatVector.fromArray(S, key, c);
-            kk = k.fma(k, kk);
-        }
-        float kn = kk.reduceLanes(VectorOperators.ADD);
-        for (; c < D; c++) {
-            key[c] = (float) Math.tanh(p[h + c]);
-            kn += key[c] * key[c];
-        }
+        Vec.tanh(p, h, key, 0, D);
+        float kn = Vec.dot(key, 0, key, 0, D);
         kn = (float) Math.sqrt(kn);
         float beta = (ScalarMimnCell.softplus(p[h + D]) + 1f) * w.op.sharpen();
         float sum = 0f;
         for (int j = 0; j < m; j++) {
-            FloatVector d1v = FloatVector.zero(S), d2v = d1v, n2v = d1v;
             int km = j * D, mj = mem + j * D;
-            c = 0;
-            for (; c + L <= D; c += L) {
-                FloatVector k = FloatVector.fromArray(S, key, c);
-                FloatVector b = FloatVector.fromArray(S, f, mj + c);
-                d1v = FloatVector.fromArray(S, keyM, km + c).fma(k, d1v);
-                d2v = b.fma(k, d2v);
-                n2v = b.fma(b, n2v);
-            }
-            float d1 = d1v.reduceLanes(VectorOperators.ADD), d2 = d2v.reduceLanes(VectorOperators.ADD), n2 = n2v.reduceLanes(VectorOperators.ADD);
-            for (; c < D; c++) {
-                float k = key[c], b = f[mj + c];
-                d1 += keyM[km + c] * k;
-                d2 += b * k;
-                n2 += b * b;
-            }
+            float d1 = Vec.dot(keyM, km, key, 0, D), d2 = Vec.dot(f, mj, key, 0, D), n2 = Vec.dot(f, mj, f, mj, D);
             float K = 0.5f * (d1 / (w.keyNorm[j] * kn + 1e-8f) + d2 / ((float) Math.sqrt(n2) * kn + 1e-8f));
             // exp without max-subtraction, as the reference script (β·K is bounded; see ScalarMimnCell)
             float e = (float) Math.exp(beta * K);
@@ -304,16 +278,10 @@ final class SimdMimn implements Step {
     private void write(Scratch s, int i, int so) {
         int po = i * s.ppad + 2 * w.per;
         float[] p = s.params, erase = s.erase, add = s.add;
+        Vec.sigmoid(p, po, erase, 0, D);
+        Vec.tanh(p, po + D, add, 0, D);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        int full = D - D % L, c = 0;
-        for (; c < full; c += L) {
-            one.div(one.add(FloatVector.fromArray(S, p, po + c).neg().lanewise(VectorOperators.EXP))).intoArray(erase, c);
-        }
-        Vec.tanh(p, po + D, add, 0, full);
-        for (; c < D; c++) {
-            erase[c] = (float) (1.0 / (1.0 + Math.exp(-p[po + c])));
-            add[c] = (float) Math.tanh(p[po + D + c]);
-        }
+        int c;
         int mem = so + lay.memOff(), sum = so + lay.sumAggreOff();
         for (int j = 0; j < m; j++) {
             float wj = s.ww[i * m + j];
