@@ -29,6 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FirstCallTest {
     static final int CALLS = 1000;
 
+    /**
+     * Fixtures whose ops no bundled model has: AutoInt's self-attention, AFM, CIN, DCN-Mix, NFM, PNN's inner and
+     * outer products (DCN vector and matrix, DeepFM and WDL are bundled models).
+     */
+    static final List<String> FAMILY_FIXTURES = List.of("autoint_3x2_res", "afm_attention", "xdeepfm_cin_prelu",
+            "dcnmix_3x4r3", "nfm_bi_dropout_0", "pnn_inner_outer_vec", "pnn_outer_mat", "pnn_outer_num");
+
     @Test
     void firstCallEqualsTheThousandthOnEveryBundledModel() throws IOException, InterruptedException {
         Path models = io.interestengine.testkit.GoldenCases.fixturesDir("golden").getParent().getParent().resolve("models");
@@ -37,10 +44,24 @@ class FirstCallTest {
             dirs = s.filter(d -> Files.exists(d.resolve("model.json"))).sorted().toList();
         }
         assertFalse(dirs.isEmpty(), "no bundled models under " + models);
+        assertIdentical(dirs);
+    }
+
+    @Test
+    void firstCallEqualsTheThousandthOnTheFamilyFixtures() throws IOException, InterruptedException {
+        Path deepctr = io.interestengine.testkit.GoldenCases.fixturesDir("deepctr");
+        List<Path> dirs = FAMILY_FIXTURES.stream().map(deepctr::resolve).toList();
+        for (Path d : dirs) assertTrue(Files.exists(d.resolve("model.json")), "no fixture " + d);
+        assertIdentical(dirs);
+    }
+
+    /** Each model in a fresh JVM ({@link Main}); fails listing every model whose first call differed. */
+    private static void assertIdentical(List<Path> dirs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> failures = new ArrayList<>();
         for (Path d : dirs) {
-            List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path")));
+            List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp",
+                    System.getProperty("java.class.path")));
             String bits = System.getProperty(Vec.BITS_PROPERTY);
             if (bits != null) cmd.add("-D" + Vec.BITS_PROPERTY + "=" + bits);
             cmd.addAll(List.of(Main.class.getName(), d.toString()));
@@ -48,7 +69,9 @@ class FirstCallTest {
             assertTrue(p.waitFor(10, TimeUnit.MINUTES), "child JVM for " + d + " did not finish");
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
-            if (!out.contains("IDENTICAL")) failures.add(d.getFileName() + ": " + out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out));
+            if (!out.contains("IDENTICAL")) {
+                failures.add(d.getFileName() + ": " + out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out));
+            }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
