@@ -1,7 +1,6 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.AfmOp;
 import io.interestengine.graph.FmOp;
 import io.interestengine.graph.InnerProductOp;
 import io.interestengine.graph.OuterProductOp;
@@ -10,7 +9,6 @@ import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -18,8 +16,8 @@ import static io.interestengine.simd.Vec.S;
 /**
  * Field interactions, the user part of a ranking request computed once per user row ({@link FieldRows}): FM and
  * bi-interaction with vectors across rows, the user fields' sum and sum of squares spread to the candidate rows;
- * the unreduced inner product and AFM with vectors across the k channels, the user pairs' outputs (AFM: the user
- * pairs' softmax numerator, normaliser and max) once per user. Scratch is sized at bind.
+ * the unreduced inner product with vectors across the k channels, the user pairs' outputs once per user (AFM is
+ * {@link SimdAfm}). Scratch is sized at bind.
  */
 final class SimdInteraction {
     private SimdInteraction() {

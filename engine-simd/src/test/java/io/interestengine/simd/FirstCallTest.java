@@ -70,7 +70,8 @@ class FirstCallTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
             if (!out.contains("IDENTICAL")) {
-                failures.add(d.getFileName() + ": " + out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out));
+                String diff = out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out);
+                failures.add(d.getFileName() + ": " + diff);
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
