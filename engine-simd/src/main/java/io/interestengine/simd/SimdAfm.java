@@ -77,13 +77,27 @@ final class SimdAfm implements Step {
                 for (int c = 0; c < k; c++) {
                     FloatVector.fromArray(S, xt, c * stride + j).mul(xt[c * stride + i]).intoArray(bs, o + c * L);
                 }
+                // two attention units per pass over the products: each product vector loaded once for both
                 FloatVector s = zero;
-                for (int a = 0; a < A; a++) {
+                int a = 0;
+                for (; a + 2 <= A; a += 2) {
+                    FloatVector t0 = FloatVector.broadcast(S, bias[a]), t1 = FloatVector.broadcast(S, bias[a + 1]);
+                    for (int c = 0; c < k; c++) {
+                        FloatVector bv = FloatVector.fromArray(S, bs, o + c * L);
+                        t0 = bv.fma(FloatVector.broadcast(S, w[c * A + a]), t0);
+                        t1 = bv.fma(FloatVector.broadcast(S, w[c * A + a + 1]), t1);
+                    }
+                    // the reference's ReLU (t > 0 ? t : 0) maps NaN to 0; max(0) would keep it
+                    t0 = zero.blend(t0, t0.compare(VectorOperators.GT, 0f));
+                    t1 = zero.blend(t1, t1.compare(VectorOperators.GT, 0f));
+                    s = t0.fma(FloatVector.broadcast(S, h[a]), s);
+                    s = t1.fma(FloatVector.broadcast(S, h[a + 1]), s);
+                }
+                if (a < A) {
                     FloatVector t = FloatVector.broadcast(S, bias[a]);
                     for (int c = 0; c < k; c++) {
                         t = FloatVector.fromArray(S, bs, o + c * L).fma(FloatVector.broadcast(S, w[c * A + a]), t);
                     }
-                    // the reference's ReLU (t > 0 ? t : 0) maps NaN to 0; max(0) would keep it
                     t = zero.blend(t, t.compare(VectorOperators.GT, 0f));
                     s = t.fma(FloatVector.broadcast(S, h[a]), s);
                 }
