@@ -8,7 +8,6 @@ import io.interestengine.graph.ResidualOp;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -52,7 +51,7 @@ final class SimdCross {
     static final class Cross implements Step {
         private final CrossOp op;
         private final Weights w;
-        private final float[] f, y, k, bias, dots = new float[4];
+        private final float[] f, y, k, bias, dots = new float[4], red = new float[L];
         private final int inOff, outOff, d, dpad;
         private final Gemm.Call call = new Gemm.Call();
 
@@ -127,7 +126,8 @@ final class SimdCross {
                 VectorMask<Float> m = S.indexInRange(j, d);
                 a1 = FloatVector.fromArray(S, f, x + j, m).fma(FloatVector.fromArray(S, k, kw + j, m), a1);
             }
-            return a0.add(a1).reduceLanes(VectorOperators.ADD);
+            a0.add(a1).intoArray(red, 0);
+            return Vec.sum(red, 0, L);
         }
 
         /**
@@ -159,10 +159,20 @@ final class SimdCross {
                 a2 = t2.fma(w, a2);
                 a3 = t3.fma(w, a3);
             }
-            dots[0] = a0.reduceLanes(VectorOperators.ADD) + tail(x0, src, x, bo, kv, full, dots[0]);
-            dots[1] = a1.reduceLanes(VectorOperators.ADD) + tail(x0 + d, src + d, x + d, bo, kv, full, dots[1]);
-            dots[2] = a2.reduceLanes(VectorOperators.ADD) + tail(x0 + d2, src + d2, x + d2, bo, kv, full, dots[2]);
-            dots[3] = a3.reduceLanes(VectorOperators.ADD) + tail(x0 + d3, src + d3, x + d3, bo, kv, full, dots[3]);
+            // lane sums in Vec.sum's fixed order (reduceLanes(ADD) orders its adds by JIT tier), through red: no
+            // vector crosses a call
+            a0.intoArray(red, 0);
+            float p0 = Vec.sum(red, 0, L);
+            a1.intoArray(red, 0);
+            float p1 = Vec.sum(red, 0, L);
+            a2.intoArray(red, 0);
+            float p2 = Vec.sum(red, 0, L);
+            a3.intoArray(red, 0);
+            float p3 = Vec.sum(red, 0, L);
+            dots[0] = p0 + tail(x0, src, x, bo, kv, full, dots[0]);
+            dots[1] = p1 + tail(x0 + d, src + d, x + d, bo, kv, full, dots[1]);
+            dots[2] = p2 + tail(x0 + d2, src + d2, x + d2, bo, kv, full, dots[2]);
+            dots[3] = p3 + tail(x0 + d3, src + d3, x + d3, bo, kv, full, dots[3]);
         }
 
         /** The masked last vector of a {@link #layer4} row from {@code j}; returns its part of the dot product. */
@@ -172,7 +182,8 @@ final class SimdCross {
             FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(s).add(FloatVector.fromArray(S, bias, bo + j, m))
                     .add(FloatVector.fromArray(S, f, src + j, m));
             t.intoArray(f, x + j, m);
-            return t.mul(FloatVector.fromArray(S, k, kw + j, m)).reduceLanes(VectorOperators.ADD, m);
+            FloatVector.zero(S).blend(t.mul(FloatVector.fromArray(S, k, kw + j, m)), m).intoArray(red, 0);
+            return Vec.sum(red, 0, L);
         }
 
         /**
@@ -204,7 +215,9 @@ final class SimdCross {
                 t.intoArray(f, x + j, m);
                 if (next) a0 = t.fma(FloatVector.fromArray(S, k, kw + j, m), a0);
             }
-            return next ? a0.add(a1).reduceLanes(VectorOperators.ADD) : 0f;
+            if (!next) return 0f;
+            a0.add(a1).intoArray(red, 0);
+            return Vec.sum(red, 0, L);
         }
     }
 

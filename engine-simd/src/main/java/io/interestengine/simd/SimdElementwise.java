@@ -9,7 +9,6 @@ import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -125,9 +124,13 @@ final class SimdElementwise {
         };
     }
 
-    /** Lane-wise partial sums, then across lanes: not the reference's order (tests allow the rounding). */
+    /**
+     * Lane-wise partial sums, then across lanes in {@link Vec#sum}'s fixed order (the same bits in every JIT tier):
+     * not the reference's order (tests allow the rounding).
+     */
     static Step reduceSum(ReduceSumOp op, float[] f, int inOff, int outOff) {
         int w = op.in().width(), full = w - w % L;
+        float[] red = new float[L];
         return (users, cands) -> {
             int rows = CpuSession.rows(op.out(), users, cands);
             for (int r = 0; r < rows; r++) {
@@ -136,7 +139,8 @@ final class SimdElementwise {
                 if (full > 0) {
                     FloatVector acc = FloatVector.fromArray(S, f, a);
                     for (int j = L; j < full; j += L) acc = acc.add(FloatVector.fromArray(S, f, a + j));
-                    s = acc.reduceLanes(VectorOperators.ADD);
+                    acc.intoArray(red, 0);
+                    s = Vec.sum(red, 0, L);
                 }
                 for (int j = full; j < w; j++) s += f[a + j];
                 f[outOff + r] = s;

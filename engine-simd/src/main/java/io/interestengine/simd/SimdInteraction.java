@@ -1,7 +1,6 @@
 package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
-import io.interestengine.graph.AfmOp;
 import io.interestengine.graph.FmOp;
 import io.interestengine.graph.InnerProductOp;
 import io.interestengine.graph.OuterProductOp;
@@ -10,7 +9,6 @@ import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -18,8 +16,8 @@ import static io.interestengine.simd.Vec.S;
 /**
  * Field interactions, the user part of a ranking request computed once per user row ({@link FieldRows}): FM and
  * bi-interaction with vectors across rows, the user fields' sum and sum of squares spread to the candidate rows;
- * the unreduced inner product and AFM with vectors across the k channels, the user pairs' outputs (AFM: the user
- * pairs' softmax numerator, normaliser and max) once per user. Scratch is sized at bind.
+ * the unreduced inner product with vectors across the k channels, the user pairs' outputs once per user (AFM is
+ * {@link SimdAfm}). Scratch is sized at bind.
  */
 final class SimdInteraction {
     private SimdInteraction() {
@@ -150,103 +148,5 @@ final class SimdInteraction {
             for (int p = 0; p < P; p++) System.arraycopy(op.kernel(), (a * P + p) * k, r, (p * k + a) * k, k);
         }
         return r;
-    }
-
-    /**
-     * AFM. The softmax over pairs splits exactly: with the user pairs' max M_u, normaliser Z_u and numerator
-     * N_u = Σ e^{l−M_u}·b (once per user), a row with its own pairs' max M scales them by e^{M_u−M}.
-     */
-    static final class Afm implements Step {
-        private final AfmOp op;
-        private final FieldRows x;
-        private final Packed w;
-        private final Gemm.Call call = new Gemm.Call();
-        private final float[] f, nu, zu, mu, bp, h, logit, pp, ph, num;
-        private final int[] ints;
-        private final int kpad, outOff;
-
-        Afm(AfmOp op, Packed w, float[] f, int[] ints, Bindings b) {
-            this.op = op;
-            this.w = w;
-            this.f = f;
-            this.ints = ints;
-            x = new FieldRows(op.out(), op.in(), b);
-            kpad = Vec.pad(x.k);
-            outOff = b.off(op.out());
-            int users = b.maxRows(Scope.USER), P = x.pi.length;
-            nu = new float[users * kpad];
-            zu = new float[users];
-            mu = new float[users];
-            bp = new float[P * x.k];
-            h = new float[P * w.npad];
-            logit = new float[P];
-            pp = java.util.Arrays.copyOf(op.projectionP(), kpad);
-            ph = java.util.Arrays.copyOf(op.projectionH(), w.npad);
-            num = new float[kpad];
-            call.weights(w);
-        }
-
-        /** Products, attention logits of pairs {@code p} with {@code (slot[p] >= 0) == users}; returns their count. */
-        private int logits(boolean userPairs, int r, int u) {
-            int n = 0, k = x.k;
-            for (int p = 0; p < x.pi.length; p++) {
-                if ((x.slot[p] >= 0) != userPairs) continue;
-                int a = x.at(x.pi[p], r, u), c = x.at(x.pj[p], r, u);
-                for (int j = 0; j < k; j++) bp[n * k + j] = f[a + j] * f[c + j];
-                n++;
-            }
-            if (n == 0) return 0;
-            call.a(bp, 0, k, n).c(h, 0, w.npad).run();
-            w.act.apply(h, 0, w.npad, n, w.n, h, 0, w.npad, true);
-            for (int p = 0; p < n; p++) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = 0; j < w.npad; j += L) acc = FloatVector.fromArray(S, h, p * w.npad + j).fma(FloatVector.fromArray(S, ph, j), acc);
-                logit[p] = acc.reduceLanes(VectorOperators.ADD);
-            }
-            return n;
-        }
-
-        /** {@code num[0..k) = num·scale + Σ_p e^{l_p − max}·b_p} over the n pairs just computed; returns the new normaliser part. */
-        private float accumulate(int n, float max, float[] num, int no) {
-            int k = x.k;
-            float z = 0f;
-            for (int p = 0; p < n; p++) {
-                float e = (float) Math.exp(logit[p] - max);
-                z += e;
-                FloatVector ev = FloatVector.broadcast(S, e);
-                for (int j = 0; j < k; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, k);
-                    FloatVector.fromArray(S, bp, p * k + j, m).fma(ev, FloatVector.fromArray(S, num, no + j)).intoArray(num, no + j);
-                }
-            }
-            return z;
-        }
-
-        @Override
-        public void run(int users, int cands) {
-            for (int u = 0; u < users; u++) {
-                int n = logits(true, u, u);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p < n; p++) max = Math.max(max, logit[p]);
-                java.util.Arrays.fill(nu, u * kpad, (u + 1) * kpad, 0f);
-                mu[u] = max;
-                zu[u] = accumulate(n, max, nu, u * kpad);
-            }
-            int rows = CpuSession.rows(op.out(), users, cands);
-            for (int r = 0; r < rows; r++) {
-                int u = x.userRow(ints, r);
-                int n = logits(false, r, u);
-                float max = mu[u];
-                for (int p = 0; p < n; p++) max = Math.max(max, logit[p]);
-                float scale = mu[u] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(mu[u] - max);
-                int no = 0;
-                FloatVector sv = FloatVector.broadcast(S, scale);
-                for (int j = 0; j < kpad; j += L) FloatVector.fromArray(S, nu, u * kpad + j).mul(sv).intoArray(num, no + j);
-                float z = zu[u] * scale + accumulate(n, max, num, no);
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = 0; j < kpad; j += L) acc = FloatVector.fromArray(S, num, no + j).fma(FloatVector.fromArray(S, pp, j), acc);
-                f[outOff + r] = acc.reduceLanes(VectorOperators.ADD) / z;
-            }
-        }
     }
 }

@@ -126,13 +126,8 @@ final class SimdKernels {
 
     static final Kernel<SimdModel, SimdSession, AfmOp> AFM = new Kernel<>() {
         @Override
-        public Object prepare(SimdModel m, AfmOp op) {
-            return Packed.inOut(op.w(), 0, op.in().get(0).width(), op.attention(), op.b(), Act.of(new io.interestengine.graph.Activation.Relu(), op.attention()));
-        }
-
-        @Override
         public Step bind(SimdSession s, AfmOp op, Bindings b) {
-            return new SimdInteraction.Afm(op, s.model.prepared(op), s.f, s.i, b);
+            return new SimdAfm(op, s.f, s.i, b);
         }
     };
 

@@ -21,7 +21,7 @@ final class SimdSelfAttention implements Step {
     private final SelfAttentionOp op;
     private final Packed[] w;
     private final FieldRows fx;
-    private final float[] f, x, qkv, kt, a, y;
+    private final float[] f, x, qkv, kt, sc, y;
     private final int[] ints;
     private final int outOff, F, d, dh, fpad;
     private final Gemm.Call call = new Gemm.Call();
@@ -57,7 +57,7 @@ final class SimdSelfAttention implements Step {
         y = new float[F * d];
         qkv = new float[F * npad];
         kt = new float[dh * fpad];
-        a = new float[fpad];
+        sc = new float[F * fpad];
     }
 
     @Override
@@ -74,26 +74,37 @@ final class SimdSelfAttention implements Step {
                 for (int h = 0; h < n; h++) {
                     int hc = h * dh;
                     for (int c = 0; c < dh; c++) for (int j = 0; j < F; j++) kt[c * fpad + j] = qkv[j * ld + d + hc + c];
+                    // Scores of every query, each row less its max; padding lanes -inf so that their e^x is 0.
                     for (int i = 0; i < F; i++) {
-                        float max = Float.NEGATIVE_INFINITY;
+                        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                         for (int j = 0; j < fpad; j += L) {
                             FloatVector s = FloatVector.zero(S);
-                            for (int c = 0; c < dh; c++) s = FloatVector.fromArray(S, kt, c * fpad + j).fma(FloatVector.broadcast(S, qkv[i * ld + hc + c]), s);
+                            for (int c = 0; c < dh; c++) {
+                                FloatVector q = FloatVector.broadcast(S, qkv[i * ld + hc + c]);
+                                s = FloatVector.fromArray(S, kt, c * fpad + j).fma(q, s);
+                            }
                             if (op.scaling()) s = s.div(scale);
-                            s.intoArray(a, j);
-                            max = Math.max(max, s.reduceLanes(VectorOperators.MAX, S.indexInRange(j, F)));
+                            if (j + L > F) s = s.blend(Float.NEGATIVE_INFINITY, S.indexInRange(j, F).not());
+                            s.intoArray(sc, i * fpad + j);
+                            mx = mx.max(s);
                         }
-                        float sum = 0f;
-                        for (int j = 0; j < fpad; j += L) {
-                            VectorMask<Float> m = S.indexInRange(j, F);
-                            FloatVector e = FloatVector.fromArray(S, a, j).sub(max).lanewise(VectorOperators.EXP).blend(0f, m.not());
-                            e.intoArray(a, j);
-                            sum += e.reduceLanes(VectorOperators.ADD);
+                        // the max is exact in any order, so the lane reduction cannot depend on the JIT tier
+                        float max = mx.reduceLanes(VectorOperators.MAX);
+                        for (int j = i * fpad; j < (i + 1) * fpad; j += L) {
+                            FloatVector.fromArray(S, sc, j).sub(max).intoArray(sc, j);
                         }
+                    }
+                    // one exp pass over the head's F rows: the same bits in every execution tier (Vec.exp)
+                    Vec.exp(sc, 0, sc, 0, F * fpad);
+                    for (int i = 0; i < F; i++) {
+                        float sum = Vec.sum(sc, i * fpad, fpad);
                         for (int c = 0; c < dh; c += L) {
                             VectorMask<Float> m = S.indexInRange(c, dh);
                             FloatVector acc = FloatVector.zero(S);
-                            for (int j = 0; j < F; j++) acc = FloatVector.fromArray(S, qkv, j * ld + 2 * d + hc + c, m).fma(FloatVector.broadcast(S, a[j]), acc);
+                            for (int j = 0; j < F; j++) {
+                                FloatVector v = FloatVector.fromArray(S, qkv, j * ld + 2 * d + hc + c, m);
+                                acc = v.fma(FloatVector.broadcast(S, sc[i * fpad + j]), acc);
+                            }
                             acc.div(sum).intoArray(y, i * d + hc + c, m);
                         }
                     }

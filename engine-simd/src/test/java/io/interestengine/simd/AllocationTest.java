@@ -86,16 +86,15 @@ class AllocationTest {
      * products with each kernel, afm, cross vector and matrix, cin split and not,
      * self_attention, residual, the linear part's sum, reduce_sum, mul). flatten is a single System.arraycopy.
      * The scalar backend does not depend on the vector width: it runs in the default execution only (CI time).
-     * NFM (bi_interaction, tanh tower) and DCN-Mix (cross_mix, tanh experts) are not here yet: run after the
-     * conformance and family op tests in one JVM they allocated (19 KB and 115 KB per ranking call) in one run of
-     * four, alone they do not; the tanh passes are being reworked.
+     * NFM (bi_interaction, tanh tower) and DCN-Mix (cross_mix, tanh experts) too, now that tanh is an array pass
+     * (no vector crosses a call that C2 might leave un-inlined and box).
      */
     @ParameterizedTest
     @ValueSource(strings = {"models/deepfm", "models/dcn", "deepctr/afm_attention",
             "deepctr/pnn_inner_outer_vec", "deepctr/pnn_outer_mat", "deepctr/pnn_outer_num",
             "deepctr/dcn_matrix_2", "deepctr/xdeepfm_split_relu",
             "deepctr/xdeepfm_nosplit_sigmoid", "deepctr/autoint_3x2_res", "golden/neumf", "golden/autorec",
-            "golden/deep_crossing"})
+            "golden/deep_crossing", "deepctr/nfm_bi_dropout_0", "deepctr/dcnmix_3x4r3"})
     void familyModelsAllocateNothingAfterWarmUp(String name) {
         Path root = GoldenCases.goldenDir().getParent().getParent();
         int slash = name.indexOf('/');

@@ -3,7 +3,6 @@ package io.interestengine.simd;
 import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.Session;
-import io.interestengine.testkit.GoldenCases;
 import io.interestengine.testkit.RandomRequests;
 import org.junit.jupiter.api.Test;
 
@@ -29,27 +28,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FirstCallTest {
     static final int CALLS = 1000;
+
     /**
-     * Bundled models whose family kernels still sum lanes with the library's {@code reduceLanes(ADD)}, whose
-     * order differs between the interpreter and C2 (a 128-bit run saw dcn's first call differ by 1 ulp): run
-     * and reported, not asserted, until those kernels take {@link Vec#dot} / {@link Vec#sum}.
+     * Fixtures whose ops no bundled model has: AutoInt's self-attention, AFM, CIN, DCN-Mix, NFM, PNN's inner and
+     * outer products (DCN vector and matrix, DeepFM and WDL are bundled models).
      */
-    static final java.util.Map<String, String> FAMILY_PENDING = java.util.Map.of(
-            "dcn", "SimdCross's lane sums", "deepfm", "SimdInteraction's lane sums");
+    static final List<String> FAMILY_FIXTURES = List.of("autoint_3x2_res", "afm_attention", "xdeepfm_cin_prelu",
+            "dcnmix_3x4r3", "nfm_bi_dropout_0", "pnn_inner_outer_vec", "pnn_outer_mat", "pnn_outer_num");
 
     @Test
     void firstCallEqualsTheThousandthOnEveryBundledModel() throws IOException, InterruptedException {
-        Path models = GoldenCases.fixturesDir("golden").getParent().getParent().resolve("models");
+        Path models = io.interestengine.testkit.GoldenCases.fixturesDir("golden").getParent().getParent().resolve("models");
         List<Path> dirs;
         try (Stream<Path> s = Files.list(models)) {
             dirs = s.filter(d -> Files.exists(d.resolve("model.json"))).sorted().toList();
         }
         assertFalse(dirs.isEmpty(), "no bundled models under " + models);
+        assertIdentical(dirs);
+    }
+
+    @Test
+    void firstCallEqualsTheThousandthOnTheFamilyFixtures() throws IOException, InterruptedException {
+        Path deepctr = io.interestengine.testkit.GoldenCases.fixturesDir("deepctr");
+        List<Path> dirs = FAMILY_FIXTURES.stream().map(deepctr::resolve).toList();
+        for (Path d : dirs) assertTrue(Files.exists(d.resolve("model.json")), "no fixture " + d);
+        assertIdentical(dirs);
+    }
+
+    /** Each model in a fresh JVM ({@link Main}); fails listing every model whose first call differed. */
+    private static void assertIdentical(List<Path> dirs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> failures = new ArrayList<>();
         for (Path d : dirs) {
-            List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                    "-cp", System.getProperty("java.class.path")));
+            List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp",
+                    System.getProperty("java.class.path")));
             String bits = System.getProperty(Vec.BITS_PROPERTY);
             if (bits != null) cmd.add("-D" + Vec.BITS_PROPERTY + "=" + bits);
             cmd.addAll(List.of(Main.class.getName(), d.toString()));
@@ -58,13 +70,8 @@ class FirstCallTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
             if (!out.contains("IDENTICAL")) {
-                String first = out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out);
-                String name = d.getFileName().toString();
-                if (FAMILY_PENDING.containsKey(name)) {
-                    System.out.println(name + " differs (" + FAMILY_PENDING.get(name) + "): " + first);
-                } else {
-                    failures.add(name + ": " + first);
-                }
+                String diff = out.lines().filter(l -> l.startsWith("DIFF")).findFirst().orElse(out);
+                failures.add(d.getFileName() + ": " + diff);
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -73,8 +80,7 @@ class FirstCallTest {
     /** Run in the child JVM: one ranking request and one batch, first call against the thousandth. */
     public static final class Main {
         public static void main(String[] args) {
-            try (Model m = Model.load(Path.of(args[0]), LoadOptions.defaults().withBackend("simd"));
-                 Session s = m.newSession()) {
+            try (Model m = Model.load(Path.of(args[0]), LoadOptions.defaults().withBackend("simd")); Session s = m.newSession()) {
                 var ranking = RandomRequests.ranking(m, 50, 37, 7);
                 var batch = RandomRequests.batch(m, 16, 8);
                 float[] r0 = s.score(ranking), b0 = s.score(batch);
@@ -86,17 +92,8 @@ class FirstCallTest {
                 if (Arrays.equals(r0, r) && Arrays.equals(b0, b)) {
                     System.out.println("IDENTICAL");
                 } else {
-                    diff("ranking candidate", r0, r);
-                    diff("batch sample", b0, b);
-                }
-            }
-        }
-
-        private static void diff(String what, float[] first, float[] last) {
-            for (int c = 0; c < last.length; c++) {
-                if (Float.compare(last[c], first[c]) != 0) {
-                    System.out.println("DIFF " + what + " " + c + ": first " + first[c] + ", call " + CALLS + " "
-                            + last[c]);
+                    for (int c = 0; c < r.length; c++) if (Float.compare(r[c], r0[c]) != 0) System.out.println("DIFF ranking candidate " + c + ": first " + r0[c] + ", call " + CALLS + " " + r[c]);
+                    for (int c = 0; c < b.length; c++) if (Float.compare(b[c], b0[c]) != 0) System.out.println("DIFF batch sample " + c + ": first " + b0[c] + ", call " + CALLS + " " + b[c]);
                 }
             }
         }
