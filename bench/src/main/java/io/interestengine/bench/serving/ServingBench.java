@@ -189,17 +189,34 @@ public final class ServingBench {
 
     private static void warmHttp(int port, String name, String json, WebClient web, HttpClient http, int calls)
             throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models/" + name
-                + ":score")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpRequest req = jdkRequest(port, name, json);
         for (int k = 0; k < calls; k++) {
-            try (HttpClientResponse r = web.post("/v1/models/" + name + ":score")
-                    .header(HeaderNames.CONTENT_TYPE, "application/json").submit(json)) {
-                if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + r.as(String.class));
-            }
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
+            postWeb(web, scorePath(name), json);
+            postJdk(http, req);
         }
+    }
+
+    private static String scorePath(String name) {
+        return "/v1/models/" + name + ":score";
+    }
+
+    private static HttpRequest jdkRequest(int port, String name, String json) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + scorePath(name)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    /** One score request through Helidon's WebClient, its body read as a caller would. */
+    private static void postWeb(WebClient web, String path, String json) {
+        try (HttpClientResponse r = web.post(path).header(HeaderNames.CONTENT_TYPE, "application/json").submit(json)) {
+            String body = r.as(String.class);
+            if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + body);
+        }
+    }
+
+    /** One score request through java.net.http. */
+    private static void postJdk(HttpClient http, HttpRequest req) throws Exception {
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
     }
 
     static void server(int seconds, List<String> names, int[] clientCounts) throws Exception {
@@ -227,10 +244,7 @@ public final class ServingBench {
                 // leave much of it to C1 or the interpreter, while the in-process path is all scoring loops that
                 // C2 compiles at once. One-candidate requests bring it past C2's thresholds first.
                 warmHttp(server.port(), name, small, web, http, Integer.getInteger("bench.httpWarmCalls", 12_000));
-                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + "/v1/models/" + name + ":score"))
-                        .header("Content-Type",
-                                "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                HttpRequest req = jdkRequest(server.port(), name, json);
                 try (ModelHolder holder = ModelHolder.load(models.get(name), LoadOptions.defaults())) {
                     Map<String, Call> modes = new java.util.LinkedHashMap<>();
                     modes.put("in_process", () -> {
@@ -252,18 +266,9 @@ public final class ServingBench {
                         });
                         t.join();
                     });
-                    String path = "/v1/models/" + name + ":score";
-                    modes.put("http", () -> {
-                        try (HttpClientResponse r = web.post(path).header(HeaderNames.CONTENT_TYPE,
-                                "application/json").submit(json)) {
-                            String body = r.as(String.class);
-                            if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + body);
-                        }
-                    });
-                    modes.put("http_jdk_client", () -> {
-                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
-                    });
+                    String path = scorePath(name);
+                    modes.put("http", () -> postWeb(web, path, json));
+                    modes.put("http_jdk_client", () -> postJdk(http, req));
                     // -Dbench.modes=a,b keeps only those modes (to profile one alone).
                     String only = System.getProperty("bench.modes");
                     if (only != null) modes.keySet().retainAll(List.of(only.split(",")));
