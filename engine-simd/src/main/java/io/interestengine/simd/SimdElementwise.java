@@ -17,7 +17,7 @@ import static io.interestengine.simd.Vec.S;
  * Elementwise product and sum, the n-ary sum and the sum of a vector's entries in vectors; user-scope inputs
  * broadcast to candidate rows through the row map. Vectors narrower than one vector (the 1-wide logits of a linear
  * part) are summed with scalar adds: a masked load per element would cost more.
- * Concatenation is the scalar backend's ({@link System#arraycopy}, which the JIT already turns into vector moves).
+ * Concatenation is {@link SimdConcat}.
  */
 final class SimdElementwise {
     private SimdElementwise() {

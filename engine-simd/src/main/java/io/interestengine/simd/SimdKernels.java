@@ -31,8 +31,7 @@ import io.interestengine.spi.Kernel;
 import io.interestengine.spi.KernelTable;
 
 /**
- * The Vector API kernels, one per op kind. Concat (row-piece copies either way) is the reference kernel,
- * reused by composition; so are pooling and attention over id-masked groups (DeepCTR-Torch's small
+ * The Vector API kernels, one per op kind. The reference kernels are reused by composition for pooling and attention over id-masked groups (DeepCTR-Torch's small
  * {@code length_name=None} features, whose real positions need not be consecutive).
  */
 final class SimdKernels {
@@ -101,10 +100,15 @@ final class SimdKernels {
             new SimdMimn.Read(op, s.model.prepared(op.mimn()), s.f, s.i, b.off(op.state()), b.off(op.query()), b.off(op.out()),
                     b.rowMapOff(), s.par);
 
-    static final Kernel<SimdModel, SimdSession, PoolOp> POOL = (s, op, b) -> idMasked(op.in(), op.masked())
-            ? ScalarKernels.POOL.bind(s, op, b)
-            : new SimdPool(op.in().group(), op, s.f, s.i, b.off(op.in()), b.off(op.out()),
-                    op.masked() ? b.lengthsOff(op.in().group()) : -1, b.rowMapOff());
+    static final Kernel<SimdModel, SimdSession, PoolOp> POOL = (s, op, b) -> {
+        if (idMasked(op.in(), op.masked())) return ScalarKernels.POOL.bind(s, op, b);
+        Step fused = SimdGatherPool.bind(op, s.f, s.i, b);
+        return fused != null ? fused : new SimdPool(op.in().group(), op, s.f, s.i, b.off(op.in()), b.off(op.out()),
+                op.masked() ? b.lengthsOff(op.in().group()) : -1, b.rowMapOff());
+    };
+
+    /** The step of an embedding or concatenation that a fused pooling computes itself ({@link SimdGatherPool}). */
+    private static final Step NOTHING = (users, cands) -> { };
 
     static final Kernel<SimdModel, SimdSession, SumOp> SUM = (s, op, b) -> {
         int[] offs = new int[op.in().size()];
@@ -192,8 +196,14 @@ final class SimdKernels {
     };
 
     static final KernelTable<SimdModel, SimdSession> TABLE = KernelTable.<SimdModel, SimdSession>builder("simd")
-            .add(EmbeddingOp.class, (s, op, b) -> new SimdEmbedding(op, s.f, s.i, b.idsOff(op.field()), b.off(op.out())))
-            .add(ConcatOp.class, ScalarKernels.CONCAT)
+            .add(EmbeddingOp.class, (s, op, b) -> SimdGatherPool.absorbed(b.graph(), op) ? NOTHING
+                    : new SimdEmbedding(op, s.f, s.i, b.idsOff(op.field()), b.off(op.out())))
+            .add(ConcatOp.class, (s, op, b) -> {
+                if (SimdGatherPool.absorbed(b.graph(), op)) return NOTHING;
+                int[] offs = new int[op.in().size()];
+                for (int k = 0; k < offs.length; k++) offs[k] = b.off(op.in().get(k));
+                return new SimdConcat(op, s.f, s.i, offs, b.off(op.out()), b.rowMapOff());
+            })
             .add(BinaryOp.class, (s, op, b) -> SimdElementwise.binary(op, s.f, s.i, b.off(op.a()), b.off(op.b()), b.off(op.out()), b.rowMapOff()))
             .add(PoolOp.class, POOL)
             .add(MaxPoolOp.class, (s, op, b) -> new SimdMaxPool(op, s.f, s.i, b))
