@@ -1,6 +1,8 @@
 package io.interestengine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -10,8 +12,9 @@ import static io.interestengine.simd.Vec.S;
  * padded to whole vectors. Register tiles of 4 rows × 2 vectors: per step of k, two loads of B and four
  * broadcasts of A feed eight FMAs, so the FMA units and not the load ports bound the loop; 8 accumulators,
  * 2 B vectors and a broadcast fit the 16 registers of AVX2 without spilling. With 16 lanes (AVX-512's 32
- * registers) tiles of 4 rows × 3 vectors go first (see {@link #WIDE}). The activation is a separate
- * pass ({@link Act#apply}) over the rows just written, still in L1.
+ * registers) tiles of 4 rows × 5 and × 3 vectors go first (see {@link #WIDE}). Each tile starts its accumulators
+ * from the bias (plus the addend) and writes C once: no pass initialises C before the tiles. The activation is a
+ * separate pass ({@link Act#apply}) over the rows just written, still in L1.
  *
  * <p>No method here takes or returns a vector: a vector crossing a call that C2 does not inline is boxed
  * (an allocation per call), so each tile is written out in full.
@@ -23,6 +26,9 @@ final class Gemm {
      * (bench/results/cpu-20261129-kernel-speed). AVX2's 16 registers would spill them.
      */
     private static final boolean WIDE = L >= 16;
+    /** Half a vector, for the last vector of a row whose real columns end in its first half (16 lanes only). */
+    private static final VectorSpecies<Float> H = WIDE ? S.withShape(VectorShape.forBitSize(S.vectorBitSize() / 2)) : S;
+    private static final int HL = H.length();
 
     private Gemm() {
     }
@@ -32,7 +38,8 @@ final class Gemm {
         float[] a;
         int aOff, lda, m, k;
         float[] b;
-        int npad;
+        /** Real and padded columns of B and C. */
+        int n, npad;
         float[] bias;
         /** Optional per-row addend {@code cin[cinOff + m·ldcin + col]}, or null. */
         float[] cin;
@@ -42,6 +49,7 @@ final class Gemm {
 
         Call weights(Packed p) {
             b = p.w;
+            n = p.n;
             npad = p.npad;
             k = p.k;
             bias = p.bias;
@@ -79,10 +87,9 @@ final class Gemm {
     }
 
     static void run(Call g) {
-        init(g);
         int nv = g.npad / L, M = g.m;
         int r = 0;
-        for (; r + 4 <= M; r += 4) tiles4(g, r, 0, nv);
+        for (; r + 4 <= M; r += 4) tiles4(g, r, nv);
         for (; r < M; r++) {
             int v = 0;
             for (; v + 2 <= nv; v += 2) tile1x2(g, r, v * L);
@@ -90,151 +97,313 @@ final class Gemm {
         }
     }
 
-    /** Rows {@code [r, r + 4)}, vectors {@code [v, nv)} of the row. */
-    private static void tiles4(Call g, int r, int v, int nv) {
-        if (WIDE) for (; v + 3 <= nv; v += 3) tile4x3(g, r, v * L);
+    /**
+     * Rows {@code [r, r + 4)}: with 16 lanes, tiles of 5 vectors, then of 3, the last of which becomes 2 vectors
+     * and a half when the real columns end in the first half of the row's last vector (DIN's 40 of 48: a sixth
+     * fewer FMAs); its pad half is stored as bias plus addend, what a whole vector would hold (the pad weights are
+     * zero). Then 2 and 1.
+     */
+    private static void tiles4(Call g, int r, int nv) {
+        int v = 0;
+        if (WIDE) {
+            for (; v + 5 <= nv; v += 5) tile4x5(g, r, v * L);
+            for (; v + 3 <= nv; v += 3) {
+                if (v + 3 == nv && g.n <= (nv - 1) * L + HL) tile4x2h(g, r, v * L);
+                else tile4x3(g, r, v * L);
+            }
+        }
         for (; v + 2 <= nv; v += 2) tile4x2(g, r, v * L);
         if (v < nv) tile4x1(g, r, v * L);
     }
 
-    private static void init(Call g) {
-        float[] c = g.c, bias = g.bias, cin = g.cin;
-        int npad = g.npad;
-        for (int r = 0; r < g.m; r++) {
-            int o = g.cOff + r * g.ldc;
-            if (cin == null) {
-                System.arraycopy(bias, 0, c, o, npad);
-            } else {
-                int i = g.cinOff + r * g.ldcin;
-                for (int col = 0; col < npad; col += L) {
-                    FloatVector.fromArray(S, bias, col).add(FloatVector.fromArray(S, cin, i + col)).intoArray(c, o + col);
-                }
-            }
-        }
+    /**
+     * The pad half of a row's last vector, which the half tile does not compute: bias plus addend, what a whole
+     * vector's zero weights would leave there.
+     */
+    private static void padHalf(Call g, int col, int cinAt, int o) {
+        int j = col + 2 * L + HL;
+        FloatVector z = FloatVector.fromArray(H, g.bias, j);
+        if (cinAt >= 0) z = z.add(FloatVector.fromArray(H, g.cin, cinAt + 2 * L + HL));
+        z.intoArray(g.c, o + 2 * L + HL);
     }
 
+    /** 4 rows × 5 vectors from column {@code col}. */
+    private static void tile4x5(Call g, int r, int col) {
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
+        int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
+                i3 = i2 + g.ldcin;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L),
+                z2 = FloatVector.fromArray(S, bias, col + 2 * L), z3 = FloatVector.fromArray(S, bias, col + 3 * L),
+                z4 = FloatVector.fromArray(S, bias, col + 4 * L);
+        FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c04 = z4, c10 = z0, c11 = z1, c12 = z2, c13 = z3, c14 = z4,
+                c20 = z0, c21 = z1, c22 = z2, c23 = z3, c24 = z4, c30 = z0, c31 = z1, c32 = z2, c33 = z3, c34 = z4;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
+            c02 = c02.add(FloatVector.fromArray(S, cin, i0 + 2 * L));
+            c03 = c03.add(FloatVector.fromArray(S, cin, i0 + 3 * L));
+            c04 = c04.add(FloatVector.fromArray(S, cin, i0 + 4 * L));
+            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
+            c11 = c11.add(FloatVector.fromArray(S, cin, i1 + 1 * L));
+            c12 = c12.add(FloatVector.fromArray(S, cin, i1 + 2 * L));
+            c13 = c13.add(FloatVector.fromArray(S, cin, i1 + 3 * L));
+            c14 = c14.add(FloatVector.fromArray(S, cin, i1 + 4 * L));
+            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
+            c21 = c21.add(FloatVector.fromArray(S, cin, i2 + 1 * L));
+            c22 = c22.add(FloatVector.fromArray(S, cin, i2 + 2 * L));
+            c23 = c23.add(FloatVector.fromArray(S, cin, i2 + 3 * L));
+            c24 = c24.add(FloatVector.fromArray(S, cin, i2 + 4 * L));
+            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
+            c31 = c31.add(FloatVector.fromArray(S, cin, i3 + 1 * L));
+            c32 = c32.add(FloatVector.fromArray(S, cin, i3 + 2 * L));
+            c33 = c33.add(FloatVector.fromArray(S, cin, i3 + 3 * L));
+            c34 = c34.add(FloatVector.fromArray(S, cin, i3 + 4 * L));
+        }
+        int bo = col;
+        for (int k = 0; k < K; k++, bo += npad) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L),
+                    b4 = FloatVector.fromArray(S, b, bo + 4 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01); c02 = b2.fma(x0, c02); c03 = b3.fma(x0, c03);
+            c04 = b4.fma(x0, c04);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11); c12 = b2.fma(x1, c12); c13 = b3.fma(x1, c13);
+            c14 = b4.fma(x1, c14);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21); c22 = b2.fma(x2, c22); c23 = b3.fma(x2, c23);
+            c24 = b4.fma(x2, c24);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31); c32 = b2.fma(x3, c32); c33 = b3.fma(x3, c33);
+            c34 = b4.fma(x3, c34);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L); c02.intoArray(c, o0 + 2 * L); c03.intoArray(c, o0 + 3 * L);
+        c04.intoArray(c, o0 + 4 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L); c13.intoArray(c, o1 + 3 * L);
+        c14.intoArray(c, o1 + 4 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L); c23.intoArray(c, o2 + 3 * L);
+        c24.intoArray(c, o2 + 4 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L); c33.intoArray(c, o3 + 3 * L);
+        c34.intoArray(c, o3 + 4 * L);
+    }
+
+    /** 4 rows × 3 vectors from column {@code col}. */
     private static void tile4x3(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c;
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
         int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L), c10 = FloatVector.fromArray(S, c, o1);
-        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L), c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L), c30 = FloatVector.fromArray(S, c, o3);
-        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L), c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
+                i3 = i2 + g.ldcin;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L),
+                z2 = FloatVector.fromArray(S, bias, col + 2 * L);
+        FloatVector c00 = z0, c01 = z1, c02 = z2, c10 = z0, c11 = z1, c12 = z2, c20 = z0, c21 = z1, c22 = z2, c30 = z0,
+                c31 = z1, c32 = z2;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
+            c02 = c02.add(FloatVector.fromArray(S, cin, i0 + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
+            c11 = c11.add(FloatVector.fromArray(S, cin, i1 + 1 * L));
+            c12 = c12.add(FloatVector.fromArray(S, cin, i1 + 2 * L));
+            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
+            c21 = c21.add(FloatVector.fromArray(S, cin, i2 + 1 * L));
+            c22 = c22.add(FloatVector.fromArray(S, cin, i2 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
+            c31 = c31.add(FloatVector.fromArray(S, cin, i3 + 1 * L));
+            c32 = c32.add(FloatVector.fromArray(S, cin, i3 + 2 * L));
+        }
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            c02 = b2.fma(x, c02);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            c12 = b2.fma(x, c12);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            c22 = b2.fma(x, c22);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            c32 = b2.fma(x, c32);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L),
+                    b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01); c02 = b2.fma(x0, c02);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11); c12 = b2.fma(x1, c12);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21); c22 = b2.fma(x2, c22);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31); c32 = b2.fma(x3, c32);
         }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c02.intoArray(c, o0 + 2 * L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L); c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L);
     }
 
+    /** 4 rows × 2 vectors and a half from column {@code col}. */
+    private static void tile4x2h(Call g, int r, int col) {
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
+        int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
+                i3 = i2 + g.ldcin;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L);
+        FloatVector zh = FloatVector.fromArray(H, bias, col + 2 * L);
+        FloatVector c00 = z0, c01 = z1, c0h = zh, c10 = z0, c11 = z1, c1h = zh, c20 = z0, c21 = z1, c2h = zh, c30 = z0,
+                c31 = z1, c3h = zh;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
+            c0h = c0h.add(FloatVector.fromArray(H, cin, i0 + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
+            c11 = c11.add(FloatVector.fromArray(S, cin, i1 + 1 * L));
+            c1h = c1h.add(FloatVector.fromArray(H, cin, i1 + 2 * L));
+            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
+            c21 = c21.add(FloatVector.fromArray(S, cin, i2 + 1 * L));
+            c2h = c2h.add(FloatVector.fromArray(H, cin, i2 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
+            c31 = c31.add(FloatVector.fromArray(S, cin, i3 + 1 * L));
+            c3h = c3h.add(FloatVector.fromArray(H, cin, i3 + 2 * L));
+        }
+        int bo = col;
+        for (int k = 0; k < K; k++, bo += npad) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L);
+            FloatVector bh = FloatVector.fromArray(H, b, bo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01);
+            c0h = bh.fma((FloatVector) x0.reinterpretShape(H, 0), c0h);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11);
+            c1h = bh.fma((FloatVector) x1.reinterpretShape(H, 0), c1h);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21);
+            c2h = bh.fma((FloatVector) x2.reinterpretShape(H, 0), c2h);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31);
+            c3h = bh.fma((FloatVector) x3.reinterpretShape(H, 0), c3h);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L);
+        c0h.intoArray(c, o0 + 2 * L);
+        padHalf(g, col, cin == null ? -1 : i0, o0);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L);
+        c1h.intoArray(c, o1 + 2 * L);
+        padHalf(g, col, cin == null ? -1 : i1, o1);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L);
+        c2h.intoArray(c, o2 + 2 * L);
+        padHalf(g, col, cin == null ? -1 : i2, o2);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L);
+        c3h.intoArray(c, o3 + 2 * L);
+        padHalf(g, col, cin == null ? -1 : i3, o3);
+    }
+
+    /** 4 rows × 2 vectors from column {@code col}. */
     private static void tile4x2(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c;
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
         int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L);
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
+                i3 = i2 + g.ldcin;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L);
+        FloatVector c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1, c30 = z0, c31 = z1;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
+            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
+            c11 = c11.add(FloatVector.fromArray(S, cin, i1 + 1 * L));
+            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
+            c21 = c21.add(FloatVector.fromArray(S, cin, i2 + 1 * L));
+            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
+            c31 = c31.add(FloatVector.fromArray(S, cin, i3 + 1 * L));
+        }
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31);
         }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L);
     }
 
+    /** 4 rows × 1 vector from column {@code col}. */
     private static void tile4x1(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c;
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
         int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
         int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
         int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        FloatVector c0 = FloatVector.fromArray(S, c, o0), c1 = FloatVector.fromArray(S, c, o1);
-        FloatVector c2 = FloatVector.fromArray(S, c, o2), c3 = FloatVector.fromArray(S, c, o3);
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
+                i3 = i2 + g.ldcin;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col);
+        FloatVector c00 = z0, c10 = z0, c20 = z0, c30 = z0;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
+            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
+            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
+        }
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            c0 = b0.fma(FloatVector.broadcast(S, a[a0 + k]), c0);
-            c1 = b0.fma(FloatVector.broadcast(S, a[a1 + k]), c1);
-            c2 = b0.fma(FloatVector.broadcast(S, a[a2 + k]), c2);
-            c3 = b0.fma(FloatVector.broadcast(S, a[a3 + k]), c3);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = b0.fma(x1, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = b0.fma(x2, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = b0.fma(x3, c30);
         }
-        c0.intoArray(c, o0);
-        c1.intoArray(c, o1);
-        c2.intoArray(c, o2);
-        c3.intoArray(c, o3);
+        c00.intoArray(c, o0);
+        c10.intoArray(c, o1);
+        c20.intoArray(c, o2);
+        c30.intoArray(c, o3);
     }
 
+    /** 1 row × 2 vectors from column {@code col}. */
     private static void tile1x2(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c;
-        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda, o0 = g.cOff + r * g.ldc + col;
-        FloatVector c0 = FloatVector.fromArray(S, c, o0), c1 = FloatVector.fromArray(S, c, o0 + L);
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
+        int a0 = g.aOff + r * lda;
+        int o0 = g.cOff + r * ldc + col;
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L);
+        FloatVector c00 = z0, c01 = z1;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
+        }
         int bo = col;
         for (int k = 0; k < K; k++, bo += npad) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
-            c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01);
         }
-        c0.intoArray(c, o0);
-        c1.intoArray(c, o0 + L);
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L);
     }
 
+    /** 1 row × 1 vector from column {@code col}. */
     private static void tile1x1(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c;
-        int npad = g.npad, K = g.k, a0 = g.aOff + r * g.lda, o0 = g.cOff + r * g.ldc + col;
-        FloatVector c0 = FloatVector.fromArray(S, c, o0);
+        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
+        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
+        int a0 = g.aOff + r * lda;
+        int o0 = g.cOff + r * ldc + col;
+        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col;
+        FloatVector z0 = FloatVector.fromArray(S, bias, col);
+        FloatVector c00 = z0;
+        if (cin != null) {
+            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
+        }
         int bo = col;
-        for (int k = 0; k < K; k++, bo += npad) c0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[a0 + k]), c0);
-        c0.intoArray(c, o0);
+        for (int k = 0; k < K; k++, bo += npad) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = b0.fma(x0, c00);
+        }
+        c00.intoArray(c, o0);
     }
 }

@@ -122,7 +122,7 @@ final class SimdGatherPool implements Step {
     }
 
     private static boolean soleReader(ModelGraph graph, Value v, Op reader) {
-        if (graph.output().in() == v) return false;
+        if (graph.output() != null && graph.output().in() == v) return false;
         for (Op o : graph.ops()) if (o != reader && o.inputs().contains(v)) return false;
         return true;
     }
