@@ -1,6 +1,7 @@
 package io.interestengine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import java.util.Arrays;
 
@@ -13,13 +14,15 @@ import static io.interestengine.simd.Vec.S;
  * step for the whole block. {@link #cell} is the general step of the GRU family (per-row input scaling for
  * AIGRU and keep fraction {@code k = p·g + q} for the attention forms, {@code h' = k⊙h + (1−k)⊙c}), used by
  * {@link SimdGru}; {@link #step} is a plain GRU on input rows, used by MIMN's controller and Memory Induction
- * Unit. States are rows of {@code hpad} floats whose pad lanes are zero; the zero pad rows and columns of the
- * packed weights keep them zero. Holds scratch for {@code maxRows} rows: one instance per thread.
+ * Unit. States are rows of {@code hpad} floats whose pad lanes are zero (each step writes them as zero); the
+ * products read only the {@code h} real columns. Holds scratch for {@code maxRows} rows: one instance per thread.
  */
 final class GruRows {
     private final GruWeights w;
-    private final int hp;
-    /** Input-side pre-activations of {@link #step}'s rows {@code [rows][3·hp]}, state-side ones {@code [rows][3·hp]}. */
+    private final int h, hp;
+    /** Row widths of the input-side pre-activations, the state-side products and (TF) the candidate products. */
+    private final int xw, sw, cw;
+    /** Input-side pre-activations of {@link #step}'s rows {@code [rows][xw]}, state-side ones {@code [rows][sw]}. */
     private final float[] gx, hs;
     /** TF: {@code r⊙h} rows and candidate products. */
     private final float[] rh, gc;
@@ -30,13 +33,18 @@ final class GruRows {
 
     GruRows(GruWeights w, int maxRows) {
         this.w = w;
+        h = w.h;
         hp = w.hpad;
-        gx = new float[maxRows * 3 * hp];
-        hs = new float[maxRows * 3 * hp];
+        xw = w.xw;
+        sw = w.state.npad;
+        cw = w.tf ? w.cand.npad : 0;
+        gx = new float[maxRows * xw];
+        // a row's later gate blocks are read a whole vector at a time past its last real column: slack after the last row
+        hs = new float[maxRows * sw + hp];
         rh = w.tf ? new float[maxRows * hp] : null;
-        gc = w.tf ? new float[maxRows * hp] : null;
+        gc = w.tf ? new float[maxRows * cw + hp] : null;
         rowOff = new int[maxRows];
-        for (int i = 0; i < maxRows; i++) rowOff[i] = i * 3 * hp;
+        for (int i = 0; i < maxRows; i++) rowOff[i] = i * xw;
         ones = new float[maxRows];
         Arrays.fill(ones, 1f);
         zeros = new float[maxRows];
@@ -48,13 +56,13 @@ final class GruRows {
      */
     void step(int n, float[] x, int xOff, int ldx, float[] h, int hOff, float[] out, int outOff) {
         if (n == 0) return;
-        call.weights(w.x).a(x, xOff, ldx, n).c(gx, 0, 3 * hp).run();
+        call.weights(w.x).a(x, xOff, ldx, n).c(gx, 0, xw).run();
         cell(n, gx, rowOff, ones, ones, zeros, h, hOff, out, outOff);
     }
 
     /**
      * The step of rows {@code i < n} given their input-side pre-activations {@code W_x·x} at
-     * {@code gxs[gxOff[i]]} ({@code 3·hp} floats, no bias), scaled by {@code scale[i]}, with keep fraction
+     * {@code gxs[gxOff[i]]} (blocks at 0, h, 2h, no bias), scaled by {@code scale[i]}, with keep fraction
      * {@code k = p[i]·g + q[i]}; states as in {@link #step}.
      */
     void cell(int n, float[] gxs, int[] gxOff, float[] scale, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
@@ -67,65 +75,74 @@ final class GruRows {
      * in place over the row's state-side products and the gates taken by array passes ({@link Vec}).
      */
     private void torch(int n, float[] gxs, int[] gxOff, float[] scale, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
-        int g3 = 3 * hp;
-        call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, g3).run();
+        int h2 = 2 * this.h, H = this.h;
+        call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, sw).run();
         float[] xb = w.xBias;
         for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], so = i * g3;
+            int xo = gxOff[i], so = i * sw;
             float sc = scale[i];
-            for (int j = 0; j < 2 * hp; j += L) {
-                FloatVector ix = FloatVector.fromArray(S, gxs, xo + j).mul(sc).add(FloatVector.fromArray(S, xb, j));
-                ix.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
+            for (int j = 0; j < h2; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, h2);
+                FloatVector ix = FloatVector.fromArray(S, gxs, xo + j, m).mul(sc).add(FloatVector.fromArray(S, xb, j));
+                ix.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j, m);
             }
-            Vec.sigmoid(hs, so, hs, so, 2 * hp);
-            for (int j = 0; j < hp; j += L) {
-                FloatVector in = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc)
-                        .add(FloatVector.fromArray(S, xb, 2 * hp + j));
+            Vec.sigmoid(hs, so, hs, so, h2);
+            for (int j = 0; j < H; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, H);
+                FloatVector in = FloatVector.fromArray(S, gxs, xo + h2 + j, m).mul(sc)
+                        .add(FloatVector.fromArray(S, xb, h2 + j, m));
                 FloatVector rn = FloatVector.fromArray(S, hs, so + j)
-                        .mul(FloatVector.fromArray(S, hs, so + 2 * hp + j));
-                in.add(rn).intoArray(hs, so + 2 * hp + j);
+                        .mul(FloatVector.fromArray(S, hs, so + h2 + j));
+                in.add(rn).intoArray(hs, so + h2 + j, m);
             }
-            Vec.tanh(hs, so + 2 * hp, hs, so + 2 * hp, hp);
-            mix(hs, so + hp, hs, so + 2 * hp, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
+            Vec.tanh(hs, so + h2, hs, so + h2, H);
+            mix(hs, so + H, hs, so + h2, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
         }
     }
 
-    /** {@code out = k⊙h + (1−k)⊙c} with {@code k = p·g + q}, over one row of {@code hp} floats. */
+    /**
+     * {@code out = k⊙h + (1−k)⊙c} with {@code k = p·g + q} over the {@code h} lanes of one state row; its pad lanes
+     * are written as zero (g and c are read past their block there).
+     */
     private void mix(float[] g, int go, float[] c, int co, float pi, float qi, float[] h, int ho, float[] out, int oo) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
         for (int j = 0; j < hp; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, this.h);
             FloatVector k = FloatVector.fromArray(S, g, go + j).fma(pi, qi);
             FloatVector hv = FloatVector.fromArray(S, h, ho + j);
-            k.mul(hv).add(one.sub(k).mul(FloatVector.fromArray(S, c, co + j))).intoArray(out, oo + j);
+            zero.blend(k.mul(hv).add(one.sub(k).mul(FloatVector.fromArray(S, c, co + j))), m).intoArray(out, oo + j);
         }
     }
 
     /** TF cell: r, u from [x; h]; the candidate reads [x; r⊙h]. Gates by array passes, as {@link #torch}. */
     private void tf(int n, float[] gxs, int[] gxOff, float[] scale, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
-        int g3 = 3 * hp;
-        call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, g3).run();
+        int h2 = 2 * this.h, H = this.h;
+        call.weights(w.state).a(h, hOff, hp, n).c(hs, 0, sw).run();
         for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], so = i * g3, ho = hOff + i * hp, ri = i * hp;
+            int xo = gxOff[i], so = i * sw, ho = hOff + i * hp, ri = i * hp;
             float sc = scale[i];
-            for (int j = 0; j < 2 * hp; j += L) {
-                FloatVector xs = FloatVector.fromArray(S, gxs, xo + j).mul(sc);
-                xs.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j);
+            for (int j = 0; j < h2; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, h2);
+                FloatVector xs = FloatVector.fromArray(S, gxs, xo + j, m).mul(sc);
+                xs.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j, m);
             }
-            Vec.sigmoid(hs, so, hs, so, 2 * hp);
+            Vec.sigmoid(hs, so, hs, so, h2);
+            // r⊙h over whole vectors: past h, r reads the u block but h's pad lanes are zero (and the GEMM reads h columns)
             for (int j = 0; j < hp; j += L) {
                 FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
             }
         }
-        call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, hp).run();
+        call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, cw).run();
         for (int i = 0; i < n; i++) {
-            int xo = gxOff[i], ri = i * hp;
+            int xo = gxOff[i], ci = i * cw;
             float sc = scale[i];
-            for (int j = 0; j < hp; j += L) {
-                FloatVector xs = FloatVector.fromArray(S, gxs, xo + 2 * hp + j).mul(sc);
-                xs.add(FloatVector.fromArray(S, gc, ri + j)).intoArray(gc, ri + j);
+            for (int j = 0; j < H; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, H);
+                FloatVector xs = FloatVector.fromArray(S, gxs, xo + h2 + j, m).mul(sc);
+                xs.add(FloatVector.fromArray(S, gc, ci + j)).intoArray(gc, ci + j, m);
             }
-            Vec.tanh(gc, ri, gc, ri, hp);
-            mix(hs, i * g3 + hp, gc, ri, p[i], q[i], h, hOff + ri, out, outOff + ri);
+            Vec.tanh(gc, ci, gc, ci, H);
+            mix(hs, i * sw + H, gc, ci, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
         }
     }
 }

@@ -37,7 +37,7 @@ final class SimdGru implements Step {
     private final int[] ints;
     private final int inOff, attOff, outOff, lengthsOff, rowMapOff;
     private final int T, W, H, hp;
-    /** Input-side pre-activations of the shared history {@code [T][3·hp]}. */
+    /** Input-side pre-activations of the shared history {@code [T][xw]}. */
     private final float[] gxShared;
     /** Rows by decreasing length; per row its length and first position; counting-sort buckets. */
     private final int[] order, len, first, bucket;
@@ -65,7 +65,7 @@ final class SimdGru implements Step {
         W = op.in().width();
         H = w.h;
         hp = w.hpad;
-        gxShared = new float[T * 3 * hp];
+        gxShared = new float[T * w.xw];
         this.par = par;
         blocks = new Block[par.parts];
         for (int k = 0; k < blocks.length; k++) blocks[k] = new Block();
@@ -91,7 +91,7 @@ final class SimdGru implements Step {
         for (int r = 0; r < rows; r++) order[bucket[T - len[r]]++] = r;
         // One history behind every row (a ranking request's user-scope sequence): its input side once.
         shared = op.in().scope() == Scope.USER && s == Scope.CANDIDATE && users == 1;
-        if (shared && rows > 0 && len[0] > 0) sharedCall.weights(w.x).a(f, inOff + first[0] * W, W, len[0]).c(gxShared, first[0] * 3 * hp, 3 * hp).run();
+        if (shared && rows > 0 && len[0] > 0) sharedCall.weights(w.x).a(f, inOff + first[0] * W, W, len[0]).c(gxShared, first[0] * w.xw, w.xw).run();
         par.run(rows, body);
     }
 
@@ -104,7 +104,7 @@ final class SimdGru implements Step {
     /** The workspace of one block of rows, and the step code that runs on it. */
     private final class Block {
         /** Input-side pre-activations of the block's rows at one step. */
-        private final float[] gx = new float[BLOCK * 3 * hp];
+        private final float[] gx = new float[BLOCK * w.xw];
         /** The block's input rows at one step and its states. */
         private final float[] x = new float[BLOCK * W], h = new float[BLOCK * hp];
         /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
@@ -147,15 +147,15 @@ final class SimdGru implements Step {
                         default -> throw new IllegalStateException("gru form " + op.form());
                     }
                     if (shared) {
-                        gxOff[i] = t * 3 * hp;
+                        gxOff[i] = t * w.xw;
                     } else {
                         int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
                         System.arraycopy(f, inOff + (inRow * T + t) * W, x, i * W, W);
-                        gxOff[i] = i * 3 * hp;
+                        gxOff[i] = i * w.xw;
                     }
                 }
                 float[] gxs = shared ? gxShared : gx;
-                if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, 3 * hp).run();
+                if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, w.xw).run();
                 cell.cell(n, gxs, gxOff, scale, p, q, h, 0, h, 0);
                 if (op.returnSequence()) {
                     for (int i = 0; i < n; i++) {
