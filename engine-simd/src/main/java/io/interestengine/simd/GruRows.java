@@ -126,7 +126,11 @@ final class GruRows {
                 FloatVector xs = FloatVector.fromArray(S, gxs, xo + j, m).mul(sc);
                 xs.add(FloatVector.fromArray(S, hs, so + j)).intoArray(hs, so + j, m);
             }
-            Vec.sigmoid(hs, so, hs, so, h2);
+        }
+        // one pass over the block's rows back to back (their pad columns are the GEMM's zeros, and unread)
+        Vec.sigmoid(hs, 0, hs, 0, n * sw);
+        for (int i = 0; i < n; i++) {
+            int so = i * sw, ho = hOff + i * hp, ri = i * hp;
             // r⊙h over whole vectors: past h, r reads the u block but h's pad lanes are zero (and the GEMM reads h columns)
             for (int j = 0; j < hp; j += L) {
                 FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
@@ -141,8 +145,8 @@ final class GruRows {
                 FloatVector xs = FloatVector.fromArray(S, gxs, xo + h2 + j, m).mul(sc);
                 xs.add(FloatVector.fromArray(S, gc, ci + j)).intoArray(gc, ci + j, m);
             }
-            Vec.tanh(gc, ci, gc, ci, H);
-            mix(hs, i * sw + H, gc, ci, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
         }
+        Vec.tanh(gc, 0, gc, 0, n * cw);
+        for (int i = 0; i < n; i++) mix(hs, i * sw + H, gc, i * cw, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
     }
 }
