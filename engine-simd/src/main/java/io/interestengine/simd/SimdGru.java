@@ -16,8 +16,8 @@ import java.util.Arrays;
  * read once per step for the block. Rows are taken in order of decreasing history length (a counting sort),
  * so the rows still running at step k are a prefix of their block. The input side {@code W_x·x_t} does not
  * depend on the state: over a user-scope history shared by all candidates of a ranking request (DIEN's
- * AUGRU) it is computed once per position for the request, otherwise as one GEMM over the block's rows at
- * each step. AIGRU's input scaling is applied after the product ({@code W·(a·x) = a·(W·x)}). Every
+ * AUGRU) it is computed once per position for the request, otherwise once per row over its real positions
+ * before the block's recurrence starts. AIGRU's input scaling is applied after the product ({@code W·(a·x) = a·(W·x)}). Every
  * attention form is one keep fraction {@code k = p·g + q} with per-row scalars, so the pass has no branch:
  * {@code h' = k⊙h + (1−k)⊙c}. Each row's arithmetic is the same whichever rows share its block, so
  * intra-request parallelism (contiguous ranges of the sorted rows per thread) changes no result. Checks and
@@ -103,10 +103,14 @@ final class SimdGru implements Step {
 
     /** The workspace of one block of rows, and the step code that runs on it. */
     private final class Block {
-        /** Input-side pre-activations of the block's rows at one step. */
-        private final float[] gx = new float[BLOCK * w.xw];
-        /** The block's input rows at one step and its states. */
-        private final float[] x = new float[BLOCK * W], h = new float[BLOCK * hp];
+        /**
+         * Input-side pre-activations of the block's rows at every position {@code [BLOCK][T][xw]}, when each row reads
+         * its own history: one GEMM per row over its real positions before the recurrence (a batch's GRUs), rather
+         * than a 4-row GEMM and a copy of the rows' inputs at every step.
+         */
+        private final float[] gx = new float[BLOCK * T * w.xw];
+        /** The block's states. */
+        private final float[] h = new float[BLOCK * hp];
         /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
         private final float[] p = new float[BLOCK], q = new float[BLOCK], scale = new float[BLOCK];
         private final int[] gxOff = new int[BLOCK];
@@ -123,6 +127,14 @@ final class SimdGru implements Step {
                 }
             }
             int steps = len[order[b0]];
+            if (!shared) {
+                for (int i = 0; i < nb; i++) {
+                    int r = order[b0 + i], l = len[r];
+                    if (l == 0) continue;
+                    int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
+                    call.weights(w.x).a(f, inOff + (inRow * T + first[r]) * W, W, l).c(gx, i * T * w.xw, w.xw).run();
+                }
+            }
             for (int k = 0; k < steps; k++) {
                 int n = 0;
                 while (n < nb && len[order[b0 + n]] > k) n++;
@@ -146,16 +158,9 @@ final class SimdGru implements Step {
                         case AGRU -> { p[i] = 0f; q[i] = 1f - a; }
                         default -> throw new IllegalStateException("gru form " + op.form());
                     }
-                    if (shared) {
-                        gxOff[i] = t * w.xw;
-                    } else {
-                        int inRow = CpuSession.src(op.in(), s, ints, rowMapOff, r);
-                        System.arraycopy(f, inOff + (inRow * T + t) * W, x, i * W, W);
-                        gxOff[i] = i * w.xw;
-                    }
+                    gxOff[i] = shared ? t * w.xw : (i * T + k) * w.xw;
                 }
                 float[] gxs = shared ? gxShared : gx;
-                if (!shared) call.weights(w.x).a(x, 0, W, n).c(gx, 0, w.xw).run();
                 cell.cell(n, gxs, gxOff, scale, p, q, h, 0, h, 0);
                 if (op.returnSequence()) {
                     for (int i = 0; i < n; i++) {
