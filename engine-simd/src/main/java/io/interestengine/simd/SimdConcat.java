@@ -2,6 +2,9 @@ package io.interestengine.simd;
 
 import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.ConcatOp;
+import io.interestengine.graph.EmbeddingOp;
+import io.interestengine.graph.ModelGraph;
+import io.interestengine.graph.Op;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
@@ -15,7 +18,9 @@ import static io.interestengine.simd.Vec.S;
  * vectors, the last one overlapping its predecessor (an 18-wide piece on 16 lanes is the vectors at 0 and 2, the
  * overlap rewriting equal values), a narrower one as one masked vector (its mask made once, at bind). A call of
  * {@link System#arraycopy} per piece cost a quarter of a base model's batch request (51,200 pieces of 18 floats)
- * before the history's concatenation was fused into its pooling ({@link SimdGatherPool}).
+ * before the history's concatenation was fused into its pooling ({@link SimdGatherPool}). A piece that an
+ * embedding read by nothing else produces is written in place by that embedding and skipped here
+ * ({@link #writtenInPlace}): DIN's and DIEN's histories are gathered straight into their concatenation.
  */
 final class SimdConcat implements Step {
     private final Value out;
@@ -23,11 +28,13 @@ final class SimdConcat implements Step {
     private final float[] f;
     private final int[] ints, inOffs, widths;
     private final int outOff, rowMapOff, T, W;
+    /** Per piece: whether its embedding wrote it in place already ({@link #writtenInPlace}). */
+    private final boolean[] done;
     /** Per piece narrower than L: its lanes; null for wider pieces. */
     private final VectorMask<Float>[] masks;
 
     @SuppressWarnings("unchecked")
-    SimdConcat(ConcatOp op, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
+    SimdConcat(ConcatOp op, ModelGraph graph, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
         this.out = op.out();
         this.in = op.in().toArray(new Value[0]);
         this.f = f;
@@ -39,7 +46,9 @@ final class SimdConcat implements Step {
         W = out.width();
         widths = new int[in.length];
         masks = new VectorMask[in.length];
+        done = new boolean[in.length];
         for (int k = 0; k < in.length; k++) {
+            done[k] = producer(graph, in[k]) instanceof EmbeddingOp e && writtenInPlace(graph, e) == op;
             widths[k] = in[k].width();
             if (widths[k] < L) masks[k] = S.indexInRange(0, widths[k]);
         }
@@ -51,6 +60,10 @@ final class SimdConcat implements Step {
         for (int r = 0; r < rows; r++) {
             int col = 0;
             for (int k = 0; k < in.length; k++) {
+                if (done[k]) {
+                    col += widths[k];
+                    continue;
+                }
                 int w = widths[k], src = inOffs[k] + CpuSession.src(in[k], out.scope(), ints, rowMapOff, r) * T * w;
                 int dst = outOff + r * T * W + col;
                 if (w >= L) {
@@ -62,6 +75,39 @@ final class SimdConcat implements Step {
                 col += w;
             }
         }
+    }
+
+    /**
+     * The concatenation an embedding writes its rows into directly (each row at its column, with the
+     * concatenation's row stride), or null: when the embedding's output is read by that concatenation alone, once,
+     * with the same scope and length (rows correspond one to one). The piece is then never copied.
+     */
+    static ConcatOp writtenInPlace(ModelGraph graph, EmbeddingOp e) {
+        Value v = e.out();
+        if (graph.output() != null && graph.output().in() == v) return null;
+        ConcatOp reader = null;
+        for (Op o : graph.ops()) {
+            if (!o.inputs().contains(v)) continue;
+            if (reader != null || !(o instanceof ConcatOp c)) return null;
+            reader = c;
+        }
+        if (reader == null || reader.out().scope() != v.scope() || reader.out().length() != v.length()) return null;
+        return reader.in().indexOf(v) == reader.in().lastIndexOf(v) ? reader : null;
+    }
+
+    /** Output column of {@code v} in concatenation {@code c}. */
+    static int column(ConcatOp c, Value v) {
+        int col = 0;
+        for (Value x : c.in()) {
+            if (x == v) return col;
+            col += x.width();
+        }
+        throw new IllegalArgumentException(v.name() + " is not an input of " + c.out().name());
+    }
+
+    private static Op producer(ModelGraph graph, Value v) {
+        for (Op o : graph.ops()) if (o.out() == v) return o;
+        return null;
     }
 
     /** {@code f[dst, dst + w) = f[src, src + w)} for {@code w ≥ L}, whole vectors (the last overlapping). */

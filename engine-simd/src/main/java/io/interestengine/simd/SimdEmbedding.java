@@ -41,7 +41,7 @@ final class SimdEmbedding implements Step {
     private final MemorySegment table, scales;
     private final float[] f;
     private final int[] ints;
-    private final int idsOff, outOff, dim, perRow;
+    private final int idsOff, outOff, ld, dim, perRow;
     private final long rowBytes;
     /** Bytes per stored value. */
     private final int bytes;
@@ -51,7 +51,11 @@ final class SimdEmbedding implements Step {
     private final VectorMask<Byte> bm;
     private final boolean narrow, hMasked, bMasked;
 
-    SimdEmbedding(EmbeddingOp op, float[] f, int[] ints, int idsOff, int outOff) {
+    /**
+     * Rows go to {@code f[outOff + r·ld]}: {@code ld} is the table's width for the op's own output, or the width of
+     * the concatenation the rows are written into directly ({@link SimdConcat#writtenInPlace}).
+     */
+    SimdEmbedding(EmbeddingOp op, float[] f, int[] ints, int idsOff, int outOff, int ld) {
         this.op = op;
         this.t = op.field().table();
         this.type = t.type();
@@ -61,6 +65,7 @@ final class SimdEmbedding implements Step {
         this.ints = ints;
         this.idsOff = idsOff;
         this.outOff = outOff;
+        this.ld = ld;
         this.dim = t.dim();
         this.perRow = op.out().length();
         this.rowBytes = t.rowBytes();
@@ -78,12 +83,12 @@ final class SimdEmbedding implements Step {
     public void run(int users, int cands) {
         int n = CpuSession.rows(op.out(), users, cands) * perRow;
         if (type == TableType.F32) {
-            for (int r = 0; r < n; r++) rowF32(ints[idsOff + r] * rowBytes, outOff + r * dim);
+            for (int r = 0; r < n; r++) rowF32(ints[idsOff + r] * rowBytes, outOff + r * ld);
             return;
         }
         for (int r = 0; r < n; r++) {
             int id = ints[idsOff + r];
-            row(id * rowBytes, scales == null ? 0f : scales.getAtIndex(Table.F32, id), outOff + r * dim);
+            row(id * rowBytes, scales == null ? 0f : scales.getAtIndex(Table.F32, id), outOff + r * ld);
         }
     }
 

@@ -110,6 +110,15 @@ final class SimdKernels {
     /** The step of an embedding or concatenation that a fused pooling computes itself ({@link SimdGatherPool}). */
     private static final Step NOTHING = (users, cands) -> { };
 
+    /** An embedding's rows go to its own output, straight into the concatenation that alone reads it, or nowhere. */
+    static final Kernel<SimdModel, SimdSession, EmbeddingOp> EMBEDDING = (s, op, b) -> {
+        if (SimdGatherPool.absorbed(b.graph(), op)) return NOTHING;
+        int ids = b.idsOff(op.field());
+        ConcatOp c = SimdConcat.writtenInPlace(b.graph(), op);
+        if (c == null || SimdGatherPool.absorbed(b.graph(), c)) return new SimdEmbedding(op, s.f, s.i, ids, b.off(op.out()), op.out().width());
+        return new SimdEmbedding(op, s.f, s.i, ids, b.off(c.out()) + SimdConcat.column(c, op.out()), c.out().width());
+    };
+
     static final Kernel<SimdModel, SimdSession, SumOp> SUM = (s, op, b) -> {
         int[] offs = new int[op.in().size()];
         for (int k = 0; k < offs.length; k++) offs[k] = b.off(op.in().get(k));
@@ -196,13 +205,12 @@ final class SimdKernels {
     };
 
     static final KernelTable<SimdModel, SimdSession> TABLE = KernelTable.<SimdModel, SimdSession>builder("simd")
-            .add(EmbeddingOp.class, (s, op, b) -> SimdGatherPool.absorbed(b.graph(), op) ? NOTHING
-                    : new SimdEmbedding(op, s.f, s.i, b.idsOff(op.field()), b.off(op.out())))
+            .add(EmbeddingOp.class, EMBEDDING)
             .add(ConcatOp.class, (s, op, b) -> {
                 if (SimdGatherPool.absorbed(b.graph(), op)) return NOTHING;
                 int[] offs = new int[op.in().size()];
                 for (int k = 0; k < offs.length; k++) offs[k] = b.off(op.in().get(k));
-                return new SimdConcat(op, s.f, s.i, offs, b.off(op.out()), b.rowMapOff());
+                return new SimdConcat(op, b.graph(), s.f, s.i, offs, b.off(op.out()), b.rowMapOff());
             })
             .add(BinaryOp.class, (s, op, b) -> SimdElementwise.binary(op, s.f, s.i, b.off(op.a()), b.off(op.b()), b.off(op.out()), b.rowMapOff()))
             .add(PoolOp.class, POOL)

@@ -5,6 +5,7 @@ import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.RankingRequest;
 import io.interestengine.Session;
+import io.interestengine.graph.EmbeddingOp;
 import io.interestengine.graph.GraphLoader;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Op;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * materialises the history: piece widths below, at and above the vector length (every lane tail at 128, 256 and
  * 512 bits), one embedding or a concatenation of two, sum and mean, masked (right and left padding) and not, on
  * ranking and batch requests with lengths from 0 to T. The fusion must apply to these graphs (checked), and not to
- * one whose history has a second reader.
+ * one whose history has a second reader: there the history's embeddings write into its concatenation directly
+ * ({@link SimdConcat#writtenInPlace}), checked the same way.
  */
 class GatherPoolTest {
     /** Widths: narrower than every L, 16-lane overlap (18), whole vectors (16, 32), odd above (33). */
@@ -65,6 +67,14 @@ class GatherPoolTest {
             for (Op op : g.ops()) if (SimdGatherPool.absorbed(g, op)) absorbed.add(op.out().name());
             if (fused) assertTrue(absorbed.contains("h0"), what + ": the history's gathers are fused, absorbed " + absorbed);
             else assertEquals(List.of(), absorbed, what);
+            if (!fused) {
+                // not fused, the history's pieces are gathered straight into their concatenation instead
+                for (Op op : g.ops()) {
+                    if (op instanceof EmbeddingOp e && e.out().name().startsWith("h")) {
+                        assertTrue(SimdConcat.writtenInPlace(g, e) != null, what + ": " + e.out().name() + " written in place");
+                    }
+                }
+            }
         }
     }
 
