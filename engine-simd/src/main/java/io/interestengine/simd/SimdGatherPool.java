@@ -133,12 +133,8 @@ final class SimdGatherPool implements Step {
         for (int r = 0; r < rows; r++) {
             int len = masked ? ints[lengthsOff + CpuSession.userRow(op.in(), ints, rowMapOff, r)] : T;
             int t0 = masked ? g.first(len) : 0;
-            float div = 1f;
-            boolean zero = false;
-            if (op.mean()) {
-                div = masked ? len + op.meanEps() : T;
-                zero = div == 0f;
-            }
+            float div = SimdPool.divisor(op, masked, len, T);
+            boolean zero = div == 0f;
             for (int k = 0; k < tables.length; k++) {
                 int w = widths[k], ids = idsOffs[k] + r * T + t0, out = outOff + r * W + cols[k];
                 if (w < L) {

@@ -37,18 +37,20 @@ final class SimdPool implements Step {
         masked = op.masked() && op.in().masked();
     }
 
+    /** What a row's sum is divided by: 1 for a sum; for a mean its real positions (plus ε) or T; 0 gives zero. */
+    static float divisor(PoolOp op, boolean masked, int len, int T) {
+        if (!op.mean()) return 1f;
+        return masked ? len + op.meanEps() : T;
+    }
+
     @Override
     public void run(int users, int cands) {
         int rows = CpuSession.rows(op.out(), users, cands);
         for (int r = 0; r < rows; r++) {
             int len = masked ? ints[lengthsOff + CpuSession.userRow(op.in(), ints, rowMapOff, r)] : T;
             int t0 = masked ? g.first(len) : 0;
-            float div = 1f;
-            boolean zero = false;
-            if (op.mean()) {
-                div = masked ? len + op.meanEps() : T;
-                zero = div == 0f;
-            }
+            float div = divisor(op, masked, len, T);
+            boolean zero = div == 0f;
             int base = inOff + (r * T + t0) * w, out = outOff + r * w;
             for (int j = 0; j < w; j += L) {
                 boolean full = j + L <= w;
