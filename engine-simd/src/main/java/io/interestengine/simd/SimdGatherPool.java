@@ -12,7 +12,6 @@ import io.interestengine.graph.Value;
 import io.interestengine.spi.Bindings;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -25,7 +24,8 @@ import static io.interestengine.simd.Vec.S;
 /**
  * A sum or mean pooling of a history whose only use is this pooling, fused with the gathers that make it: the
  * pooled value is an F32 embedding of a sequence field, or a concatenation of such embeddings read by nothing
- * else (the Embedding&MLP base model's {@code pool(concat(emb(hist_mid), emb(hist_cat)))}). Each table row is
+ * else (the Embedding&MLP base model's {@code pool(concat(emb(hist_mid), emb(hist_cat)))}), each at least one
+ * vector wide. Each table row is
  * added into registers as it is read, so the {@code [rows, T, width]} history (3.7 MB for a batch of 256 × 100
  * positions × 36 floats) is never written, copied by the concatenation and read back; the embedding and
  * concatenation steps it absorbs bind to nothing ({@link #absorbed}). Masking, the mean and the order of the adds
@@ -93,7 +93,7 @@ final class SimdGatherPool implements Step {
 
     /**
      * The embeddings whose concatenation (or the one embedding) {@code p} pools, when every value on the way is
-     * read by that way alone and every table is F32; otherwise null.
+     * read by that way alone and every table is F32 and at least L wide; otherwise null.
      */
     private static List<EmbeddingOp> pieces(ModelGraph graph, PoolOp p) {
         if (p.in().group() == null || p.in().group().idMask() || !soleReader(graph, p.in(), p)) return null;
@@ -111,6 +111,9 @@ final class SimdGatherPool implements Step {
         }
         for (EmbeddingOp e : out) {
             if (e.field().table() == null || e.field().table().type() != TableType.F32) return null;
+            // narrower than a vector (a linear part's 1-wide weights): a masked load per row, kept unfused (a
+            // masked vector summed in a method of its own was boxed on every call once C2 compiled it apart)
+            if (e.out().width() < L) return null;
             if (e.out().length() != p.in().length() || e.out().scope() != p.in().scope()) return null;
         }
         return out;
@@ -137,10 +140,6 @@ final class SimdGatherPool implements Step {
             boolean zero = div == 0f;
             for (int k = 0; k < tables.length; k++) {
                 int w = widths[k], ids = idsOffs[k] + r * T + t0, out = outOff + r * W + cols[k];
-                if (w < L) {
-                    narrow(tables[k], rowBytes[k], ids, len, w, div, zero, out);
-                    continue;
-                }
                 // vector starts 0, L, 2L, … and the last at w − L, taken two at a time so each row is read once
                 int nv = (w + L - 1) / L;
                 for (int v = 0; v < nv; v += 2) {
@@ -166,14 +165,5 @@ final class SimdGatherPool implements Step {
         }
         a0.intoArray(f, out + j0);
         if (j1 >= 0) a1.intoArray(f, out + j1);
-    }
-
-    /** A piece narrower than one vector: one masked vector per row. */
-    private void narrow(MemorySegment t, long rb, int ids, int len, int w, float div, boolean zero, int out) {
-        VectorMask<Float> m = S.indexInRange(0, w);
-        FloatVector a = FloatVector.zero(S);
-        for (int p = 0; p < len; p++) a = a.add(FloatVector.fromMemorySegment(S, t, ints[ids + p] * rb, ByteOrder.LITTLE_ENDIAN, m));
-        if (op.mean()) a = zero ? FloatVector.zero(S) : a.div(div);
-        a.intoArray(f, out, m);
     }
 }

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * After warm-up, scoring allocates nothing: bytes allocated by this thread across many score calls, read
  * from the JVM's per-thread allocation counter, for ranking and batch requests on both CPU backends, on DIN
  * and on DIEN and MIMN golden models (every op family: attention, GRU/AUGRU, the MIMN memory and read), and on
- * the deep recommendation family's models.
+ * the deep recommendation family's models (with the bundled base model, whose history pooling SIMD fuses with its
+ * gathers).
  */
 class AllocationTest {
     @TempDir
@@ -90,7 +91,7 @@ class AllocationTest {
      * (no vector crosses a call that C2 might leave un-inlined and box).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"models/deepfm", "models/dcn", "deepctr/afm_attention",
+    @ValueSource(strings = {"models/base", "models/deepfm", "models/dcn", "deepctr/afm_attention",
             "deepctr/pnn_inner_outer_vec", "deepctr/pnn_outer_mat", "deepctr/pnn_outer_num",
             "deepctr/dcn_matrix_2", "deepctr/xdeepfm_split_relu",
             "deepctr/xdeepfm_nosplit_sigmoid", "deepctr/autoint_3x2_res", "golden/neumf", "golden/autorec",
