@@ -19,9 +19,10 @@ import static io.interestengine.simd.Vec.S;
  * MIMN's memory network over each user's history, for blocks of users advanced in lockstep: at each step the
  * controller GRU, the head-parameter layer and the Memory Induction Unit's GRU are one GEMM each over the
  * block's rows (the weights read once per step, not once per user), and the content addressing, read, and
- * erase/add write run per user as vector passes over the memory dimension. The capacity function's shift and
- * sharpening run over the m slots in the scalar backend's code (a few slots: nothing to vectorise), so the
- * write weights are bit-identical for identical inputs. {@code padded} (compatibility) runs all T positions
+ * erase/add write run per user as vector passes over the memory dimension. What runs per user over the m slots
+ * (the cosines' quotients, the addressing softmax, β, the capacity function's shift and sharpening) runs as
+ * vector passes across the block's users instead, on slot-major scratch ({@code [slot][BLOCK]}).
+ * {@code padded} (compatibility) runs all T positions
  * with zero input and, with mask_flag, the reset after each padding step; {@code events} runs each user's
  * real events only, the block's users dropping out as their histories end. Semantics, the state layout and
  * error messages are {@link io.interestengine.scalar.ScalarMimnCell}'s.
@@ -73,13 +74,27 @@ final class SimdMimn implements Step {
         final int xw, hp, dp, pin, ppad, rpad, ow, opad;
         /** Controller input rows {@code [x, r]}, its state and new state, the head layer's input and output. */
         final float[] xin, hc, hNew, parIn, params;
-        /** Read and write weights ({@code [rows][m]}), read vectors ({@code [rows][D]}). */
-        final float[] wr, ww, rNew;
+        /** Read vectors ({@code [rows][D]}). */
+        final float[] rNew;
         /** Memory Induction Unit: input rows {@code [x, M_slot]} and the slot's state. */
         final float[] miuX, miuH;
         /** The read's output layer: input {@code [h, r]} and output rows. */
         final float[] oIn, oOut;
-        final float[] key, erase, add, wTmp, sFull, sharpened;
+        final float[] erase, add;
+        /** One row's keys: the read head's tanh(key) at 0, the write head's at D. */
+        final float[] key;
+        /**
+         * Per row, slot-major (so that a vector pass runs across the block's rows): the keys' dot products
+         * with key_M and with M ({@code [slot·2 + head][BLOCK]}) and the memory rows' squared norms
+         * ({@code [slot][BLOCK]}), with spare rows for the four-at-a-time dot products' padding.
+         */
+        final float[] d1, d2, n2;
+        /** Per row: the keys' norms (read, write), the heads' β (read, write), the sharpening γ. */
+        final float[] kn, beta, gamma;
+        /** The shift's softmax {@code [2·shift + 1][BLOCK]}, the capacity function's sums {@code [slot][BLOCK]}. */
+        final float[] shift, acc, tmp;
+        /** Read and write weights and the capacity function of the write weights for w_aggre, {@code [slot][BLOCK]}. */
+        final float[] wrT, wwT, wAgg;
         /** Each active row's state offset and MIU slot; whether its step is a real event. */
         final int[] so, slot;
         final boolean[] real;
@@ -102,19 +117,26 @@ final class SimdMimn implements Step {
             hNew = new float[BLOCK * hp];
             parIn = new float[BLOCK * pin];
             params = new float[BLOCK * ppad];
-            wr = new float[BLOCK * m];
-            ww = new float[BLOCK * m];
             rNew = new float[BLOCK * D];
             miuX = w.miu == null ? null : new float[BLOCK * xw];
             miuH = w.miu == null ? null : new float[BLOCK * dp];
             oIn = new float[BLOCK * ow];
             oOut = new float[BLOCK * opad];
-            key = new float[D];
             erase = new float[D];
             add = new float[D];
-            wTmp = new float[m];
-            sFull = new float[m];
-            sharpened = new float[m];
+            key = new float[2 * D];
+            d1 = new float[(2 * m + 6) * BLOCK];
+            d2 = new float[(2 * m + 6) * BLOCK];
+            n2 = new float[(m + 3) * BLOCK];
+            kn = new float[2 * BLOCK];
+            beta = new float[2 * BLOCK];
+            gamma = new float[BLOCK];
+            shift = new float[(2 * w.op.shiftRange() + 1) * BLOCK];
+            acc = new float[m * BLOCK];
+            tmp = new float[BLOCK];
+            wrT = new float[m * BLOCK];
+            wwT = new float[m * BLOCK];
+            wAgg = new float[m * BLOCK];
             so = new int[BLOCK];
             slot = new int[BLOCK];
             real = new boolean[BLOCK];
@@ -168,13 +190,15 @@ final class SimdMimn implements Step {
             n++;
         }
         controller(s, n, w, w.o2p, s.ppad, f);
-        for (int i = 0; i < n; i++) {
-            int mem = s.so[i] + lay.memOff(), po = i * s.ppad;
-            address(s, w, f, s.params, po, mem, s.wr, i * m);
-            address(s, w, f, s.params, po + w.per, mem, s.ww, i * m);
-            if (op.utilReg()) ScalarMimnCell.shiftSharpen(op, s.ww, i * m, s.params, po + w.per, s.sFull, s.sharpened);
-            read(lay, f, s.wr, i * m, mem, s.rNew, i * D);
+        address(s, w, f, n, s.ppad, true);
+        if (op.utilReg()) {
+            shiftSetup(s, n);
+            int np = Vec.pad(n);
+            capacity(s, np, s.wwT, s.wwT);
+            // w_aggre takes the capacity function applied a second time to the already shifted weights
+            capacity(s, np, s.wwT, s.wAgg);
         }
+        for (int i = 0; i < n; i++) read(lay, f, s.wrT, i, s.so[i] + lay.memOff(), s.rNew, i * D);
         if (w.miu != null) induction(s, n);
         for (int i = 0; i < n; i++) {
             int so = s.so[i];
@@ -209,42 +233,162 @@ final class SimdMimn implements Step {
     }
 
     /**
-     * Content addressing of the head whose parameters start at {@code p[h]} against the memory at
-     * {@code f[mem]}: softmax over slots of β·½[cos(k, keyM_j) + cos(k, M_j)] with k = tanh(raw key), into
-     * {@code out[o, o + m)}.
+     * Content addressing of the block's {@code n} rows, whose head parameters start at {@code s.params[i·ld]}:
+     * per head, softmax over slots of β·½[cos(k, keyM_j) + cos(k, M_j)] with k = tanh(raw key) and
+     * β = (softplus + 1)·sharpen, into {@code s.wrT} (read head) and, with {@code write}, {@code s.wwT}. The dot
+     * products run per row over the memory dimension; the cosines, exps and normalisation as vector passes
+     * across the rows.
      */
-    static void address(Scratch s, MimnWeights w, float[] f, float[] p, int h, int mem, float[] out, int o) {
-        int D = w.layout.memoryDim(), m = w.layout.slots();
-        float[] key = s.key, keyM = w.op.keyM();
-        Vec.tanh(p, h, key, 0, D);
-        float kn = Vec.dot(key, 0, key, 0, D);
-        kn = (float) Math.sqrt(kn);
-        float beta = (ScalarMimnCell.softplus(p[h + D]) + 1f) * w.op.sharpen();
-        float sum = 0f;
-        for (int j = 0; j < m; j++) {
-            int km = j * D, mj = mem + j * D;
-            float d1 = Vec.dot(keyM, km, key, 0, D), d2 = Vec.dot(f, mj, key, 0, D), n2 = Vec.dot(f, mj, f, mj, D);
-            float K = 0.5f * (d1 / (w.keyNorm[j] * kn + 1e-8f) + d2 / ((float) Math.sqrt(n2) * kn + 1e-8f));
-            // exp without max-subtraction, as the reference script (β·K is bounded; see ScalarMimnCell)
-            float e = (float) Math.exp(beta * K);
-            out[o + j] = e;
-            sum += e;
+    static void address(Scratch s, MimnWeights w, float[] f, int n, int ld, boolean write) {
+        MimnLayout lay = w.layout;
+        int D = lay.memoryDim(), m = lay.slots(), B = BLOCK;
+        float[] p = s.params, key = s.key, keyM = w.op.keyM();
+        for (int i = 0; i < n; i++) {
+            int po = i * ld, mem = s.so[i] + lay.memOff();
+            Vec.tanh(p, po, key, 0, D);
+            s.kn[i] = (float) Math.sqrt(Vec.dot(key, 0, key, 0, D));
+            s.beta[i] = p[po + D];
+            if (write) {
+                Vec.tanh(p, po + w.per, key, D, D);
+                s.kn[BLOCK + i] = (float) Math.sqrt(Vec.dot(key, D, key, D, D));
+                s.beta[BLOCK + i] = p[po + w.per + D];
+            }
+            // four dot products at a time, the last group padded by repeating its last (written to spare rows)
+            if (write) {
+                for (int j = 0; j < m; j += 2) {
+                    int j2 = Math.min(j + 1, m - 1), o = 2 * j * B + i;
+                    int mj = mem + j * D, mj2 = mem + j2 * D;
+                    MimnMath.dot4(keyM, j * D, j * D, j2 * D, j2 * D, key, 0, D, 0, D, D, s.d1, o, B);
+                    MimnMath.dot4(f, mj, mj, mj2, mj2, key, 0, D, 0, D, D, s.d2, o, B);
+                }
+            } else {
+                for (int j = 0; j < m; j += 4) {
+                    int j1 = Math.min(j + 1, m - 1), j2 = Math.min(j + 2, m - 1), j3 = Math.min(j + 3, m - 1);
+                    int o = 2 * j * B + i;
+                    MimnMath.dot4(keyM, j * D, j1 * D, j2 * D, j3 * D, key, 0, 0, 0, 0, D, s.d1, o, 2 * B);
+                    MimnMath.dot4(f, mem + j * D, mem + j1 * D, mem + j2 * D, mem + j3 * D, key, 0, 0, 0, 0, D, s.d2, o,
+                            2 * B);
+                }
+            }
+            for (int j = 0; j < m; j += 4) {
+                int m0 = mem + j * D, m1 = mem + Math.min(j + 1, m - 1) * D, m2 = mem + Math.min(j + 2, m - 1) * D;
+                int m3 = mem + Math.min(j + 3, m - 1) * D;
+                MimnMath.dot4(f, m0, m1, m2, m3, f, m0, m1, m2, m3, D, s.n2, j * B + i, B);
+            }
         }
-        for (int j = 0; j < m; j++) out[o + j] /= sum;
+        int np = Vec.pad(n);
+        MimnMath.softplus(s.beta, 0, s.tmp, np);
+        weights(s, w, np, 0, s.wrT);
+        if (write) {
+            MimnMath.softplus(s.beta, BLOCK, s.tmp, np);
+            weights(s, w, np, 1, s.wwT);
+        }
     }
 
-    /** {@code r = Σ_j wr_j·M_j} into {@code r[ro, ro + D)}. */
-    static void read(MimnLayout lay, float[] f, float[] wr, int wo, int mem, float[] r, int ro) {
+    /**
+     * Head {@code h}'s (0 read, 1 write) weights of rows {@code [0, np)} from its dot products, norms and raw β,
+     * into {@code out} ({@code [slot][BLOCK]}); the order of operations is the scalar reference's.
+     */
+    private static void weights(Scratch s, MimnWeights w, int np, int h, float[] out) {
+        int m = w.layout.slots(), kn = h * BLOCK;
+        float sharpen = w.op.sharpen();
+        for (int i = 0; i < np; i += L) {
+            FloatVector k = FloatVector.fromArray(S, s.kn, kn + i);
+            FloatVector beta = FloatVector.fromArray(S, s.beta, kn + i).add(1f).mul(sharpen);
+            for (int j = 0; j < m; j++) {
+                int o = j * BLOCK + i, od = (2 * j + h) * BLOCK + i;
+                FloatVector c1 = FloatVector.fromArray(S, s.d1, od).div(k.mul(w.keyNorm[j]).add(1e-8f));
+                FloatVector n2 = FloatVector.fromArray(S, s.n2, o).sqrt();
+                FloatVector c2 = FloatVector.fromArray(S, s.d2, od).div(n2.mul(k).add(1e-8f));
+                // exp without max-subtraction, as the reference script (β·K is bounded; see ScalarMimnCell)
+                beta.mul(c1.add(c2).mul(0.5f)).intoArray(out, o);
+            }
+        }
+        // per slot over the rows in use only: a ranking request's single user would pay for a whole block
+        for (int j = 0; j < m; j++) Vec.exp(out, j * BLOCK, out, j * BLOCK, np);
+        normalise(out, m, np);
+    }
+
+    /** Each row's m values at {@code a[j·BLOCK + i]} divided by their sum (taken in slot order). */
+    private static void normalise(float[] a, int m, int np) {
+        for (int i = 0; i < np; i += L) {
+            FloatVector sum = FloatVector.fromArray(S, a, i);
+            for (int j = 1; j < m; j++) sum = sum.add(FloatVector.fromArray(S, a, j * BLOCK + i));
+            for (int j = 0; j < m; j++) FloatVector.fromArray(S, a, j * BLOCK + i).div(sum).intoArray(a, j * BLOCK + i);
+        }
+    }
+
+    /**
+     * The capacity function's parameters for the block's rows: the shift's softmax over its 2·range + 1 logits
+     * into {@code s.shift} ({@code [k][BLOCK]}) and γ = 2·(softplus + 1)·sharpen into {@code s.gamma}.
+     */
+    private void shiftSetup(Scratch s, int n) {
+        int ns = 2 * op.shiftRange() + 1, per = w.per, np = Vec.pad(n);
+        float[] p = s.params, sh = s.shift;
+        for (int i = 0; i < n; i++) {
+            int h = i * s.ppad + per;
+            for (int k = 0; k < ns; k++) sh[k * BLOCK + i] = p[h + D + 2 + k];
+            s.gamma[i] = p[h + per - 1];
+        }
+        for (int i = 0; i < np; i += L) {
+            FloatVector mx = FloatVector.fromArray(S, sh, i);
+            for (int k = 1; k < ns; k++) mx = mx.max(FloatVector.fromArray(S, sh, k * BLOCK + i));
+            for (int k = 0; k < ns; k++) {
+                FloatVector.fromArray(S, sh, k * BLOCK + i).sub(mx).intoArray(sh, k * BLOCK + i);
+            }
+        }
+        for (int k = 0; k < ns; k++) Vec.exp(sh, k * BLOCK, sh, k * BLOCK, np);
+        normalise(sh, ns, np);
+        MimnMath.softplus(s.gamma, 0, s.tmp, np);
+        float sharpen = op.sharpen();
+        for (int i = 0; i < np; i += L) {
+            FloatVector.fromArray(S, s.gamma, i).add(1f).mul(2f).mul(sharpen).intoArray(s.gamma, i);
+        }
+    }
+
+    /**
+     * The write head's capacity function on rows {@code [0, np)} of {@code src} into {@code dst} (may be the
+     * same): circular shift by the softmax in {@code s.shift} (the scalar reference's sum over source slots in
+     * ascending order, its zero terms left out), then {@code w^γ} as {@code e^{γ·ln w}}, normalised.
+     */
+    private void capacity(Scratch s, int np, float[] src, float[] dst) {
+        int sr = op.shiftRange();
+        float[] acc = s.acc, sh = s.shift;
+        for (int i = 0; i < np; i += L) {
+            for (int t = 0; t < m; t++) {
+                // from zero, as the reference's sum (no null vector: C2 would box it)
+                FloatVector a = FloatVector.zero(S);
+                for (int j = 0; j < m; j++) {
+                    int d = Math.floorMod(t - j, m), k = d <= sr ? d : d >= m - sr ? d - m + 2 * sr + 1 : -1;
+                    if (k < 0) continue;
+                    FloatVector sk = FloatVector.fromArray(S, sh, k * BLOCK + i);
+                    a = a.add(FloatVector.fromArray(S, src, j * BLOCK + i).mul(sk));
+                }
+                a.intoArray(acc, t * BLOCK + i);
+            }
+        }
+        for (int t = 0; t < m; t++) {
+            MimnMath.logTimes(acc, t * BLOCK, s.gamma, 0, np);
+            Vec.exp(acc, t * BLOCK, acc, t * BLOCK, np);
+        }
+        normalise(acc, m, np);
+        for (int t = 0; t < m; t++) System.arraycopy(acc, t * BLOCK, dst, t * BLOCK, np);
+    }
+
+    /** {@code r = Σ_j wr_j·M_j} into {@code r[ro, ro + D)}, row {@code i}'s weights at {@code wr[j·BLOCK + i]}. */
+    static void read(MimnLayout lay, float[] f, float[] wr, int i, int mem, float[] r, int ro) {
         int D = lay.memoryDim(), m = lay.slots();
         int c = 0;
         for (; c + L <= D; c += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < m; j++) acc = FloatVector.fromArray(S, f, mem + j * D + c).fma(FloatVector.broadcast(S, wr[wo + j]), acc);
+            for (int j = 0; j < m; j++) {
+                acc = FloatVector.fromArray(S, f, mem + j * D + c).fma(FloatVector.broadcast(S, wr[j * BLOCK + i]), acc);
+            }
             acc.intoArray(r, ro + c);
         }
         for (; c < D; c++) {
             float acc = 0f;
-            for (int j = 0; j < m; j++) acc += wr[wo + j] * f[mem + j * D + c];
+            for (int j = 0; j < m; j++) acc += wr[j * BLOCK + i] * f[mem + j * D + c];
             r[ro + c] = acc;
         }
     }
@@ -258,7 +402,7 @@ final class SimdMimn implements Step {
         int xw = s.xw;
         for (int i = 0; i < n; i++) {
             int slot = 0;
-            for (int j = 1; j < m; j++) if (s.wr[i * m + j] > s.wr[i * m + slot]) slot = j;
+            for (int j = 1; j < m; j++) if (s.wrT[j * BLOCK + i] > s.wrT[slot * BLOCK + i]) slot = j;
             s.slot[i] = slot;
             int so = s.so[i];
             System.arraycopy(s.xin, i * xw, s.miuX, i * xw, E);
@@ -284,7 +428,7 @@ final class SimdMimn implements Step {
         int c;
         int mem = so + lay.memOff(), sum = so + lay.sumAggreOff();
         for (int j = 0; j < m; j++) {
-            float wj = s.ww[i * m + j];
+            float wj = s.wwT[j * BLOCK + i];
             int mj = mem + j * D, sj = sum + j * D;
             c = 0;
             for (; c + L <= D; c += L) {
@@ -299,14 +443,8 @@ final class SimdMimn implements Step {
             }
         }
         int wa = so + lay.wAggreOff();
-        if (op.utilReg()) {
-            // w_aggre takes the capacity function applied a second time to the already shifted weights.
-            System.arraycopy(s.ww, i * m, s.wTmp, 0, m);
-            ScalarMimnCell.shiftSharpen(op, s.wTmp, 0, s.params, i * s.ppad + w.per, s.sFull, s.sharpened);
-            for (int j = 0; j < m; j++) f[wa + j] += s.wTmp[j];
-        } else {
-            for (int j = 0; j < m; j++) f[wa + j] += s.ww[i * m + j];
-        }
+        float[] agg = op.utilReg() ? s.wAgg : s.wwT;
+        for (int j = 0; j < m; j++) f[wa + j] += agg[j * BLOCK + i];
     }
 
     /** The finiteness check of a user's final state, then its mean memory and MIU rows. */
@@ -371,11 +509,10 @@ final class SimdMimn implements Step {
                 System.arraycopy(f, so + lay.ctrlOff(), s.hc, i * s.hp, H);
             }
             controller(s, n, w, w.o2pRead, s.rpad, f);
+            address(s, w, f, n, s.rpad, false);
             for (int i = 0; i < n; i++) {
-                int mem = s.so[i] + lay.memOff();
-                address(s, w, f, s.params, i * s.rpad, mem, s.wr, i * m);
                 System.arraycopy(s.hNew, i * s.hp, s.oIn, i * s.ow, H);
-                read(lay, f, s.wr, i * m, mem, s.oIn, i * s.ow + H);
+                read(lay, f, s.wrT, i, s.so[i] + lay.memOff(), s.oIn, i * s.ow + H);
             }
             s.call.weights(w.o2o).a(s.oIn, 0, s.ow, n).c(s.oOut, 0, s.opad).run();
             clip(s.oOut, n * s.opad, w.op.clip());
