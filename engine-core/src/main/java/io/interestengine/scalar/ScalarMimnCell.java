@@ -245,8 +245,8 @@ public final class ScalarMimnCell {
 
     /**
      * The capacity function on the {@code m} weights at {@code w[wo]}, with the write head's parameters at
-     * {@code p[h]}; {@code sFull} and {@code sharpened} are scratch of m floats. Shared with the SIMD backend,
-     * whose per-user slot loops are too short to vectorise.
+     * {@code p[h]}; {@code sFull} and {@code sharpened} are scratch of m floats. (The SIMD backend has its own,
+     * vectors across a block's users.)
      */
     public static void shiftSharpen(MimnOp op, float[] w, int wo, float[] p, int h, float[] sFull, float[] sharpened) {
         int m = op.layout().slots(), D = op.layout().memoryDim();
