@@ -27,6 +27,8 @@ final class SimdPairs implements Step {
     private final float[] f, kernel, xt, t, scratch = new float[L * L];
     private final int[] ints, strideL, rowP, rowK, umap;
     private final int P, k, F, outOff;
+    /** This block's user pairs are in t from the first block: skip them. */
+    private boolean reuse;
 
     /**
      * @param type the outer product's kernel type, or null for the reduced inner product
@@ -62,6 +64,8 @@ final class SimdPairs implements Step {
         int rows = CpuSession.rows(out, users, cands);
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
+            // One user: a pair of two user fields is the same in every row, and t keeps the first block's value.
+            reuse = users == 1 && x.candOut && r0 > 0;
             transpose(r0, n, users);
             pairs();
             // [pair][row] back to the rows' [pair], L pairs at a time
@@ -81,6 +85,7 @@ final class SimdPairs implements Step {
             if (!x.user[i] || !x.candOut) {
                 channels(x.off[i] + r0 * k, rowK, dst);
             } else if (users == 1) {
+                if (r0 > 0) continue; // the same broadcast in every block
                 for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
             } else {
                 if (!mapped) {
@@ -116,12 +121,18 @@ final class SimdPairs implements Step {
         for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) dot(i, j);
     }
 
+    /** Whether fields i..i+3 are all user fields. */
+    private boolean users(int i) {
+        return x.user[i] && x.user[i + 1] && x.user[i + 2] && x.user[i + 3];
+    }
+
     /** Pair p of fields (i, j), i < j, in the reference's row-major order. */
     private int pair(int i, int j) {
         return i * (2 * F - i - 1) / 2 + j - i - 1;
     }
 
     private void dot(int i, int j) {
+        if (reuse && x.user[i] && x.user[j]) return;
         int kl = k * L, a = i * kl, b = j * kl, p = pair(i, j);
         FloatVector acc = FloatVector.fromArray(S, xt, a).mul(FloatVector.fromArray(S, xt, b));
         for (int c = 1; c < k; c++) {
@@ -133,6 +144,7 @@ final class SimdPairs implements Step {
 
     /** Fields i0..i0+3 by j0..j0+3, every j above every i: 16 pairs. */
     private void dots4x4(int i0, int j0) {
+        if (reuse && users(i0) && users(j0)) return;
         int kl = k * L, a0 = i0 * kl, b0 = j0 * kl;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
         FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
@@ -185,40 +197,70 @@ final class SimdPairs implements Step {
         (num ? c33.mul(kernel[p3 + 3]) : c33).intoArray(t, (p3 + 3) * L);
     }
 
-    /** {@code t[p·L + l]}: pair p of row r0 + l (vec and mat). */
+    /** {@code t[p·L + l]}: pair p of row r0 + l, every pair this block computes. */
     private void pairs() {
         if (kind == Kind.INNER || kind == Kind.NUM) {
             dots();
             return;
         }
-        int kl = k * L;
-        for (int p = 0; p < P; p++) {
-            int a = x.pi[p] * kl, b = x.pj[p] * kl;
-            FloatVector acc;
-            switch (kind) {
-                case VEC -> {
-                    acc = FloatVector.zero(S);
-                    for (int c = 0; c < k; c++) {
-                        int o = c * L;
-                        FloatVector pq = FloatVector.fromArray(S, xt, a + o).mul(FloatVector.fromArray(S, xt, b + o));
-                        acc = pq.fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
-                    }
-                }
-                default -> {
-                    // Σ_a q_a · Σ_c K[p][a][c]·p_c, p the pair's first field and q its second
-                    acc = FloatVector.zero(S);
-                    for (int e = 0; e < k; e++) {
-                        int kw = (p * k + e) * k;
-                        FloatVector s = FloatVector.fromArray(S, xt, a).mul(kernel[kw]);
-                        for (int c = 1; c < k; c++) {
-                            s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]),
-                                    s);
-                        }
-                        acc = s.fma(FloatVector.fromArray(S, xt, b + e * L), acc);
-                    }
-                }
+        if (kind == Kind.VEC) {
+            for (int i = 0; i < F; i++) {
+                int j = i + 1;
+                for (; j + 4 <= F; j += 4) vec4(i, j);
+                for (; j < F; j++) mat(pair(i, j));
             }
-            acc.intoArray(t, p * L);
+            return;
         }
+        for (int p = 0; p < P; p++) mat(p);
+    }
+
+    /**
+     * The vec kernel for pairs (i, j0..j0+3): field i's channel loaded once for four pairs, four independent chains
+     * ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order).
+     */
+    private void vec4(int i, int j0) {
+        if (reuse && x.user[i] && users(j0)) return;
+        int kl = k * L, a = i * kl, b0 = j0 * kl, p = pair(i, j0), k0 = p * k;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int c = 0; c < k; c++) {
+            int o = c * L;
+            FloatVector xi = FloatVector.fromArray(S, xt, a + o);
+            c0 = xi.mul(FloatVector.fromArray(S, xt, b0 + o)).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
+            c1 = xi.mul(FloatVector.fromArray(S, xt, b0 + kl + o)).fma(FloatVector.broadcast(S, kernel[k0 + k + c]),
+                    c1);
+            c2 = xi.mul(FloatVector.fromArray(S, xt, b0 + 2 * kl + o))
+                    .fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c2);
+            c3 = xi.mul(FloatVector.fromArray(S, xt, b0 + 3 * kl + o))
+                    .fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c3);
+        }
+        c0.intoArray(t, p * L);
+        c1.intoArray(t, (p + 1) * L);
+        c2.intoArray(t, (p + 2) * L);
+        c3.intoArray(t, (p + 3) * L);
+    }
+
+    /** {@code t[p·L + l]}: pair p of row r0 + l, one pair alone (vec at the edges, and mat). */
+    private void mat(int p) {
+        if (reuse && x.slot[p] >= 0) return;
+        int kl = k * L, a = x.pi[p] * kl, b = x.pj[p] * kl;
+        FloatVector acc = FloatVector.zero(S);
+        if (kind == Kind.VEC) {
+            for (int c = 0; c < k; c++) {
+                int o = c * L;
+                FloatVector pq = FloatVector.fromArray(S, xt, a + o).mul(FloatVector.fromArray(S, xt, b + o));
+                acc = pq.fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
+            }
+        } else {
+            // Σ_a q_a · Σ_c K[p][a][c]·p_c, p the pair's first field and q its second
+            for (int e = 0; e < k; e++) {
+                int kw = (p * k + e) * k;
+                FloatVector s = FloatVector.fromArray(S, xt, a).mul(kernel[kw]);
+                for (int c = 1; c < k; c++) {
+                    s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]), s);
+                }
+                acc = s.fma(FloatVector.fromArray(S, xt, b + e * L), acc);
+            }
+        }
+        acc.intoArray(t, p * L);
     }
 }
