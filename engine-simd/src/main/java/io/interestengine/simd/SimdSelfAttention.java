@@ -12,11 +12,12 @@ import static io.interestengine.simd.Vec.S;
 
 /**
  * AutoInt's interacting layers per row: one GEMM of the fields {@code X [F, d]} by the layer's query, key, value and
- * residual matrices side by side ({@code [d, 4d]}); per head the queries across the lanes (the head's query
- * columns transposed in L × L blocks), so that a key's scores against L queries, the softmax over the keys and the
- * weighted sum of the values are lane-wise FMAs of broadcast key and value entries: no lane reductions and no
- * half-empty vectors when the head is narrower than a vector (AutoInt's d = 16, 2 heads: 8 columns each). No user
- * split: the first layer already mixes every field.
+ * residual matrices side by side ({@code [d, 4d]}); then the queries across the lanes (every head's query columns
+ * transposed at once in L × L blocks, {@link Transpose}), so that per head a key's scores against L queries, the
+ * softmax over the keys and the weighted sum of the values are lane-wise FMAs of broadcast key and value entries: no
+ * lane reductions and no half-empty vectors when a head is narrower than a vector (AutoInt's d = 16, 2 heads of 8
+ * columns: keys across the lanes ran half-width value sums and 7.8× the scalar kernel). The heads' weighted values
+ * go back into the rows in the same blocks. No user split: the first layer already mixes every field.
  */
 final class SimdSelfAttention implements Step {
     private final SelfAttentionOp op;
@@ -32,10 +33,13 @@ final class SimdSelfAttention implements Step {
         Packed[] p = new Packed[op.layers().size()];
         for (int l = 0; l < p.length; l++) {
             SelfAttentionOp.Weights w = op.layers().get(l);
-            float[][] parts = w.res() == null ? new float[][]{w.query(), w.key(), w.value()} : new float[][]{w.query(), w.key(), w.value(), w.res()};
+            float[][] parts = w.res() == null ? new float[][]{w.query(), w.key(), w.value()}
+                    : new float[][]{w.query(), w.key(), w.value(), w.res()};
             int n = parts.length * d;
             float[] cat = new float[d * n];
-            for (int j = 0; j < d; j++) for (int s = 0; s < parts.length; s++) System.arraycopy(parts[s], j * d, cat, j * n + s * d, d);
+            for (int j = 0; j < d; j++) {
+                for (int s = 0; s < parts.length; s++) System.arraycopy(parts[s], j * d, cat, j * n + s * d, d);
+            }
             p[l] = Packed.inOut(cat, 0, d, n, null, Act.NONE);
         }
         return p;
@@ -57,10 +61,10 @@ final class SimdSelfAttention implements Step {
         x = new float[F * d];
         y = new float[F * d];
         qkv = new float[F * npad];
-        qt = new float[dh * fpad];
+        qt = new float[d * fpad];
         st = new float[F * fpad];
         // whole blocks of L channels: the transpose back reads L rows of it
-        yt = new float[Vec.pad(dh) * fpad];
+        yt = new float[Vec.pad(d) * fpad];
         rowLd = new int[fpad];
         rowD = new int[fpad];
         for (int i = 0; i < fpad; i++) rowD[i] = i * d;
@@ -78,7 +82,21 @@ final class SimdSelfAttention implements Step {
                 int ld = p.npad;
                 call.weights(p).a(x, 0, d, F).c(qkv, 0, ld).run();
                 for (int i = 0; i < fpad; i++) rowLd[i] = Math.min(i, F - 1) * ld;
+                // every head's query columns in one transpose per L queries and L columns (AutoInt's two heads of 8
+                // columns share a 16-lane block), and their weighted values back the same way
+                for (int i0 = 0; i0 < fpad; i0 += L) {
+                    for (int c0 = 0; c0 < d; c0 += L) {
+                        int w = Math.min(L, d - c0);
+                        Transpose.block(qkv, c0, rowLd, i0, w, qt, c0 * fpad + i0, colF, 0, w, L, scratch);
+                    }
+                }
                 for (int h = 0; h < n; h++) head(h * dh, ld);
+                for (int i0 = 0; i0 < F; i0 += L) {
+                    for (int c0 = 0; c0 < d; c0 += L) {
+                        Transpose.block(yt, c0 * fpad + i0, colF, 0, L, y, c0, rowD, i0, Math.min(L, F - i0),
+                                Math.min(L, d - c0), scratch);
+                    }
+                }
                 boolean res = p.n == 4 * d;
                 for (int i = 0; i < F; i++) {
                     for (int c = 0; c < d; c += L) {
@@ -94,18 +112,11 @@ final class SimdSelfAttention implements Step {
     }
 
     /**
-     * One head, queries across the lanes: the head's query columns transposed ({@code qt[c][i]}), the scores
+     * One head, queries across the lanes: from the transposed query columns ({@code qt[c][i]}) the scores
      * {@code st[j][i]} of every query i against key j as FMAs of broadcast key values, the softmax over the keys
-     * lane-wise (max, exp, sum in key order, no lane reductions), the weighted values {@code yt[c][i]} the same way,
-     * transposed back into the head's columns of y.
+     * lane-wise (max, exp, sum in key order, no lane reductions), the weighted values {@code yt[c][i]} the same way.
      */
     private void head(int hc, int ld) {
-        for (int i0 = 0; i0 < fpad; i0 += L) {
-            for (int c0 = 0; c0 < dh; c0 += L) {
-                int w = Math.min(L, dh - c0);
-                Transpose.block(qkv, hc + c0, rowLd, i0, w, qt, c0 * fpad + i0, colF, 0, w, L, scratch);
-            }
-        }
         boolean scaling = op.scaling();
         float scale = (float) Math.sqrt(dh);
         for (int i0 = 0; i0 < fpad; i0 += L) {
@@ -116,7 +127,7 @@ final class SimdSelfAttention implements Step {
                 int k0 = j * ld + d + hc, k1 = k0 + ld, k2 = k1 + ld, k3 = k2 + ld;
                 FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
                 for (int c = 0; c < dh; c++) {
-                    FloatVector q = FloatVector.fromArray(S, qt, c * fpad + i0);
+                    FloatVector q = FloatVector.fromArray(S, qt, (hc + c) * fpad + i0);
                     s0 = q.fma(FloatVector.broadcast(S, qkv[k0 + c]), s0);
                     s1 = q.fma(FloatVector.broadcast(S, qkv[k1 + c]), s1);
                     s2 = q.fma(FloatVector.broadcast(S, qkv[k2 + c]), s2);
@@ -138,7 +149,8 @@ final class SimdSelfAttention implements Step {
                 int kj = j * ld + d + hc;
                 FloatVector s = FloatVector.zero(S);
                 for (int c = 0; c < dh; c++) {
-                    s = FloatVector.fromArray(S, qt, c * fpad + i0).fma(FloatVector.broadcast(S, qkv[kj + c]), s);
+                    FloatVector q = FloatVector.fromArray(S, qt, (hc + c) * fpad + i0);
+                    s = q.fma(FloatVector.broadcast(S, qkv[kj + c]), s);
                 }
                 if (scaling) s = s.div(scale);
                 s.intoArray(st, j * fpad + i0);
@@ -165,10 +177,10 @@ final class SimdSelfAttention implements Step {
                     a2 = e.fma(FloatVector.broadcast(S, qkv[v + 2]), a2);
                     a3 = e.fma(FloatVector.broadcast(S, qkv[v + 3]), a3);
                 }
-                a0.div(z).intoArray(yt, c * fpad + i0);
-                a1.div(z).intoArray(yt, (c + 1) * fpad + i0);
-                a2.div(z).intoArray(yt, (c + 2) * fpad + i0);
-                a3.div(z).intoArray(yt, (c + 3) * fpad + i0);
+                a0.div(z).intoArray(yt, (hc + c) * fpad + i0);
+                a1.div(z).intoArray(yt, (hc + c + 1) * fpad + i0);
+                a2.div(z).intoArray(yt, (hc + c + 2) * fpad + i0);
+                a3.div(z).intoArray(yt, (hc + c + 3) * fpad + i0);
             }
             for (; c < dh; c++) {
                 int vc = 2 * d + hc + c;
@@ -177,13 +189,7 @@ final class SimdSelfAttention implements Step {
                     FloatVector v = FloatVector.broadcast(S, qkv[j * ld + vc]);
                     acc = FloatVector.fromArray(S, st, j * fpad + i0).fma(v, acc);
                 }
-                acc.div(z).intoArray(yt, c * fpad + i0);
-            }
-        }
-        for (int i0 = 0; i0 < F; i0 += L) {
-            for (int c0 = 0; c0 < dh; c0 += L) {
-                Transpose.block(yt, c0 * fpad + i0, colF, 0, L, y, hc + c0, rowD, i0, Math.min(L, F - i0),
-                        Math.min(L, dh - c0), scratch);
+                acc.div(z).intoArray(yt, (hc + c) * fpad + i0);
             }
         }
     }
