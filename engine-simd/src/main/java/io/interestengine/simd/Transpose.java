@@ -13,8 +13,8 @@ import static io.interestengine.simd.Vec.S;
  * the block runs as groups of four vectors, held in registers, through an L × L scratch between the two halves. It
  * replaces gathers that read one float per lane from L places (a row block's field channel-major, a block of pair
  * results back into the rows' outputs); the moves are exact, so results do not change. Groups rather than all L
- * vectors at once keep the method small enough for C1 at every width: a method C1 cannot compile (out of virtual
- * registers) can stay below C2, where every vector is boxed.
+ * vectors at once, and the two halves in two methods, keep each method small enough for C1 at every width: a method
+ * C1 cannot compile (out of virtual registers) can stay below C2, where every vector is boxed.
  */
 final class Transpose {
     /**
