@@ -20,11 +20,14 @@ final class ScalarSelfAttention {
         float[] x = new float[F * d], q = new float[F * d], kk = new float[F * d], v = new float[F * d], y = new float[F * d];
         float[] s = new float[F];
         float scale = (float) Math.sqrt(dh);
+        // An array, not the op's list: a list's iterator is an allocation per row wherever C2 sees more than one
+        // list class at the loop (several models in one JVM) and cannot remove it.
+        SelfAttentionOp.Weights[] layers = op.layers().toArray(new SelfAttentionOp.Weights[0]);
         return (users, cands) -> {
             int rows = CpuSession.rows(op.out(), users, cands);
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < F; i++) System.arraycopy(f, fx.at(ints, i, r), x, i * d, d);
-                for (SelfAttentionOp.Weights w : op.layers()) {
+                for (SelfAttentionOp.Weights w : layers) {
                     project(x, w.query(), q, F, d);
                     project(x, w.key(), kk, F, d);
                     project(x, w.value(), v, F, d);

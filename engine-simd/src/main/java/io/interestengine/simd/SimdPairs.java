@@ -12,10 +12,11 @@ import static io.interestengine.simd.Vec.S;
 
 /**
  * PNN's reduced inner product and its outer product (kernel mat, vec or num), one value per field pair, with
- * vectors across L rows: a block's fields are gathered channel-major ({@code xt[i][c][row]}; a user field broadcast
+ * vectors across L rows: a block's fields are transposed channel-major ({@code xt[i][c][row]}; a user field broadcast
  * when the request has one user), every pair is then k full-width FMAs (k² for mat) whatever k is, and the block's
- * {@code [pair][row]} results are gathered back into the rows' {@code [pair]} outputs. Per-pair sums run over the
- * channels in the reference's order.
+ * {@code [pair][row]} results are transposed back into the rows' {@code [pair]} outputs. Both transposes are
+ * in-register L × L blocks ({@link Transpose}): gathers, one float per lane, cost more than the pairs themselves.
+ * Per-pair sums run over the channels in the reference's order.
  */
 final class SimdPairs implements Step {
     private enum Kind { INNER, MAT, VEC, NUM }
@@ -23,9 +24,11 @@ final class SimdPairs implements Step {
     private final FieldRows x;
     private final Kind kind;
     private final Value out;
-    private final float[] f, kernel, xt, t;
-    private final int[] ints, strideK, strideL, umap, tailK;
+    private final float[] f, kernel, xt, t, scratch = new float[L * L];
+    private final int[] ints, strideL, rowP, rowK, umap;
     private final int P, k, F, outOff;
+    /** This block's user pairs are in t from the first block: skip them. */
+    private boolean reuse;
 
     /**
      * @param type the outer product's kernel type, or null for the reduced inner product
@@ -48,12 +51,12 @@ final class SimdPairs implements Step {
         P = x.pi.length;
         outOff = b.off(out);
         xt = new float[F * k * L];
-        // a vector of pairs past the last, for the gathers of the last output vector
+        // a vector of pairs past the last, read by the transpose of the last block of pairs
         t = new float[(P + L) * L];
-        strideK = RowSums.strides(k);
         strideL = RowSums.strides(L);
+        rowP = RowSums.strides(P);
+        rowK = new int[L];
         umap = new int[L];
-        tailK = new int[L];
     }
 
     @Override
@@ -61,125 +64,203 @@ final class SimdPairs implements Step {
         int rows = CpuSession.rows(out, users, cands);
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
+            // One user: a pair of two user fields is the same in every row, and t keeps the first block's value.
+            reuse = users == 1 && x.candOut && r0 > 0;
             transpose(r0, n, users);
             pairs();
-            for (int l = 0; l < n; l++) {
-                int o = outOff + (r0 + l) * P;
-                for (int q = 0; q < P; q += L) {
-                    FloatVector v = FloatVector.fromArray(S, t, q * L + l, strideL, 0);
-                    if (q + L <= P) v.intoArray(f, o + q);
-                    else v.intoArray(f, o + q, S.indexInRange(q, P));
-                }
+            // [pair][row] back to the rows' [pair], L pairs at a time
+            for (int q = 0; q < P; q += L) {
+                Transpose.block(t, q * L, strideL, 0, L, f, outOff + r0 * P + q, rowP, 0, n, Math.min(L, P - q),
+                        scratch);
             }
         }
     }
 
-    /** {@code xt[(i·k + c)·L + l]} = field i, channel c of row r0 + l (lanes from n on: row 0's, never stored). */
+    /** {@code xt[(i·k + c)·L + l]} = field i, channel c of row r0 + l (lanes from n on: row r0's, never stored). */
     private void transpose(int r0, int n, int users) {
-        // No masks: the last block's lanes past its rows read row 0 (valid memory; their results are never stored),
-        // and a masked gather is not intrinsified at every width (128 bits boxes it).
         boolean mapped = false;
+        for (int l = 0; l < L; l++) rowK[l] = l < n ? l * k : 0;
         for (int i = 0; i < F; i++) {
             int dst = i * k * L;
             if (!x.user[i] || !x.candOut) {
-                int base = x.off[i] + r0 * k;
-                int[] map = n == L ? strideK : tailK;
-                if (n < L) for (int l = 0; l < L; l++) tailK[l] = l < n ? l * k : -r0 * k;
-                for (int c = 0; c < k; c++) FloatVector.fromArray(S, f, base + c, map, 0).intoArray(xt, dst + c * L);
+                channels(x.off[i] + r0 * k, rowK, dst);
             } else if (users == 1) {
+                if (r0 > 0) continue; // the same broadcast in every block
                 for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
             } else {
                 if (!mapped) {
-                    for (int l = 0; l < L; l++) umap[l] = l < n ? ints[x.rowMapOff + r0 + l] * k : 0;
+                    for (int l = 0; l < L; l++) umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
                     mapped = true;
                 }
-                for (int c = 0; c < k; c++) {
-                    FloatVector.fromArray(S, f, x.off[i] + c, umap, 0).intoArray(xt, dst + c * L);
-                }
+                channels(x.off[i], umap, dst);
             }
+        }
+    }
+
+    /** One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time. */
+    private void channels(int base, int[] rowAt, int dst) {
+        for (int c = 0; c < k; c += L) {
+            int w = Math.min(L, k - c);
+            Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
         }
     }
 
     /**
-     * The plain dot products (inner, num) four pairs (i, j..j+3) at a time: field i's channel loaded once for four
-     * FMAs, four independent chains.
+     * The plain dot products (inner, num) in blocks of four fields i by four fields j > i: per channel 8 loads feed
+     * 16 independent FMAs (a load per FMA was the bound). The pairs inside each block of four i, and those left at
+     * the edges, one or four at a time.
      */
     private void dots() {
-        int kl = k * L, p = 0;
-        for (int i = 0; i < F; i++) {
-            int a = i * kl, j = i + 1;
-            for (; j + 4 <= F; j += 4, p += 4) {
-                int b0 = j * kl, b1 = b0 + kl, b2 = b1 + kl, b3 = b2 + kl;
-                FloatVector xi = FloatVector.fromArray(S, xt, a);
-                FloatVector c0 = xi.mul(FloatVector.fromArray(S, xt, b0));
-                FloatVector c1 = xi.mul(FloatVector.fromArray(S, xt, b1));
-                FloatVector c2 = xi.mul(FloatVector.fromArray(S, xt, b2));
-                FloatVector c3 = xi.mul(FloatVector.fromArray(S, xt, b3));
-                for (int c = 1; c < k; c++) {
-                    int o = c * L;
-                    xi = FloatVector.fromArray(S, xt, a + o);
-                    c0 = xi.fma(FloatVector.fromArray(S, xt, b0 + o), c0);
-                    c1 = xi.fma(FloatVector.fromArray(S, xt, b1 + o), c1);
-                    c2 = xi.fma(FloatVector.fromArray(S, xt, b2 + o), c2);
-                    c3 = xi.fma(FloatVector.fromArray(S, xt, b3 + o), c3);
-                }
-                if (kind == Kind.NUM) {
-                    c0 = c0.mul(kernel[p]);
-                    c1 = c1.mul(kernel[p + 1]);
-                    c2 = c2.mul(kernel[p + 2]);
-                    c3 = c3.mul(kernel[p + 3]);
-                }
-                c0.intoArray(t, p * L);
-                c1.intoArray(t, (p + 1) * L);
-                c2.intoArray(t, (p + 2) * L);
-                c3.intoArray(t, (p + 3) * L);
-            }
-            for (; j < F; j++, p++) {
-                int b = j * kl;
-                FloatVector acc = FloatVector.fromArray(S, xt, a).mul(FloatVector.fromArray(S, xt, b));
-                for (int c = 1; c < k; c++) {
-                    acc = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.fromArray(S, xt, b + c * L), acc);
-                }
-                if (kind == Kind.NUM) acc = acc.mul(kernel[p]);
-                acc.intoArray(t, p * L);
-            }
+        int i0 = 0;
+        for (; i0 + 4 <= F; i0 += 4) {
+            for (int i = i0; i < i0 + 3; i++) for (int j = i + 1; j < i0 + 4; j++) dot(i, j);
+            int j = i0 + 4;
+            for (; j + 4 <= F; j += 4) dots4x4(i0, j);
+            for (; j < F; j++) for (int i = i0; i < i0 + 4; i++) dot(i, j);
         }
+        for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) dot(i, j);
     }
 
-    /** {@code t[p·L + l]}: pair p of row r0 + l (vec and mat). */
+    /** Whether fields i..i+3 are all user fields. */
+    private boolean users(int i) {
+        return x.user[i] && x.user[i + 1] && x.user[i + 2] && x.user[i + 3];
+    }
+
+    /** Pair p of fields (i, j), i < j, in the reference's row-major order. */
+    private int pair(int i, int j) {
+        return i * (2 * F - i - 1) / 2 + j - i - 1;
+    }
+
+    private void dot(int i, int j) {
+        if (reuse && x.user[i] && x.user[j]) return;
+        int kl = k * L, a = i * kl, b = j * kl, p = pair(i, j);
+        FloatVector acc = FloatVector.fromArray(S, xt, a).mul(FloatVector.fromArray(S, xt, b));
+        for (int c = 1; c < k; c++) {
+            acc = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.fromArray(S, xt, b + c * L), acc);
+        }
+        if (kind == Kind.NUM) acc = acc.mul(kernel[p]);
+        acc.intoArray(t, p * L);
+    }
+
+    /** Fields i0..i0+3 by j0..j0+3, every j above every i: 16 pairs. */
+    private void dots4x4(int i0, int j0) {
+        if (reuse && users(i0) && users(j0)) return;
+        int kl = k * L, a0 = i0 * kl, b0 = j0 * kl;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int o = 0; o < kl; o += L) {
+            // fma from zero is the reference's first product exactly (x·y + 0 rounds once, as x·y does)
+            FloatVector x0 = FloatVector.fromArray(S, xt, a0 + o), x1 = FloatVector.fromArray(S, xt, a0 + kl + o);
+            FloatVector x2 = FloatVector.fromArray(S, xt, a0 + 2 * kl + o);
+            FloatVector x3 = FloatVector.fromArray(S, xt, a0 + 3 * kl + o);
+            FloatVector y = FloatVector.fromArray(S, xt, b0 + o);
+            c00 = x0.fma(y, c00);
+            c10 = x1.fma(y, c10);
+            c20 = x2.fma(y, c20);
+            c30 = x3.fma(y, c30);
+            y = FloatVector.fromArray(S, xt, b0 + kl + o);
+            c01 = x0.fma(y, c01);
+            c11 = x1.fma(y, c11);
+            c21 = x2.fma(y, c21);
+            c31 = x3.fma(y, c31);
+            y = FloatVector.fromArray(S, xt, b0 + 2 * kl + o);
+            c02 = x0.fma(y, c02);
+            c12 = x1.fma(y, c12);
+            c22 = x2.fma(y, c22);
+            c32 = x3.fma(y, c32);
+            y = FloatVector.fromArray(S, xt, b0 + 3 * kl + o);
+            c03 = x0.fma(y, c03);
+            c13 = x1.fma(y, c13);
+            c23 = x2.fma(y, c23);
+            c33 = x3.fma(y, c33);
+        }
+        boolean num = kind == Kind.NUM;
+        int p0 = pair(i0, j0);
+        (num ? c00.mul(kernel[p0]) : c00).intoArray(t, p0 * L);
+        (num ? c01.mul(kernel[p0 + 1]) : c01).intoArray(t, (p0 + 1) * L);
+        (num ? c02.mul(kernel[p0 + 2]) : c02).intoArray(t, (p0 + 2) * L);
+        (num ? c03.mul(kernel[p0 + 3]) : c03).intoArray(t, (p0 + 3) * L);
+        int p1 = pair(i0 + 1, j0);
+        (num ? c10.mul(kernel[p1]) : c10).intoArray(t, p1 * L);
+        (num ? c11.mul(kernel[p1 + 1]) : c11).intoArray(t, (p1 + 1) * L);
+        (num ? c12.mul(kernel[p1 + 2]) : c12).intoArray(t, (p1 + 2) * L);
+        (num ? c13.mul(kernel[p1 + 3]) : c13).intoArray(t, (p1 + 3) * L);
+        int p2 = pair(i0 + 2, j0);
+        (num ? c20.mul(kernel[p2]) : c20).intoArray(t, p2 * L);
+        (num ? c21.mul(kernel[p2 + 1]) : c21).intoArray(t, (p2 + 1) * L);
+        (num ? c22.mul(kernel[p2 + 2]) : c22).intoArray(t, (p2 + 2) * L);
+        (num ? c23.mul(kernel[p2 + 3]) : c23).intoArray(t, (p2 + 3) * L);
+        int p3 = pair(i0 + 3, j0);
+        (num ? c30.mul(kernel[p3]) : c30).intoArray(t, p3 * L);
+        (num ? c31.mul(kernel[p3 + 1]) : c31).intoArray(t, (p3 + 1) * L);
+        (num ? c32.mul(kernel[p3 + 2]) : c32).intoArray(t, (p3 + 2) * L);
+        (num ? c33.mul(kernel[p3 + 3]) : c33).intoArray(t, (p3 + 3) * L);
+    }
+
+    /** {@code t[p·L + l]}: pair p of row r0 + l, every pair this block computes. */
     private void pairs() {
         if (kind == Kind.INNER || kind == Kind.NUM) {
             dots();
             return;
         }
-        int kl = k * L;
-        for (int p = 0; p < P; p++) {
-            int a = x.pi[p] * kl, b = x.pj[p] * kl;
-            FloatVector acc;
-            switch (kind) {
-                case VEC -> {
-                    acc = FloatVector.zero(S);
-                    for (int c = 0; c < k; c++) {
-                        int o = c * L;
-                        FloatVector pq = FloatVector.fromArray(S, xt, a + o).mul(FloatVector.fromArray(S, xt, b + o));
-                        acc = pq.fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
-                    }
-                }
-                default -> {
-                    // Σ_a q_a · Σ_c K[p][a][c]·p_c, p the pair's first field and q its second
-                    acc = FloatVector.zero(S);
-                    for (int e = 0; e < k; e++) {
-                        int kw = (p * k + e) * k;
-                        FloatVector s = FloatVector.fromArray(S, xt, a).mul(kernel[kw]);
-                        for (int c = 1; c < k; c++) {
-                            s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]),
-                                    s);
-                        }
-                        acc = s.fma(FloatVector.fromArray(S, xt, b + e * L), acc);
-                    }
-                }
+        if (kind == Kind.VEC) {
+            for (int i = 0; i < F; i++) {
+                int j = i + 1;
+                for (; j + 4 <= F; j += 4) vec4(i, j);
+                for (; j < F; j++) mat(pair(i, j));
             }
-            acc.intoArray(t, p * L);
+            return;
         }
+        for (int p = 0; p < P; p++) mat(p);
+    }
+
+    /**
+     * The vec kernel for pairs (i, j0..j0+3): field i's channel loaded once for four pairs, four independent chains
+     * ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order).
+     */
+    private void vec4(int i, int j0) {
+        if (reuse && x.user[i] && users(j0)) return;
+        int kl = k * L, a = i * kl, b0 = j0 * kl, p = pair(i, j0), k0 = p * k;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int c = 0; c < k; c++) {
+            int o = c * L;
+            FloatVector xi = FloatVector.fromArray(S, xt, a + o);
+            c0 = xi.mul(FloatVector.fromArray(S, xt, b0 + o)).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
+            c1 = xi.mul(FloatVector.fromArray(S, xt, b0 + kl + o)).fma(FloatVector.broadcast(S, kernel[k0 + k + c]),
+                    c1);
+            c2 = xi.mul(FloatVector.fromArray(S, xt, b0 + 2 * kl + o))
+                    .fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c2);
+            c3 = xi.mul(FloatVector.fromArray(S, xt, b0 + 3 * kl + o))
+                    .fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c3);
+        }
+        c0.intoArray(t, p * L);
+        c1.intoArray(t, (p + 1) * L);
+        c2.intoArray(t, (p + 2) * L);
+        c3.intoArray(t, (p + 3) * L);
+    }
+
+    /** {@code t[p·L + l]}: pair p of row r0 + l, one pair alone (vec at the edges, and mat). */
+    private void mat(int p) {
+        if (reuse && x.slot[p] >= 0) return;
+        int kl = k * L, a = x.pi[p] * kl, b = x.pj[p] * kl;
+        FloatVector acc = FloatVector.zero(S);
+        if (kind == Kind.VEC) {
+            for (int c = 0; c < k; c++) {
+                int o = c * L;
+                FloatVector pq = FloatVector.fromArray(S, xt, a + o).mul(FloatVector.fromArray(S, xt, b + o));
+                acc = pq.fma(FloatVector.broadcast(S, kernel[p * k + c]), acc);
+            }
+        } else {
+            // Σ_a q_a · Σ_c K[p][a][c]·p_c, p the pair's first field and q its second
+            for (int e = 0; e < k; e++) {
+                int kw = (p * k + e) * k;
+                FloatVector s = FloatVector.fromArray(S, xt, a).mul(kernel[kw]);
+                for (int c = 1; c < k; c++) {
+                    s = FloatVector.fromArray(S, xt, a + c * L).fma(FloatVector.broadcast(S, kernel[kw + c]), s);
+                }
+                acc = s.fma(FloatVector.fromArray(S, xt, b + e * L), acc);
+            }
+        }
+        acc.intoArray(t, p * L);
     }
 }
