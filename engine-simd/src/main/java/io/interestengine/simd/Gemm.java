@@ -1,8 +1,6 @@
 package io.interestengine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -26,9 +24,6 @@ final class Gemm {
      * (bench/results/cpu-20261129-kernel-speed). AVX2's 16 registers would spill them.
      */
     private static final boolean WIDE = L >= 16;
-    /** Half a vector, for the last vector of a row whose real columns end in its first half (16 lanes only). */
-    private static final VectorSpecies<Float> H = WIDE ? S.withShape(VectorShape.forBitSize(S.vectorBitSize() / 2)) : S;
-    private static final int HL = H.length();
 
     private Gemm() {
     }
@@ -98,33 +93,18 @@ final class Gemm {
     }
 
     /**
-     * Rows {@code [r, r + 4)}: with 16 lanes, tiles of 5 vectors, then of 3, the last of which becomes 2 vectors
-     * and a half when the real columns end in the first half of the row's last vector (DIN's 40 of 48: a sixth
-     * fewer FMAs); its pad half is stored as bias plus addend, what a whole vector would hold (the pad weights are
-     * zero). Then 2 and 1.
+     * Rows {@code [r, r + 4)}: with 16 lanes, tiles of 5 vectors, then of 3; then 2 and 1. (Tiles of 2 vectors and a
+     * half for DIN's 40 of 48 columns were a sixth faster, but their 256-bit half vectors in a 512-bit JVM left C2
+     * boxing vectors per row in other kernels in some JIT orders: not kept.)
      */
     private static void tiles4(Call g, int r, int nv) {
         int v = 0;
         if (WIDE) {
             for (; v + 5 <= nv; v += 5) tile4x5(g, r, v * L);
-            for (; v + 3 <= nv; v += 3) {
-                if (v + 3 == nv && g.n <= (nv - 1) * L + HL) tile4x2h(g, r, v * L);
-                else tile4x3(g, r, v * L);
-            }
+            for (; v + 3 <= nv; v += 3) tile4x3(g, r, v * L);
         }
         for (; v + 2 <= nv; v += 2) tile4x2(g, r, v * L);
         if (v < nv) tile4x1(g, r, v * L);
-    }
-
-    /**
-     * The pad half of a row's last vector, which the half tile does not compute: bias plus addend, what a whole
-     * vector's zero weights would leave there.
-     */
-    private static void padHalf(Call g, int col, int cinAt, int o) {
-        int j = col + 2 * L + HL;
-        FloatVector z = FloatVector.fromArray(H, g.bias, j);
-        if (cinAt >= 0) z = z.add(FloatVector.fromArray(H, g.cin, cinAt + 2 * L + HL));
-        z.intoArray(g.c, o + 2 * L + HL);
     }
 
     /** 4 rows × 5 vectors from column {@code col}. */
@@ -233,63 +213,6 @@ final class Gemm {
         c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L);
         c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L);
         c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L);
-    }
-
-    /** 4 rows × 2 vectors and a half from column {@code col}. */
-    private static void tile4x2h(Call g, int r, int col) {
-        float[] a = g.a, b = g.b, c = g.c, bias = g.bias, cin = g.cin;
-        int lda = g.lda, npad = g.npad, K = g.k, ldc = g.ldc;
-        int a0 = g.aOff + r * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int o0 = g.cOff + r * ldc + col, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        int i0 = cin == null ? 0 : g.cinOff + r * g.ldcin + col, i1 = i0 + g.ldcin, i2 = i1 + g.ldcin,
-                i3 = i2 + g.ldcin;
-        FloatVector z0 = FloatVector.fromArray(S, bias, col), z1 = FloatVector.fromArray(S, bias, col + 1 * L);
-        FloatVector zh = FloatVector.fromArray(H, bias, col + 2 * L);
-        FloatVector c00 = z0, c01 = z1, c0h = zh, c10 = z0, c11 = z1, c1h = zh, c20 = z0, c21 = z1, c2h = zh, c30 = z0,
-                c31 = z1, c3h = zh;
-        if (cin != null) {
-            c00 = c00.add(FloatVector.fromArray(S, cin, i0));
-            c01 = c01.add(FloatVector.fromArray(S, cin, i0 + 1 * L));
-            c0h = c0h.add(FloatVector.fromArray(H, cin, i0 + 2 * L));
-            c10 = c10.add(FloatVector.fromArray(S, cin, i1));
-            c11 = c11.add(FloatVector.fromArray(S, cin, i1 + 1 * L));
-            c1h = c1h.add(FloatVector.fromArray(H, cin, i1 + 2 * L));
-            c20 = c20.add(FloatVector.fromArray(S, cin, i2));
-            c21 = c21.add(FloatVector.fromArray(S, cin, i2 + 1 * L));
-            c2h = c2h.add(FloatVector.fromArray(H, cin, i2 + 2 * L));
-            c30 = c30.add(FloatVector.fromArray(S, cin, i3));
-            c31 = c31.add(FloatVector.fromArray(S, cin, i3 + 1 * L));
-            c3h = c3h.add(FloatVector.fromArray(H, cin, i3 + 2 * L));
-        }
-        int bo = col;
-        for (int k = 0; k < K; k++, bo += npad) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + 1 * L);
-            FloatVector bh = FloatVector.fromArray(H, b, bo + 2 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = b0.fma(x0, c00); c01 = b1.fma(x0, c01);
-            c0h = bh.fma((FloatVector) x0.reinterpretShape(H, 0), c0h);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = b0.fma(x1, c10); c11 = b1.fma(x1, c11);
-            c1h = bh.fma((FloatVector) x1.reinterpretShape(H, 0), c1h);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = b0.fma(x2, c20); c21 = b1.fma(x2, c21);
-            c2h = bh.fma((FloatVector) x2.reinterpretShape(H, 0), c2h);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = b0.fma(x3, c30); c31 = b1.fma(x3, c31);
-            c3h = bh.fma((FloatVector) x3.reinterpretShape(H, 0), c3h);
-        }
-        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L);
-        c0h.intoArray(c, o0 + 2 * L);
-        padHalf(g, col, cin == null ? -1 : i0, o0);
-        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L);
-        c1h.intoArray(c, o1 + 2 * L);
-        padHalf(g, col, cin == null ? -1 : i1, o1);
-        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L);
-        c2h.intoArray(c, o2 + 2 * L);
-        padHalf(g, col, cin == null ? -1 : i2, o2);
-        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L);
-        c3h.intoArray(c, o3 + 2 * L);
-        padHalf(g, col, cin == null ? -1 : i3, o3);
     }
 
     /** 4 rows × 2 vectors from column {@code col}. */

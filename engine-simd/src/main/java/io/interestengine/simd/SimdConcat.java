@@ -8,7 +8,6 @@ import io.interestengine.graph.Op;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -16,11 +15,12 @@ import static io.interestengine.simd.Vec.S;
 /**
  * Concatenation along the width, each row piece copied with vector moves: a piece of at least L floats as whole
  * vectors, the last one overlapping its predecessor (an 18-wide piece on 16 lanes is the vectors at 0 and 2, the
- * overlap rewriting equal values), a narrower one as one masked vector (its mask made once, at bind). A call of
- * {@link System#arraycopy} per piece cost a quarter of a base model's batch request (51,200 pieces of 18 floats)
- * before the history's concatenation was fused into its pooling ({@link SimdGatherPool}). A piece that an
- * embedding read by nothing else produces is written in place by that embedding and skipped here
- * ({@link #writtenInPlace}): DIN's and DIEN's histories are gathered straight into their concatenation.
+ * overlap rewriting equal values); a narrower one by {@link System#arraycopy} (a masked vector there was boxed once
+ * per row in some JIT orders: 100 allocations per DeepFM ranking request). A call of {@link System#arraycopy} per
+ * piece cost a quarter of a base model's batch request (51,200 pieces of 18 floats) before the history's
+ * concatenation was fused into its pooling ({@link SimdGatherPool}). A piece that an embedding read by nothing
+ * else produces is written in place by that embedding and skipped here ({@link #writtenInPlace}): DIN's and
+ * DIEN's histories are gathered straight into their concatenation.
  */
 final class SimdConcat implements Step {
     private final Value out;
@@ -30,10 +30,7 @@ final class SimdConcat implements Step {
     private final int outOff, rowMapOff, T, W;
     /** Per piece: whether its embedding wrote it in place already ({@link #writtenInPlace}). */
     private final boolean[] done;
-    /** Per piece narrower than L: its lanes; null for wider pieces. */
-    private final VectorMask<Float>[] masks;
 
-    @SuppressWarnings("unchecked")
     SimdConcat(ConcatOp op, ModelGraph graph, float[] f, int[] ints, int[] inOffs, int outOff, int rowMapOff) {
         this.out = op.out();
         this.in = op.in().toArray(new Value[0]);
@@ -45,12 +42,10 @@ final class SimdConcat implements Step {
         T = out.length();
         W = out.width();
         widths = new int[in.length];
-        masks = new VectorMask[in.length];
         done = new boolean[in.length];
         for (int k = 0; k < in.length; k++) {
             done[k] = producer(graph, in[k]) instanceof EmbeddingOp e && writtenInPlace(graph, e) == op;
             widths[k] = in[k].width();
-            if (widths[k] < L) masks[k] = S.indexInRange(0, widths[k]);
         }
     }
 
@@ -69,8 +64,7 @@ final class SimdConcat implements Step {
                 if (w >= L) {
                     for (int t = 0; t < T; t++, src += w, dst += W) piece(src, dst, w);
                 } else {
-                    VectorMask<Float> m = masks[k];
-                    for (int t = 0; t < T; t++, src += w, dst += W) FloatVector.fromArray(S, f, src, m).intoArray(f, dst, m);
+                    for (int t = 0; t < T; t++, src += w, dst += W) System.arraycopy(f, src, f, dst, w);
                 }
                 col += w;
             }

@@ -150,20 +150,23 @@ final class SimdGatherPool implements Step {
         }
     }
 
-    /** Columns {@code [j0, j0 + L)} and (when {@code j1 ≥ 0}) {@code [j1, j1 + L)} of one piece, summed over the positions. */
+    /**
+     * Columns {@code [j0, j0 + L)} and (when {@code j1 ≥ 0}) {@code [j1, j1 + L)} of one piece, summed over the
+     * positions. No vector is chosen by a branch (a second sum taken only when j1 ≥ 0, a mean of zero rows picked by
+     * a conditional): in one JIT order C2 boxed such a vector once per position. Without a second range the first is
+     * summed twice and the copy dropped; a mean's divisor and factor are scalars (x / 1 · 0 = 0 for no rows, x / d · 1
+     * = x / d otherwise, as the reference's division).
+     */
     private void pair(MemorySegment t, long rb, int ids, int len, int j0, int j1, float div, boolean zero, int out) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        long b0 = 4L * j0, b1 = 4L * Math.max(j1, 0);
+        long b0 = 4L * j0, b1 = j1 >= 0 ? 4L * j1 : b0;
         for (int p = 0; p < len; p++) {
             long row = ints[ids + p] * rb;
             a0 = a0.add(FloatVector.fromMemorySegment(S, t, row + b0, ByteOrder.LITTLE_ENDIAN));
-            if (j1 >= 0) a1 = a1.add(FloatVector.fromMemorySegment(S, t, row + b1, ByteOrder.LITTLE_ENDIAN));
+            a1 = a1.add(FloatVector.fromMemorySegment(S, t, row + b1, ByteOrder.LITTLE_ENDIAN));
         }
-        if (op.mean()) {
-            a0 = zero ? FloatVector.zero(S) : a0.div(div);
-            a1 = zero ? FloatVector.zero(S) : a1.div(div);
-        }
-        a0.intoArray(f, out + j0);
-        if (j1 >= 0) a1.intoArray(f, out + j1);
+        float d = zero ? 1f : div, keep = zero ? 0f : 1f;
+        a0.div(d).mul(keep).intoArray(f, out + j0);
+        if (j1 >= 0) a1.div(d).mul(keep).intoArray(f, out + j1);
     }
 }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The GEMM's register tiles against a double-precision product: widths that take every tile (5, 3, 2 and a half, 2,
- * 1 vectors at 16 lanes; the others at 4 and 8), row counts that leave 0 to 3 rows after the 4-row tiles, with and
- * without the per-row addend, and C rows wider than B. Pad lanes must hold bias plus addend, as a whole vector's
- * zero weights would leave them, and nothing outside C's rows may be written.
+ * The GEMM's register tiles against a double-precision product: widths that take every tile (5, 3, 2, 1 vectors at
+ * 16 lanes; the others at 4 and 8), row counts that leave 0 to 3 rows after the 4-row tiles, with and
+ * without the per-row addend (now added by the tiles themselves), and C rows wider than B. Pad lanes must hold bias
+ * plus addend (the pad weights are zero), and nothing outside C's rows may be written.
  */
 class GemmTest {
     @Test
