@@ -129,6 +129,13 @@ public class OpBench {
         Map<String, Integer> offs = new HashMap<>();
         for (int k = 0; k < inOff.length; k++) offs.put(target.inputs().get(k).name(), inOff[k]);
         for (int k = 0; k < outs.length; k++) offs.put(target.outputs().get(k).name(), outs[k]);
+        // the values of the ops reading the output: SIMD writes an embedding read by one concatenation straight into it
+        for (Op o : g.ops()) {
+            if (o.inputs().contains(target.out()) && !offs.containsKey(o.out().name())) {
+                offs.put(o.out().name(), off);
+                off += capacity(o.out());
+            }
+        }
         int maxU = users, maxC = cands;
         Bindings bind = new Bindings() {
             public ModelGraph graph() {
