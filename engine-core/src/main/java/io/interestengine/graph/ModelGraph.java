@@ -31,6 +31,27 @@ public record ModelGraph(String name, String reference, String fingerprint, int 
         throw new IllegalStateException(s.describe() + " has no field");
     }
 
+    /** The op that writes {@code v}, or null (a value the executor stages). */
+    public Op producer(Value v) {
+        for (Op o : ops) if (o.out() == v) return o;
+        return null;
+    }
+
+    /**
+     * The one op that reads {@code v}, or null when none does, several do, or {@code v} is the model's output
+     * (a backend may then fold {@code v} into that op instead of materialising it).
+     */
+    public Op soleReader(Value v) {
+        if (output != null && output.in() == v) return null;
+        Op reader = null;
+        for (Op o : ops) {
+            if (!o.inputs().contains(v)) continue;
+            if (reader != null) return null;
+            reader = o;
+        }
+        return reader;
+    }
+
     /** Bytes of weights a backend keeps resident (tables and every op's weights), for memory-fit checks. */
     public long weightBytes() {
         long b = 0;

@@ -33,8 +33,7 @@ final class Gemm {
         float[] a;
         int aOff, lda, m, k;
         float[] b;
-        /** Real and padded columns of B and C. */
-        int n, npad;
+        int npad;
         float[] bias;
         /** Optional per-row addend {@code cin[cinOff + m·ldcin + col]}, or null. */
         float[] cin;
@@ -44,7 +43,6 @@ final class Gemm {
 
         Call weights(Packed p) {
             b = p.w;
-            n = p.n;
             npad = p.npad;
             k = p.k;
             bias = p.bias;

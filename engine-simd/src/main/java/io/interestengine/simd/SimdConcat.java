@@ -4,7 +4,6 @@ import io.interestengine.cpu.CpuSession;
 import io.interestengine.graph.ConcatOp;
 import io.interestengine.graph.EmbeddingOp;
 import io.interestengine.graph.ModelGraph;
-import io.interestengine.graph.Op;
 import io.interestengine.graph.Value;
 import io.interestengine.spi.Step;
 import jdk.incubator.vector.FloatVector;
@@ -44,7 +43,7 @@ final class SimdConcat implements Step {
         widths = new int[in.length];
         done = new boolean[in.length];
         for (int k = 0; k < in.length; k++) {
-            done[k] = producer(graph, in[k]) instanceof EmbeddingOp e && writtenInPlace(graph, e) == op;
+            done[k] = graph.producer(in[k]) instanceof EmbeddingOp e && writtenInPlace(graph, e) == op;
             widths[k] = in[k].width();
         }
     }
@@ -78,14 +77,8 @@ final class SimdConcat implements Step {
      */
     static ConcatOp writtenInPlace(ModelGraph graph, EmbeddingOp e) {
         Value v = e.out();
-        if (graph.output() != null && graph.output().in() == v) return null;
-        ConcatOp reader = null;
-        for (Op o : graph.ops()) {
-            if (!o.inputs().contains(v)) continue;
-            if (reader != null || !(o instanceof ConcatOp c)) return null;
-            reader = c;
-        }
-        if (reader == null || reader.out().scope() != v.scope() || reader.out().length() != v.length()) return null;
+        if (!(graph.soleReader(v) instanceof ConcatOp reader)) return null;
+        if (reader.out().scope() != v.scope() || reader.out().length() != v.length()) return null;
         return reader.in().indexOf(v) == reader.in().lastIndexOf(v) ? reader : null;
     }
 
@@ -97,11 +90,6 @@ final class SimdConcat implements Step {
             col += x.width();
         }
         throw new IllegalArgumentException(v.name() + " is not an input of " + c.out().name());
-    }
-
-    private static Op producer(ModelGraph graph, Value v) {
-        for (Op o : graph.ops()) if (o.out() == v) return o;
-        return null;
     }
 
     /** {@code f[dst, dst + w) = f[src, src + w)} for {@code w ≥ L}, whole vectors (the last overlapping). */

@@ -86,7 +86,7 @@ final class SimdGatherPool implements Step {
             if (!(o instanceof PoolOp p)) continue;
             List<EmbeddingOp> pieces = pieces(graph, p);
             if (pieces == null) continue;
-            if (pieces.contains(op) || producer(graph, p.in()) == op) return true;
+            if (pieces.contains(op) || graph.producer(p.in()) == op) return true;
         }
         return false;
     }
@@ -96,14 +96,14 @@ final class SimdGatherPool implements Step {
      * read by that way alone and every table is F32 and at least L wide; otherwise null.
      */
     private static List<EmbeddingOp> pieces(ModelGraph graph, PoolOp p) {
-        if (p.in().group() == null || p.in().group().idMask() || !soleReader(graph, p.in(), p)) return null;
-        Op src = producer(graph, p.in());
+        if (p.in().group() == null || p.in().group().idMask() || graph.soleReader(p.in()) != p) return null;
+        Op src = graph.producer(p.in());
         List<EmbeddingOp> out = new ArrayList<>();
         if (src instanceof EmbeddingOp e) {
             out.add(e);
         } else if (src instanceof ConcatOp c) {
             for (Value v : c.in()) {
-                if (!(producer(graph, v) instanceof EmbeddingOp e) || !soleReader(graph, v, c)) return null;
+                if (!(graph.producer(v) instanceof EmbeddingOp e) || graph.soleReader(v) != c) return null;
                 out.add(e);
             }
         } else {
@@ -117,17 +117,6 @@ final class SimdGatherPool implements Step {
             if (e.out().length() != p.in().length() || e.out().scope() != p.in().scope()) return null;
         }
         return out;
-    }
-
-    private static Op producer(ModelGraph graph, Value v) {
-        for (Op o : graph.ops()) if (o.out() == v) return o;
-        return null;
-    }
-
-    private static boolean soleReader(ModelGraph graph, Value v, Op reader) {
-        if (graph.output() != null && graph.output().in() == v) return false;
-        for (Op o : graph.ops()) if (o != reader && o.inputs().contains(v)) return false;
-        return true;
     }
 
     @Override

@@ -115,7 +115,7 @@ final class SimdKernels {
         if (SimdGatherPool.absorbed(b.graph(), op)) return NOTHING;
         int ids = b.idsOff(op.field());
         ConcatOp c = SimdConcat.writtenInPlace(b.graph(), op);
-        if (c == null || SimdGatherPool.absorbed(b.graph(), c)) return new SimdEmbedding(op, s.f, s.i, ids, b.off(op.out()), op.out().width());
+        if (c == null) return new SimdEmbedding(op, s.f, s.i, ids, b.off(op.out()), op.out().width());
         return new SimdEmbedding(op, s.f, s.i, ids, b.off(c.out()) + SimdConcat.column(c, op.out()), c.out().width());
     };
 

@@ -200,32 +200,8 @@ public class FamilyOpBench {
         int inputs = off;
         offs.put(target.out().name(), off);
         off += cands * target.out().rowSize();
-        int rowMapOff = 0, ints = cands, maxU = users, maxC = cands;
-        Bindings bind = new Bindings() {
-            public ModelGraph graph() {
-                return g;
-            }
-
-            public int off(Value v) {
-                return offs.get(v.name());
-            }
-
-            public int idsOff(Field f) {
-                return 0;
-            }
-
-            public int lengthsOff(SequenceGroup s) {
-                return 0;
-            }
-
-            public int rowMapOff() {
-                return rowMapOff;
-            }
-
-            public int maxRows(Scope s) {
-                return s == Scope.USER ? maxU : maxC;
-            }
-        };
+        int rowMapOff = 0, ints = cands;
+        Bindings bind = new FixedBindings(g, v -> offs.get(v.name()), 0, 0, rowMapOff, users, cands);
         PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands, bind);
         Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
         b.probe();

@@ -22,8 +22,6 @@ import io.interestengine.spi.DeviceModel;
 import io.interestengine.spi.DeviceSession;
 import io.interestengine.spi.Bindings;
 import io.interestengine.spi.PlanLayout;
-import io.interestengine.graph.Field;
-import io.interestengine.graph.SequenceGroup;
 import java.util.HashMap;
 import java.util.Map;
 import io.interestengine.spi.Step;
@@ -136,32 +134,7 @@ public class OpBench {
                 off += capacity(o.out());
             }
         }
-        int maxU = users, maxC = cands;
-        Bindings bind = new Bindings() {
-            public ModelGraph graph() {
-                return g;
-            }
-
-            public int off(Value v) {
-                return offs.get(v.name());
-            }
-
-            public int idsOff(Field f) {
-                return idsOff;
-            }
-
-            public int lengthsOff(SequenceGroup s) {
-                return lengthsOff;
-            }
-
-            public int rowMapOff() {
-                return rowMapOff;
-            }
-
-            public int maxRows(Scope s) {
-                return s == Scope.USER ? maxU : maxC;
-            }
-        };
+        Bindings bind = new FixedBindings(g, v -> offs.get(v.name()), idsOff, lengthsOff, rowMapOff, users, cands);
         PlanLayout layout = new PlanLayout(g, off, ints, ints, users, cands, bind);
         Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
         b.probe();

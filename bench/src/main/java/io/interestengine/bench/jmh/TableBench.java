@@ -5,12 +5,9 @@ import io.interestengine.LoadOptions;
 import io.interestengine.Model;
 import io.interestengine.format.SafeTensors;
 import io.interestengine.graph.EmbeddingOp;
-import io.interestengine.graph.Field;
 import io.interestengine.graph.ModelGraph;
 import io.interestengine.graph.Scope;
-import io.interestengine.graph.SequenceGroup;
 import io.interestengine.graph.Table;
-import io.interestengine.graph.Value;
 import io.interestengine.internal.Internals;
 import io.interestengine.spi.Backend;
 import io.interestengine.spi.Bindings;
@@ -88,31 +85,7 @@ public class TableBench {
         table = op.field().table();
         int outOff = 0, floats = B * T * dim, idsOff = 0, lengthsOff = B * T, rowMapOff = lengthsOff + B;
         int ints = rowMapOff + B;
-        Bindings bind = new Bindings() {
-            public ModelGraph graph() {
-                return g;
-            }
-
-            public int off(Value v) {
-                return outOff;
-            }
-
-            public int idsOff(Field f) {
-                return idsOff;
-            }
-
-            public int lengthsOff(SequenceGroup s) {
-                return lengthsOff;
-            }
-
-            public int rowMapOff() {
-                return rowMapOff;
-            }
-
-            public int maxRows(Scope s) {
-                return B;
-            }
-        };
+        Bindings bind = new FixedBindings(g, v -> outOff, idsOff, lengthsOff, rowMapOff, B, B);
         Backend b = Backends.registered().stream().filter(x -> x.name().equals(backend)).findFirst().orElseThrow();
         b.probe();
         dm = b.load(g, LoadOptions.defaults());
@@ -166,14 +139,18 @@ public class TableBench {
 
     /** The model directory of one form, generated (F32 first, then converted) when absent. */
     static synchronized Path modelDir(int rows, int dim, String form) throws IOException {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"), "ie-tablebench-" + rows + "x" + dim);
+        Path base = Path.of(System.getProperty("java.io.tmpdir"), "ie-tablebench2-" + rows + "x" + dim);
         Path f32 = base.resolve("F32"), dir = base.resolve(form);
         if (!Files.exists(f32.resolve("weights.safetensors"))) writeF32(f32, rows, dim);
         if (!Files.exists(dir.resolve("weights.safetensors"))) TableForms.rewrite(f32, dir, form, false);
         return dir;
     }
 
-    /** One history field gathered from table t ([rows, dim], N(0, 0.1)); a tiny head so that the model is valid. */
+    /**
+     * One history field gathered from table t ([rows, dim], N(0, 0.1)); a tiny head so that the model is valid. The
+     * history is max-pooled: a sum pooling would let SIMD fuse the F32 gather into it and bind the measured
+     * embedding to nothing ({@code SimdGatherPool}).
+     */
     private static void writeF32(Path dir, int rows, int dim) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("model.json"), """
@@ -182,7 +159,7 @@ public class TableBench {
                  "fields": {"history": {"max_length": %d, "fields": [{"name": "h", "table": "t"}]},
                             "candidate": [{"name": "c", "table": "t"}]},
                  "graph": [{"op": "embedding", "out": "eh", "field": "h"},
-                           {"op": "pool", "out": "p", "in": "eh", "mode": "sum", "masked": true},
+                           {"op": "max_pool", "out": "p", "in": "eh"},
                            {"op": "embedding", "out": "ec", "field": "c"},
                            {"op": "mul", "out": "m", "in": ["p", "ec"]},
                            {"op": "dense", "out": "y", "in": "m", "weight": "w"}],
