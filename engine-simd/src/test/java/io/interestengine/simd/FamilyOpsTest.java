@@ -103,14 +103,26 @@ class FamilyOpsTest {
         }
     }
 
+    /**
+     * Arena offsets of {@code op}'s inputs, one after another from float 3 (so that a kernel writing before its
+     * value shows), and at the end the first float after them.
+     */
+    static int[] inputOffsets(Op op, int users, int cands) {
+        List<Value> in = op.inputs();
+        int[] offs = new int[in.size() + 1];
+        int off = 3;
+        for (int i = 0; i < in.size(); i++) {
+            offs[i] = off;
+            off += (in.get(i).scope() == Scope.USER ? users : cands) * in.get(i).rowSize();
+        }
+        offs[in.size()] = off;
+        return offs;
+    }
+
     static void check(String what, Op op, Shape s, Reference ref, boolean exact, long seed) {
         List<Value> in = op.inputs();
-        int[] offs = new int[in.size()];
-        int off = 3;
-        for (int i = 0; i < offs.length; i++) {
-            offs[i] = off;
-            off += (in.get(i).scope() == Scope.USER ? s.users : s.cands) * in.get(i).rowSize();
-        }
+        int[] offs = inputOffsets(op, s.users(), s.cands());
+        int off = offs[in.size()];
         Value out = op.out();
         int outOff = off + 1, outRows = out.scope() == Scope.USER ? s.users : s.cands;
         int floats = outOff + outRows * out.width() + 5;
@@ -118,7 +130,7 @@ class FamilyOpsTest {
             a.ints(1, s.rowMap);
             for (DeviceSession ds : new DeviceSession[]{a.scalar, a.simd}) {
                 Arenas.At at = a.new At().v(out, outOff).rowMap(1);
-                for (int i = 0; i < offs.length; i++) at.v(in.get(i), offs[i]);
+                for (int i = 0; i < in.size(); i++) at.v(in.get(i), offs[i]);
                 ds.bind(op, at).run(s.users, s.cands);
             }
             String w = what + " (" + s.name + ")";

@@ -67,18 +67,13 @@ class WideFieldKernelTest {
     /** Binds op on both sessions at the same offsets, runs both, compares the whole arena. */
     private static void check(String what, Op op, Shape s, long seed) {
         List<Value> in = op.inputs();
-        int[] offs = new int[in.size()];
-        int off = 3;
-        for (int i = 0; i < offs.length; i++) {
-            offs[i] = off;
-            off += (in.get(i).scope() == Scope.USER ? s.users : s.cands) * in.get(i).rowSize();
-        }
-        int outOff = off + 1, floats = outOff + s.cands * op.out().width() + 5;
+        int[] offs = FamilyOpsTest.inputOffsets(op, s.users(), s.cands());
+        int outOff = offs[in.size()] + 1, floats = outOff + s.cands * op.out().width() + 5;
         try (Arenas a = new Arenas(0, false, floats, s.rowMap.length + 2, s.users, s.cands, seed, 1, op)) {
             a.ints(1, s.rowMap);
             for (var ds : new io.interestengine.spi.DeviceSession[]{a.scalar, a.simd}) {
                 Arenas.At at = a.new At().v(op.out(), outOff).rowMap(1);
-                for (int i = 0; i < offs.length; i++) at.v(in.get(i), offs[i]);
+                for (int i = 0; i < in.size(); i++) at.v(in.get(i), offs[i]);
                 var step = ds.bind(op, at);
                 // twice: a second request on the same step must not see the first one's reused blocks
                 step.run(s.users, s.cands);
