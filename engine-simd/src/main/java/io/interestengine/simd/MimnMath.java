@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 
 import static io.interestengine.simd.Vec.L;
 import static io.interestengine.simd.Vec.S;
@@ -17,10 +16,6 @@ import static io.interestengine.simd.Vec.S;
  * {@code reduceLanes(ADD)} do not); no vector crosses a call.
  */
 final class MimnMath {
-    /** Lanes whose index has the bit L/2 (the upper half) or L/4 set: the merged reduction's first two levels. */
-    private static final VectorMask<Float> HALF = lanesWith(L / 2), QUARTER = lanesWith(L / 4);
-    /** Lane i takes lane i XOR b, for b = L/2, L/4, L/8, L/16 (the identity where b is below one lane). */
-    private static final VectorShuffle<Float> XH = xor(L / 2), XQ = xor(L / 4), X8 = xor(L / 8), X16 = xor(L / 16);
     /** {@link #log} kinds. */
     private static final int LOG_TIMES = 0, SOFTPLUS = 1;
     private static final float SQRT_HALF = 0.707106781186547524f;
@@ -31,16 +26,6 @@ final class MimnMath {
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
     private MimnMath() {
-    }
-
-    private static VectorMask<Float> lanesWith(int bit) {
-        boolean[] b = new boolean[L];
-        for (int i = 0; i < L; i++) b[i] = bit > 0 && (i & bit) != 0;
-        return VectorMask.fromArray(S, b, 0);
-    }
-
-    private static VectorShuffle<Float> xor(int bit) {
-        return VectorShuffle.fromOp(S, i -> bit > 0 ? i ^ bit : i);
     }
 
     /**
@@ -148,11 +133,11 @@ final class MimnMath {
             s3 = FloatVector.fromArray(S, a, a3 + j, m).fma(FloatVector.fromArray(S, b, b3 + j, m), s3);
         }
         // s0 | s1 by halves, s2 | s3 by halves, then the two by quarters: s0, s2, s1, s3 in quarters 0 to 3
-        FloatVector h01 = s0.blend(s1, HALF).add(s1.blend(s0, HALF).rearrange(XH));
-        FloatVector h23 = s2.blend(s3, HALF).add(s3.blend(s2, HALF).rearrange(XH));
-        FloatVector r = h01.blend(h23, QUARTER).add(h23.blend(h01, QUARTER).rearrange(XQ));
-        if (L > 4) r = r.add(r.rearrange(X8));
-        if (L > 8) r = r.add(r.rearrange(X16));
+        FloatVector h01 = s0.blend(s1, Vec.HALF).add(s1.blend(s0, Vec.HALF).rearrange(Vec.XH));
+        FloatVector h23 = s2.blend(s3, Vec.HALF).add(s3.blend(s2, Vec.HALF).rearrange(Vec.XH));
+        FloatVector r = h01.blend(h23, Vec.QUARTER).add(h23.blend(h01, Vec.QUARTER).rearrange(Vec.XQ));
+        if (L > 4) r = r.add(r.rearrange(Vec.XE));
+        if (L > 8) r = r.add(r.rearrange(Vec.XS));
         out[oo] = r.lane(0);
         out[oo + stride] = r.lane(L / 2);
         out[oo + 2 * stride] = r.lane(L / 4);

@@ -51,7 +51,7 @@ final class SimdCross {
     static final class Cross implements Step {
         private final CrossOp op;
         private final Weights w;
-        private final float[] f, y, k, bias, dots = new float[4], red = new float[L];
+        private final float[] f, y, k, bias, dots = new float[4], red = new float[L], acc = new float[4 * L];
         private final int inOff, outOff, d, dpad;
         private final Gemm.Call call = new Gemm.Call();
 
@@ -97,9 +97,9 @@ final class SimdCross {
          */
         private void vector(int rows) {
             int layers = op.layers(), r = 0;
-            for (; r + 4 <= rows; r += 4) {
+            for (; L >= 4 && r + 4 <= rows; r += 4) {
                 int x0 = inOff + r * d, x = outOff + r * d;
-                for (int i = 0; i < 4; i++) dots[i] = dot(x0 + i * d, 0);
+                dots4(x0);
                 for (int l = 0; l < layers; l++) layer4(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1);
             }
             for (; r < rows; r++) {
@@ -130,10 +130,38 @@ final class SimdCross {
             return Vec.sum(red, 0, L);
         }
 
+        /** The first layer's dot products {@code x0·w_0} of four consecutive rows from x0, into {@link #dots}. */
+        private void dots4(int x0) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            int j = 0, d2 = 2 * d, d3 = 3 * d;
+            for (; j + L <= d; j += L) {
+                FloatVector w = FloatVector.fromArray(S, k, j);
+                a0 = FloatVector.fromArray(S, f, x0 + j).fma(w, a0);
+                a1 = FloatVector.fromArray(S, f, x0 + d + j).fma(w, a1);
+                a2 = FloatVector.fromArray(S, f, x0 + d2 + j).fma(w, a2);
+                a3 = FloatVector.fromArray(S, f, x0 + d3 + j).fma(w, a3);
+            }
+            if (j < d) {
+                VectorMask<Float> m = S.indexInRange(j, d);
+                FloatVector w = FloatVector.fromArray(S, k, j, m);
+                a0 = FloatVector.fromArray(S, f, x0 + j, m).fma(w, a0);
+                a1 = FloatVector.fromArray(S, f, x0 + d + j, m).fma(w, a1);
+                a2 = FloatVector.fromArray(S, f, x0 + d2 + j, m).fma(w, a2);
+                a3 = FloatVector.fromArray(S, f, x0 + d3 + j, m).fma(w, a3);
+            }
+            a0.intoArray(acc, 0);
+            a1.intoArray(acc, L);
+            a2.intoArray(acc, 2 * L);
+            a3.intoArray(acc, 3 * L);
+            Vec.sum4(acc, dots);
+        }
+
         /**
          * {@link #layer} on four consecutive rows at once (their s in {@link #dots}, replaced by the next layer's):
-         * four independent dot-product chains in flight, and w and b loaded once for the four. The last layer takes
-         * a dot product with its own w that nobody reads (a branch-free loop compiles to the smaller code).
+         * four independent dot-product chains in flight, and w and b loaded once for the four; the masked last
+         * vector ({@link #tail4}) joins the same accumulators, and the four lane sums share one butterfly
+         * ({@link Vec#sum4}). The last layer takes a dot product with its own w that nobody reads (a
+         * branch-free loop compiles to the smaller code).
          */
         private void layer4(int x0, int src, int x, int l, int kw) {
             FloatVector s0 = FloatVector.broadcast(S, dots[0]), s1 = FloatVector.broadcast(S, dots[1]);
@@ -159,31 +187,30 @@ final class SimdCross {
                 a2 = t2.fma(w, a2);
                 a3 = t3.fma(w, a3);
             }
-            // lane sums in Vec.sum's fixed order (reduceLanes(ADD) orders its adds by JIT tier), through red: no
-            // vector crosses a call
-            a0.intoArray(red, 0);
-            float p0 = Vec.sum(red, 0, L);
-            a1.intoArray(red, 0);
-            float p1 = Vec.sum(red, 0, L);
-            a2.intoArray(red, 0);
-            float p2 = Vec.sum(red, 0, L);
-            a3.intoArray(red, 0);
-            float p3 = Vec.sum(red, 0, L);
-            dots[0] = p0 + tail(x0, src, x, bo, kv, full, dots[0]);
-            dots[1] = p1 + tail(x0 + d, src + d, x + d, bo, kv, full, dots[1]);
-            dots[2] = p2 + tail(x0 + d2, src + d2, x + d2, bo, kv, full, dots[2]);
-            dots[3] = p3 + tail(x0 + d3, src + d3, x + d3, bo, kv, full, dots[3]);
+            a0.intoArray(acc, 0);
+            a1.intoArray(acc, L);
+            a2.intoArray(acc, 2 * L);
+            a3.intoArray(acc, 3 * L);
+            if (full < d) tail4(x0, src, x, bo, kv, full);
+            Vec.sum4(acc, dots);
         }
 
-        /** The masked last vector of a {@link #layer4} row from {@code j}; returns its part of the dot product. */
-        private float tail(int x0, int src, int x, int bo, int kw, int j, float s) {
-            if (j == d) return 0f;
+        /**
+         * The masked last vector of {@link #layer4}'s four rows from {@code j}, its products added to the
+         * accumulators in {@link #acc} (lanes beyond d load as zeros). A method of its own, and the lane sums in
+         * another: one method holding all of it is beyond what C1 can compile with profiling, and a method C1 gives
+         * up on stays at its first tier.
+         */
+        private void tail4(int x0, int src, int x, int bo, int kw, int j) {
             VectorMask<Float> m = S.indexInRange(j, d);
-            FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(s).add(FloatVector.fromArray(S, bias, bo + j, m))
-                    .add(FloatVector.fromArray(S, f, src + j, m));
-            t.intoArray(f, x + j, m);
-            FloatVector.zero(S).blend(t.mul(FloatVector.fromArray(S, k, kw + j, m)), m).intoArray(red, 0);
-            return Vec.sum(red, 0, L);
+            FloatVector b = FloatVector.fromArray(S, bias, bo + j, m), w = FloatVector.fromArray(S, k, kw + j, m);
+            for (int i = 0; i < 4; i++) {
+                int o = i * d;
+                FloatVector t = FloatVector.fromArray(S, f, x0 + o + j, m).mul(dots[i]).add(b)
+                        .add(FloatVector.fromArray(S, f, src + o + j, m));
+                t.intoArray(f, x + o + j, m);
+                t.fma(w, FloatVector.fromArray(S, acc, i * L)).intoArray(acc, i * L);
+            }
         }
 
         /**

@@ -24,6 +24,13 @@ final class Vec {
      * an array: C2 folds a static final shuffle into the instruction, but not an array element (it would be boxed).
      */
     private static final VectorShuffle<Float> X1 = xor(1), X2 = xor(2), X4 = xor(4), X8 = xor(8);
+    /**
+     * Lanes whose index has the bit L/2 (the upper half) or L/4 set: the first two levels of one fixed-order
+     * lane sum of four vectors at once (each vector's sum lands in lane 0, L/2, L/4 or 3L/4).
+     */
+    static final VectorMask<Float> HALF = lanesWith(L / 2), QUARTER = lanesWith(L / 4);
+    /** Lane i takes lane i XOR b, for b = L/2, L/4, L/8, L/16 (the identity where b is below one lane). */
+    static final VectorShuffle<Float> XH = xor(L / 2), XQ = xor(L / 4), XE = xor(L / 8), XS = xor(L / 16);
 
     private Vec() {
     }
@@ -40,7 +47,13 @@ final class Vec {
 
     private static VectorShuffle<Float> xor(int bit) {
         if (L > 16) throw new IllegalStateException(L + " float lanes: the lane sum handles at most 16");
-        return VectorShuffle.fromOp(S, i -> bit < L ? i ^ bit : i);
+        return VectorShuffle.fromOp(S, i -> bit > 0 && bit < L ? i ^ bit : i);
+    }
+
+    private static VectorMask<Float> lanesWith(int bit) {
+        boolean[] b = new boolean[L];
+        for (int i = 0; i < L; i++) b[i] = bit > 0 && (i & bit) != 0;
+        return VectorMask.fromArray(S, b, 0);
     }
 
     static int bits() {
@@ -194,5 +207,28 @@ final class Vec {
         if (L > 4) acc = acc.add(acc.rearrange(X4));
         if (L > 8) acc = acc.add(acc.rearrange(X8));
         return acc.lane(0);
+    }
+
+    /**
+     * {@code out[q] = Σ_i a[q·L + i]} for q = 0 … 3: the lane sums of four vectors stored one after another,
+     * sharing one butterfly (halves, then quarters, then within quarters) in a fixed order whatever code runs it.
+     */
+    static void sum4(float[] a, float[] out) {
+        if (L < 4) {
+            for (int q = 0; q < 4; q++) out[q] = sum(a, q * L, L);
+            return;
+        }
+        FloatVector s0 = FloatVector.fromArray(S, a, 0), s1 = FloatVector.fromArray(S, a, L);
+        FloatVector s2 = FloatVector.fromArray(S, a, 2 * L), s3 = FloatVector.fromArray(S, a, 3 * L);
+        // s0 | s1 by halves, s2 | s3 by halves, then the two by quarters: s0, s2, s1, s3 in quarters 0 to 3
+        FloatVector h01 = s0.blend(s1, HALF).add(s1.blend(s0, HALF).rearrange(XH));
+        FloatVector h23 = s2.blend(s3, HALF).add(s3.blend(s2, HALF).rearrange(XH));
+        FloatVector r = h01.blend(h23, QUARTER).add(h23.blend(h01, QUARTER).rearrange(XQ));
+        if (L > 4) r = r.add(r.rearrange(XE));
+        if (L > 8) r = r.add(r.rearrange(XS));
+        out[0] = r.lane(0);
+        out[1] = r.lane(L / 2);
+        out[2] = r.lane(L / 4);
+        out[3] = r.lane(L / 2 + L / 4);
     }
 }
