@@ -121,9 +121,11 @@ final class SimdGru implements Step {
             Scope s = op.out().scope();
             Arrays.fill(h, 0, nb * hp, 0f);
             if (op.returnSequence()) {
+                // the positions outside the row's history are zeros; the others are written step by step
                 for (int i = 0; i < nb; i++) {
-                    int r = order[b0 + i];
-                    Arrays.fill(f, outOff + r * T * H, outOff + (r + 1) * T * H, 0f);
+                    int r = order[b0 + i], o = outOff + r * T * H;
+                    Arrays.fill(f, o, o + first[r] * H, 0f);
+                    Arrays.fill(f, o + (first[r] + len[r]) * H, o + T * H, 0f);
                 }
             }
             int steps = len[order[b0]];
