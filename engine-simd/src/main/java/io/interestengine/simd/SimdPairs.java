@@ -107,18 +107,104 @@ final class SimdPairs implements Step {
 
     /**
      * The plain dot products (inner, num) in blocks of four fields i by four fields j > i: per channel 8 loads feed
-     * 16 independent FMAs (a load per FMA was the bound). The pairs inside each block of four i, and those left at
-     * the edges, one or four at a time.
+     * 16 independent FMAs (a load per FMA was the bound). The six pairs inside each block of four i share one pass,
+     * as do the j left at the edge (two, then one, by the four i): a pair alone is a chain of k dependent FMAs, so
+     * the 85 of them at 26 fields cost as much as all the 4 × 4 blocks. Only the pairs among the last F mod 4
+     * fields (at most three) go one at a time.
      */
     private void dots() {
         int i0 = 0;
         for (; i0 + 4 <= F; i0 += 4) {
-            for (int i = i0; i < i0 + 3; i++) for (int j = i + 1; j < i0 + 4; j++) dot(i, j);
+            dotsDiagonal(i0);
             int j = i0 + 4;
             for (; j + 4 <= F; j += 4) dots4x4(i0, j);
-            for (; j < F; j++) for (int i = i0; i < i0 + 4; i++) dot(i, j);
+            if (j + 2 <= F) {
+                dots4x2(i0, j);
+                j += 2;
+            }
+            if (j < F) dots4x1(i0, j);
         }
         for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) dot(i, j);
+    }
+
+    /** The six pairs among fields i0..i0+3. */
+    private void dotsDiagonal(int i0) {
+        if (reuse && users(i0)) return;
+        int kl = k * L, a0 = i0 * kl;
+        FloatVector c01 = FloatVector.zero(S), c02 = c01, c03 = c01, c12 = c01, c13 = c01, c23 = c01;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c01 = x0.fma(x1, c01);
+            c02 = x0.fma(x2, c02);
+            c03 = x0.fma(x3, c03);
+            c12 = x1.fma(x2, c12);
+            c13 = x1.fma(x3, c13);
+            c23 = x2.fma(x3, c23);
+        }
+        int p0 = pair(i0, i0 + 1), p1 = pair(i0 + 1, i0 + 2), p2 = pair(i0 + 2, i0 + 3);
+        boolean num = kind == Kind.NUM;
+        (num ? c01.mul(kernel[p0]) : c01).intoArray(t, p0 * L);
+        (num ? c02.mul(kernel[p0 + 1]) : c02).intoArray(t, (p0 + 1) * L);
+        (num ? c03.mul(kernel[p0 + 2]) : c03).intoArray(t, (p0 + 2) * L);
+        (num ? c12.mul(kernel[p1]) : c12).intoArray(t, p1 * L);
+        (num ? c13.mul(kernel[p1 + 1]) : c13).intoArray(t, (p1 + 1) * L);
+        (num ? c23.mul(kernel[p2]) : c23).intoArray(t, p2 * L);
+    }
+
+    /** Fields i0..i0+3 by j0, j0 + 1, both above every i: 8 pairs. */
+    private void dots4x2(int i0, int j0) {
+        if (reuse && users(i0) && x.user[j0] && x.user[j0 + 1]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector y0 = FloatVector.fromArray(S, xt, o + d), y1 = FloatVector.fromArray(S, xt, o + d + kl);
+            FloatVector x = FloatVector.fromArray(S, xt, o);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            x = FloatVector.fromArray(S, xt, o + kl);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            x = FloatVector.fromArray(S, xt, o + 2 * kl);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            x = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+        }
+        int p = pair(i0, j0);
+        boolean num = kind == Kind.NUM;
+        (num ? c00.mul(kernel[p]) : c00).intoArray(t, p * L);
+        (num ? c01.mul(kernel[p + 1]) : c01).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 1, j0);
+        (num ? c10.mul(kernel[p]) : c10).intoArray(t, p * L);
+        (num ? c11.mul(kernel[p + 1]) : c11).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 2, j0);
+        (num ? c20.mul(kernel[p]) : c20).intoArray(t, p * L);
+        (num ? c21.mul(kernel[p + 1]) : c21).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 3, j0);
+        (num ? c30.mul(kernel[p]) : c30).intoArray(t, p * L);
+        (num ? c31.mul(kernel[p + 1]) : c31).intoArray(t, (p + 1) * L);
+    }
+
+    /** Fields i0..i0+3 by j above every i: 4 pairs. */
+    private void dots4x1(int i0, int j) {
+        if (reuse && users(i0) && x.user[j]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j - i0) * kl;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c0 = FloatVector.fromArray(S, xt, o).fma(y, c0);
+            c1 = FloatVector.fromArray(S, xt, o + kl).fma(y, c1);
+            c2 = FloatVector.fromArray(S, xt, o + 2 * kl).fma(y, c2);
+            c3 = FloatVector.fromArray(S, xt, o + 3 * kl).fma(y, c3);
+        }
+        boolean num = kind == Kind.NUM;
+        (num ? c0.mul(kernel[pair(i0, j)]) : c0).intoArray(t, (pair(i0, j)) * L);
+        (num ? c1.mul(kernel[pair(i0 + 1, j)]) : c1).intoArray(t, (pair(i0 + 1, j)) * L);
+        (num ? c2.mul(kernel[pair(i0 + 2, j)]) : c2).intoArray(t, (pair(i0 + 2, j)) * L);
+        (num ? c3.mul(kernel[pair(i0 + 3, j)]) : c3).intoArray(t, (pair(i0 + 3, j)) * L);
     }
 
     /** Whether fields i..i+3 are all user fields. */
