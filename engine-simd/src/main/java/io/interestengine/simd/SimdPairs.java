@@ -290,39 +290,119 @@ final class SimdPairs implements Step {
             return;
         }
         if (kind == Kind.VEC) {
-            for (int i = 0; i < F; i++) {
-                int j = i + 1;
-                for (; j + 4 <= F; j += 4) vec4(i, j);
-                for (; j < F; j++) mat(pair(i, j));
+            // as the dot products: blocks of four i, so that no more than three pairs go alone
+            int i0 = 0;
+            for (; i0 + 4 <= F; i0 += 4) {
+                vecDiagonal(i0);
+                int j = i0 + 4;
+                for (; j + 4 <= F; j += 4) vec4x4(i0, j);
+                for (; j < F; j++) vec4x1(i0, j);
             }
+            for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) mat(pair(i, j));
             return;
         }
         for (int p = 0; p < P; p++) mat(p);
     }
 
     /**
-     * The vec kernel for pairs (i, j0..j0+3): field i's channel loaded once for four pairs, four independent chains
-     * ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order).
+     * The vec kernel for fields i0..i0+3 by j0..j0+3, every j above every i: per channel 8 loads feed 16 independent
+     * chains ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order). Four pairs of one i loaded the i's channel
+     * once per four pairs, and loads (with the kernel's broadcasts) rather than the arithmetic were the bound.
      */
-    private void vec4(int i, int j0) {
-        if (reuse && x.user[i] && users(j0)) return;
-        int kl = k * L, a = i * kl, b0 = j0 * kl, p = pair(i, j0), k0 = p * k;
+    private void vec4x4(int i0, int j0) {
+        if (reuse && users(i0) && users(j0)) return;
+        int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
+        int k0 = pair(i0, j0) * k, k1 = pair(i0 + 1, j0) * k, k2 = pair(i0 + 2, j0) * k, k3 = pair(i0 + 3, j0) * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int c = 0; c < k; c++) {
+            int o = a0 + c * L;
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c00 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + c]), c00);
+            c10 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + c]), c10);
+            c20 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + c]), c20);
+            c30 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + c]), c30);
+            y = FloatVector.fromArray(S, xt, o + d + kl);
+            c01 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + k + c]), c01);
+            c11 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + k + c]), c11);
+            c21 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + k + c]), c21);
+            c31 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + k + c]), c31);
+            y = FloatVector.fromArray(S, xt, o + d + 2 * kl);
+            c02 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c02);
+            c12 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + 2 * k + c]), c12);
+            c22 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + 2 * k + c]), c22);
+            c32 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + 2 * k + c]), c32);
+            y = FloatVector.fromArray(S, xt, o + d + 3 * kl);
+            c03 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c03);
+            c13 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + 3 * k + c]), c13);
+            c23 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + 3 * k + c]), c23);
+            c33 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + 3 * k + c]), c33);
+        }
+        int p0 = k0 / k, p1 = k1 / k, p2 = k2 / k, p3 = k3 / k;
+        c00.intoArray(t, p0 * L);
+        c01.intoArray(t, (p0 + 1) * L);
+        c02.intoArray(t, (p0 + 2) * L);
+        c03.intoArray(t, (p0 + 3) * L);
+        c10.intoArray(t, p1 * L);
+        c11.intoArray(t, (p1 + 1) * L);
+        c12.intoArray(t, (p1 + 2) * L);
+        c13.intoArray(t, (p1 + 3) * L);
+        c20.intoArray(t, p2 * L);
+        c21.intoArray(t, (p2 + 1) * L);
+        c22.intoArray(t, (p2 + 2) * L);
+        c23.intoArray(t, (p2 + 3) * L);
+        c30.intoArray(t, p3 * L);
+        c31.intoArray(t, (p3 + 1) * L);
+        c32.intoArray(t, (p3 + 2) * L);
+        c33.intoArray(t, (p3 + 3) * L);
+    }
+
+    /** The vec kernel for the six pairs among fields i0..i0+3: six independent chains. */
+    private void vecDiagonal(int i0) {
+        if (reuse && users(i0)) return;
+        int kl = k * L, a0 = i0 * kl, p0 = pair(i0, i0 + 1), p1 = pair(i0 + 1, i0 + 2), p2 = pair(i0 + 2, i0 + 3);
+        int k01 = p0 * k, k12 = p1 * k, k23 = p2 * k;
+        FloatVector c01 = FloatVector.zero(S), c02 = c01, c03 = c01, c12 = c01, c13 = c01, c23 = c01;
+        for (int c = 0; c < k; c++) {
+            int o = a0 + c * L;
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c01 = x0.mul(x1).fma(FloatVector.broadcast(S, kernel[k01 + c]), c01);
+            c02 = x0.mul(x2).fma(FloatVector.broadcast(S, kernel[k01 + k + c]), c02);
+            c03 = x0.mul(x3).fma(FloatVector.broadcast(S, kernel[k01 + 2 * k + c]), c03);
+            c12 = x1.mul(x2).fma(FloatVector.broadcast(S, kernel[k12 + c]), c12);
+            c13 = x1.mul(x3).fma(FloatVector.broadcast(S, kernel[k12 + k + c]), c13);
+            c23 = x2.mul(x3).fma(FloatVector.broadcast(S, kernel[k23 + c]), c23);
+        }
+        c01.intoArray(t, p0 * L);
+        c02.intoArray(t, (p0 + 1) * L);
+        c03.intoArray(t, (p0 + 2) * L);
+        c12.intoArray(t, p1 * L);
+        c13.intoArray(t, (p1 + 1) * L);
+        c23.intoArray(t, p2 * L);
+    }
+
+    /** The vec kernel for pairs (i0..i0+3, j), j above every i: field j's channel loaded once for four chains. */
+    private void vec4x1(int i0, int j) {
+        if (reuse && users(i0) && x.user[j]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j - i0) * kl;
+        int p0 = pair(i0, j), p1 = pair(i0 + 1, j), p2 = pair(i0 + 2, j), p3 = pair(i0 + 3, j);
+        int k0 = p0 * k, k1 = p1 * k, k2 = p2 * k, k3 = p3 * k;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int c = 0; c < k; c++) {
-            int o = c * L;
-            FloatVector xi = FloatVector.fromArray(S, xt, a + o);
-            c0 = xi.mul(FloatVector.fromArray(S, xt, b0 + o)).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
-            c1 = xi.mul(FloatVector.fromArray(S, xt, b0 + kl + o)).fma(FloatVector.broadcast(S, kernel[k0 + k + c]),
-                    c1);
-            c2 = xi.mul(FloatVector.fromArray(S, xt, b0 + 2 * kl + o))
-                    .fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c2);
-            c3 = xi.mul(FloatVector.fromArray(S, xt, b0 + 3 * kl + o))
-                    .fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c3);
+            int o = a0 + c * L;
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c0 = FloatVector.fromArray(S, xt, o).mul(y).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
+            c1 = FloatVector.fromArray(S, xt, o + kl).mul(y).fma(FloatVector.broadcast(S, kernel[k1 + c]), c1);
+            c2 = FloatVector.fromArray(S, xt, o + 2 * kl).mul(y).fma(FloatVector.broadcast(S, kernel[k2 + c]), c2);
+            c3 = FloatVector.fromArray(S, xt, o + 3 * kl).mul(y).fma(FloatVector.broadcast(S, kernel[k3 + c]), c3);
         }
-        c0.intoArray(t, p * L);
-        c1.intoArray(t, (p + 1) * L);
-        c2.intoArray(t, (p + 2) * L);
-        c3.intoArray(t, (p + 3) * L);
+        c0.intoArray(t, p0 * L);
+        c1.intoArray(t, p1 * L);
+        c2.intoArray(t, p2 * L);
+        c3.intoArray(t, p3 * L);
     }
 
     /** {@code t[p·L + l]}: pair p of row r0 + l, one pair alone (vec at the edges, and mat). */
