@@ -31,6 +31,8 @@ final class Transpose {
     private static final VectorMask<Float> UP1 = bit(1, true), DOWN1 = bit(1, false), UP2 = bit(2, true),
             DOWN2 = bit(2, false), UP4 = bit(4, true), DOWN4 = bit(4, false), UP8 = bit(8, true), DOWN8 = bit(8, false);
 
+    /** Whether {@link #whole} runs here (16 lanes). */
+    static final boolean WHOLE = L == 16;
     /** Stage b = 1, 2, 4, 8's two-vector selections at 16 lanes, for vector i then i + b (null below 16 lanes). */
     private static final FloatVector[] PICK = {pick(1, true), pick(1, false), pick(2, true), pick(2, false),
             pick(4, true), pick(4, false), pick(8, true), pick(8, false)};
@@ -148,9 +150,14 @@ final class Transpose {
         return true;
     }
 
-    /** The 16-lane block in registers, unmasked: the first bCount vectors written. */
-    private static void whole(float[] a, int aBase, int[] aOff, int ao, float[] b, int bBase, int[] bOff, int bo,
-                              int bCount) {
+    /**
+     * {@link #block} with {@code aLanes = bLanes = L} where {@link #WHOLE}, for a caller that knows all L whole vectors
+     * at {@code aBase + aOff[ao + i]} lie in a (lanes read past what the caller means to move reach only vectors past
+     * bCount): the block in registers, unmasked, the first bCount vectors written. It spares {@code block}'s bounds
+     * check of every vector.
+     */
+    static void whole(float[] a, int aBase, int[] aOff, int ao, float[] b, int bBase, int[] bOff, int bo,
+                      int bCount) {
         FloatVector v0 = FloatVector.fromArray(S, a, aBase + aOff[ao]);
         FloatVector v1 = FloatVector.fromArray(S, a, aBase + aOff[ao + 1]);
         FloatVector v2 = FloatVector.fromArray(S, a, aBase + aOff[ao + 2]);
