@@ -69,7 +69,12 @@ final class SimdPairs implements Step {
             transpose(r0, n, users);
             pairs();
             // [pair][row] back to the rows' [pair], L pairs at a time
-            for (int q = 0; q < P; q += L) {
+            int q = 0;
+            // t holds a whole vector of pairs past the last: only the last block of pairs, when partial, needs masks
+            if (Transpose.WHOLE) {
+                for (; q + L <= P; q += L) Transpose.whole(t, q * L, strideL, 0, f, outOff + r0 * P + q, rowP, 0, n);
+            }
+            for (; q < P; q += L) {
                 Transpose.block(t, q * L, strideL, 0, L, f, outOff + r0 * P + q, rowP, 0, n, Math.min(L, P - q),
                         scratch);
             }
@@ -80,45 +85,143 @@ final class SimdPairs implements Step {
     private void transpose(int r0, int n, int users) {
         boolean mapped = false;
         for (int l = 0; l < L; l++) rowK[l] = l < n ? l * k : 0;
+        int umax = 0;
         for (int i = 0; i < F; i++) {
             int dst = i * k * L;
             if (!x.user[i] || !x.candOut) {
-                channels(x.off[i] + r0 * k, rowK, dst);
+                channels(x.off[i] + r0 * k, rowK, (n - 1) * k, dst);
             } else if (users == 1) {
                 if (r0 > 0) continue; // the same broadcast in every block
                 for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
             } else {
                 if (!mapped) {
-                    for (int l = 0; l < L; l++) umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
+                    for (int l = 0; l < L; l++) {
+                        umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
+                        umax = Math.max(umax, umap[l]);
+                    }
                     mapped = true;
                 }
-                channels(x.off[i], umap, dst);
+                channels(x.off[i], umap, umax, dst);
             }
         }
     }
 
-    /** One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time. */
-    private void channels(int base, int[] rowAt, int dst) {
+    /**
+     * One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time; the last row
+     * is at {@code base + last}. Whole vectors where they lie in f: the channels past the field (the next row's) go to
+     * vectors that are not written.
+     */
+    private void channels(int base, int[] rowAt, int last, int dst) {
         for (int c = 0; c < k; c += L) {
             int w = Math.min(L, k - c);
-            Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
+            if (Transpose.WHOLE && base + c >= 0 && base + last + c <= f.length - L) {
+                Transpose.whole(f, base + c, rowAt, 0, xt, dst + c * L, strideL, 0, w);
+            } else {
+                Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
+            }
         }
     }
 
     /**
      * The plain dot products (inner, num) in blocks of four fields i by four fields j > i: per channel 8 loads feed
-     * 16 independent FMAs (a load per FMA was the bound). The pairs inside each block of four i, and those left at
-     * the edges, one or four at a time.
+     * 16 independent FMAs (a load per FMA was the bound). The six pairs inside each block of four i share one pass,
+     * as do the j left at the edge (two, then one, by the four i): a pair alone is a chain of k dependent FMAs, so
+     * the 85 of them at 26 fields cost as much as all the 4 × 4 blocks. Only the pairs among the last F mod 4
+     * fields (at most three) go one at a time.
      */
     private void dots() {
         int i0 = 0;
         for (; i0 + 4 <= F; i0 += 4) {
-            for (int i = i0; i < i0 + 3; i++) for (int j = i + 1; j < i0 + 4; j++) dot(i, j);
+            dotsDiagonal(i0);
             int j = i0 + 4;
             for (; j + 4 <= F; j += 4) dots4x4(i0, j);
-            for (; j < F; j++) for (int i = i0; i < i0 + 4; i++) dot(i, j);
+            if (j + 2 <= F) {
+                dots4x2(i0, j);
+                j += 2;
+            }
+            if (j < F) dots4x1(i0, j);
         }
         for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) dot(i, j);
+    }
+
+    /** The six pairs among fields i0..i0+3. */
+    private void dotsDiagonal(int i0) {
+        if (reuse && users(i0)) return;
+        int kl = k * L, a0 = i0 * kl;
+        FloatVector c01 = FloatVector.zero(S), c02 = c01, c03 = c01, c12 = c01, c13 = c01, c23 = c01;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c01 = x0.fma(x1, c01);
+            c02 = x0.fma(x2, c02);
+            c03 = x0.fma(x3, c03);
+            c12 = x1.fma(x2, c12);
+            c13 = x1.fma(x3, c13);
+            c23 = x2.fma(x3, c23);
+        }
+        int p0 = pair(i0, i0 + 1), p1 = pair(i0 + 1, i0 + 2), p2 = pair(i0 + 2, i0 + 3);
+        boolean num = kind == Kind.NUM;
+        (num ? c01.mul(kernel[p0]) : c01).intoArray(t, p0 * L);
+        (num ? c02.mul(kernel[p0 + 1]) : c02).intoArray(t, (p0 + 1) * L);
+        (num ? c03.mul(kernel[p0 + 2]) : c03).intoArray(t, (p0 + 2) * L);
+        (num ? c12.mul(kernel[p1]) : c12).intoArray(t, p1 * L);
+        (num ? c13.mul(kernel[p1 + 1]) : c13).intoArray(t, (p1 + 1) * L);
+        (num ? c23.mul(kernel[p2]) : c23).intoArray(t, p2 * L);
+    }
+
+    /** Fields i0..i0+3 by j0, j0 + 1, both above every i: 8 pairs. */
+    private void dots4x2(int i0, int j0) {
+        if (reuse && users(i0) && x.user[j0] && x.user[j0 + 1]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector y0 = FloatVector.fromArray(S, xt, o + d), y1 = FloatVector.fromArray(S, xt, o + d + kl);
+            FloatVector x = FloatVector.fromArray(S, xt, o);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            x = FloatVector.fromArray(S, xt, o + kl);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            x = FloatVector.fromArray(S, xt, o + 2 * kl);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            x = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+        }
+        int p = pair(i0, j0);
+        boolean num = kind == Kind.NUM;
+        (num ? c00.mul(kernel[p]) : c00).intoArray(t, p * L);
+        (num ? c01.mul(kernel[p + 1]) : c01).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 1, j0);
+        (num ? c10.mul(kernel[p]) : c10).intoArray(t, p * L);
+        (num ? c11.mul(kernel[p + 1]) : c11).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 2, j0);
+        (num ? c20.mul(kernel[p]) : c20).intoArray(t, p * L);
+        (num ? c21.mul(kernel[p + 1]) : c21).intoArray(t, (p + 1) * L);
+        p = pair(i0 + 3, j0);
+        (num ? c30.mul(kernel[p]) : c30).intoArray(t, p * L);
+        (num ? c31.mul(kernel[p + 1]) : c31).intoArray(t, (p + 1) * L);
+    }
+
+    /** Fields i0..i0+3 by j above every i: 4 pairs. */
+    private void dots4x1(int i0, int j) {
+        if (reuse && users(i0) && x.user[j]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j - i0) * kl;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int o = a0; o < a0 + kl; o += L) {
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c0 = FloatVector.fromArray(S, xt, o).fma(y, c0);
+            c1 = FloatVector.fromArray(S, xt, o + kl).fma(y, c1);
+            c2 = FloatVector.fromArray(S, xt, o + 2 * kl).fma(y, c2);
+            c3 = FloatVector.fromArray(S, xt, o + 3 * kl).fma(y, c3);
+        }
+        boolean num = kind == Kind.NUM;
+        (num ? c0.mul(kernel[pair(i0, j)]) : c0).intoArray(t, (pair(i0, j)) * L);
+        (num ? c1.mul(kernel[pair(i0 + 1, j)]) : c1).intoArray(t, (pair(i0 + 1, j)) * L);
+        (num ? c2.mul(kernel[pair(i0 + 2, j)]) : c2).intoArray(t, (pair(i0 + 2, j)) * L);
+        (num ? c3.mul(kernel[pair(i0 + 3, j)]) : c3).intoArray(t, (pair(i0 + 3, j)) * L);
     }
 
     /** Whether fields i..i+3 are all user fields. */
@@ -204,39 +307,119 @@ final class SimdPairs implements Step {
             return;
         }
         if (kind == Kind.VEC) {
-            for (int i = 0; i < F; i++) {
-                int j = i + 1;
-                for (; j + 4 <= F; j += 4) vec4(i, j);
-                for (; j < F; j++) mat(pair(i, j));
+            // as the dot products: blocks of four i, so that no more than three pairs go alone
+            int i0 = 0;
+            for (; i0 + 4 <= F; i0 += 4) {
+                vecDiagonal(i0);
+                int j = i0 + 4;
+                for (; j + 4 <= F; j += 4) vec4x4(i0, j);
+                for (; j < F; j++) vec4x1(i0, j);
             }
+            for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) mat(pair(i, j));
             return;
         }
         for (int p = 0; p < P; p++) mat(p);
     }
 
     /**
-     * The vec kernel for pairs (i, j0..j0+3): field i's channel loaded once for four pairs, four independent chains
-     * ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order).
+     * The vec kernel for fields i0..i0+3 by j0..j0+3, every j above every i: per channel 8 loads feed 16 independent
+     * chains ({@code Σ_c (x_i[c]·x_j[c])·K[p][c]} in the reference's order). Four pairs of one i loaded the i's channel
+     * once per four pairs, and loads (with the kernel's broadcasts) rather than the arithmetic were the bound.
      */
-    private void vec4(int i, int j0) {
-        if (reuse && x.user[i] && users(j0)) return;
-        int kl = k * L, a = i * kl, b0 = j0 * kl, p = pair(i, j0), k0 = p * k;
+    private void vec4x4(int i0, int j0) {
+        if (reuse && users(i0) && users(j0)) return;
+        int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
+        int k0 = pair(i0, j0) * k, k1 = pair(i0 + 1, j0) * k, k2 = pair(i0 + 2, j0) * k, k3 = pair(i0 + 3, j0) * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int c = 0; c < k; c++) {
+            int o = a0 + c * L;
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c00 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + c]), c00);
+            c10 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + c]), c10);
+            c20 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + c]), c20);
+            c30 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + c]), c30);
+            y = FloatVector.fromArray(S, xt, o + d + kl);
+            c01 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + k + c]), c01);
+            c11 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + k + c]), c11);
+            c21 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + k + c]), c21);
+            c31 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + k + c]), c31);
+            y = FloatVector.fromArray(S, xt, o + d + 2 * kl);
+            c02 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c02);
+            c12 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + 2 * k + c]), c12);
+            c22 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + 2 * k + c]), c22);
+            c32 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + 2 * k + c]), c32);
+            y = FloatVector.fromArray(S, xt, o + d + 3 * kl);
+            c03 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c03);
+            c13 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + 3 * k + c]), c13);
+            c23 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + 3 * k + c]), c23);
+            c33 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + 3 * k + c]), c33);
+        }
+        int p0 = k0 / k, p1 = k1 / k, p2 = k2 / k, p3 = k3 / k;
+        c00.intoArray(t, p0 * L);
+        c01.intoArray(t, (p0 + 1) * L);
+        c02.intoArray(t, (p0 + 2) * L);
+        c03.intoArray(t, (p0 + 3) * L);
+        c10.intoArray(t, p1 * L);
+        c11.intoArray(t, (p1 + 1) * L);
+        c12.intoArray(t, (p1 + 2) * L);
+        c13.intoArray(t, (p1 + 3) * L);
+        c20.intoArray(t, p2 * L);
+        c21.intoArray(t, (p2 + 1) * L);
+        c22.intoArray(t, (p2 + 2) * L);
+        c23.intoArray(t, (p2 + 3) * L);
+        c30.intoArray(t, p3 * L);
+        c31.intoArray(t, (p3 + 1) * L);
+        c32.intoArray(t, (p3 + 2) * L);
+        c33.intoArray(t, (p3 + 3) * L);
+    }
+
+    /** The vec kernel for the six pairs among fields i0..i0+3: six independent chains. */
+    private void vecDiagonal(int i0) {
+        if (reuse && users(i0)) return;
+        int kl = k * L, a0 = i0 * kl, p0 = pair(i0, i0 + 1), p1 = pair(i0 + 1, i0 + 2), p2 = pair(i0 + 2, i0 + 3);
+        int k01 = p0 * k, k12 = p1 * k, k23 = p2 * k;
+        FloatVector c01 = FloatVector.zero(S), c02 = c01, c03 = c01, c12 = c01, c13 = c01, c23 = c01;
+        for (int c = 0; c < k; c++) {
+            int o = a0 + c * L;
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            c01 = x0.mul(x1).fma(FloatVector.broadcast(S, kernel[k01 + c]), c01);
+            c02 = x0.mul(x2).fma(FloatVector.broadcast(S, kernel[k01 + k + c]), c02);
+            c03 = x0.mul(x3).fma(FloatVector.broadcast(S, kernel[k01 + 2 * k + c]), c03);
+            c12 = x1.mul(x2).fma(FloatVector.broadcast(S, kernel[k12 + c]), c12);
+            c13 = x1.mul(x3).fma(FloatVector.broadcast(S, kernel[k12 + k + c]), c13);
+            c23 = x2.mul(x3).fma(FloatVector.broadcast(S, kernel[k23 + c]), c23);
+        }
+        c01.intoArray(t, p0 * L);
+        c02.intoArray(t, (p0 + 1) * L);
+        c03.intoArray(t, (p0 + 2) * L);
+        c12.intoArray(t, p1 * L);
+        c13.intoArray(t, (p1 + 1) * L);
+        c23.intoArray(t, p2 * L);
+    }
+
+    /** The vec kernel for pairs (i0..i0+3, j), j above every i: field j's channel loaded once for four chains. */
+    private void vec4x1(int i0, int j) {
+        if (reuse && users(i0) && x.user[j]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j - i0) * kl;
+        int p0 = pair(i0, j), p1 = pair(i0 + 1, j), p2 = pair(i0 + 2, j), p3 = pair(i0 + 3, j);
+        int k0 = p0 * k, k1 = p1 * k, k2 = p2 * k, k3 = p3 * k;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int c = 0; c < k; c++) {
-            int o = c * L;
-            FloatVector xi = FloatVector.fromArray(S, xt, a + o);
-            c0 = xi.mul(FloatVector.fromArray(S, xt, b0 + o)).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
-            c1 = xi.mul(FloatVector.fromArray(S, xt, b0 + kl + o)).fma(FloatVector.broadcast(S, kernel[k0 + k + c]),
-                    c1);
-            c2 = xi.mul(FloatVector.fromArray(S, xt, b0 + 2 * kl + o))
-                    .fma(FloatVector.broadcast(S, kernel[k0 + 2 * k + c]), c2);
-            c3 = xi.mul(FloatVector.fromArray(S, xt, b0 + 3 * kl + o))
-                    .fma(FloatVector.broadcast(S, kernel[k0 + 3 * k + c]), c3);
+            int o = a0 + c * L;
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c0 = FloatVector.fromArray(S, xt, o).mul(y).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
+            c1 = FloatVector.fromArray(S, xt, o + kl).mul(y).fma(FloatVector.broadcast(S, kernel[k1 + c]), c1);
+            c2 = FloatVector.fromArray(S, xt, o + 2 * kl).mul(y).fma(FloatVector.broadcast(S, kernel[k2 + c]), c2);
+            c3 = FloatVector.fromArray(S, xt, o + 3 * kl).mul(y).fma(FloatVector.broadcast(S, kernel[k3 + c]), c3);
         }
-        c0.intoArray(t, p * L);
-        c1.intoArray(t, (p + 1) * L);
-        c2.intoArray(t, (p + 2) * L);
-        c3.intoArray(t, (p + 3) * L);
+        c0.intoArray(t, p0 * L);
+        c1.intoArray(t, p1 * L);
+        c2.intoArray(t, p2 * L);
+        c3.intoArray(t, p3 * L);
     }
 
     /** {@code t[p·L + l]}: pair p of row r0 + l, one pair alone (vec at the edges, and mat). */

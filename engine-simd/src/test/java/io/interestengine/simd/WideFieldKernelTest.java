@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The paths of the pair and self-attention kernels that {@link FamilyOpsTest}'s 2, 3 and 7 fields do not reach:
- * 13 and 26 fields (the pair kernels' blocks of four by four fields, more queries than lanes at every width), with
+ * 13 and 26 fields (the pair kernels' blocks of four by four fields, more queries than lanes at every width), and for
+ * the pair kernels 4 and 9 (with 7, 13 and 26 every way a block of four fields ends: no j left past the blocks of
+ * four, or one, two, three; zero to three fields past the last block of four), with
  * the user fields in a run at the front (whole blocks of user pairs, reused from a ranking request's first block of
  * rows) or spread out, on a ranking request over 37 rows (two blocks and a tail at 512 bits), a batch and two users.
  * SIMD against the scalar kernel, which {@link FamilyOpsTest} checks against the formulas. Tolerance as there
@@ -87,7 +89,7 @@ class WideFieldKernelTest {
     void pairKernelsOnManyFields() {
         Random r = new Random(11);
         for (Shape s : SHAPES) {
-            for (int F : new int[]{13, 26}) {
+            for (int F : new int[]{4, 9, 13, 26}) {
                 for (int k : new int[]{3, 10, 17}) {
                     for (boolean spread : new boolean[]{false, true}) {
                         List<Value> in = fields(F, k, F / 2, spread);
