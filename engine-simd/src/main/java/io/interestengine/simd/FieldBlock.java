@@ -38,32 +38,43 @@ final class FieldBlock {
 
     /** Fills {@link #xt} for rows r0 … r0 + n − 1 (lanes from n on hold row r0's values, for nobody to store). */
     void load(int r0, int n, int users) {
-        int k = x.k;
+        int k = x.k, umax = 0;
         boolean mapped = false;
         for (int l = 0; l < L; l++) rowK[l] = l < n ? l * k : 0;
         for (int i = 0; i < x.F; i++) {
             int dst = i * k * L;
             if (!x.user[i] || !x.candOut) {
-                channels(x.off[i] + r0 * k, rowK, dst);
+                channels(x.off[i] + r0 * k, rowK, (n - 1) * k, dst);
             } else if (users == 1) {
                 if (r0 > 0) continue; // the same broadcast in every block
                 for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
             } else {
                 if (!mapped) {
-                    for (int l = 0; l < L; l++) umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
+                    for (int l = 0; l < L; l++) {
+                        umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
+                        umax = Math.max(umax, umap[l]);
+                    }
                     mapped = true;
                 }
-                channels(x.off[i], umap, dst);
+                channels(x.off[i], umap, umax, dst);
             }
         }
     }
 
-    /** One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time. */
-    private void channels(int base, int[] rowAt, int dst) {
+    /**
+     * One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time; the last row
+     * is at {@code base + last}. Whole vectors where they lie in f: the channels past the field (the next row's) go to
+     * vectors that are not written.
+     */
+    private void channels(int base, int[] rowAt, int last, int dst) {
         int k = x.k;
         for (int c = 0; c < k; c += L) {
             int w = Math.min(L, k - c);
-            Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
+            if (Transpose.WHOLE && base + c >= 0 && base + last + c <= f.length - L) {
+                Transpose.whole(f, base + c, rowAt, 0, xt, dst + c * L, strideL, 0, w);
+            } else {
+                Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ import static io.interestengine.simd.Vec.S;
 
 /**
  * PNN's reduced inner product and its outer product (kernel mat, vec or num), one value per field pair, with
- * vectors across L rows: a block's fields are transposed channel-major ({@code xt[i][c][row]}; a user field broadcast
+ * vectors across L rows: a block's fields are transposed channel-major ({@link FieldBlock}; a user field broadcast
  * when the request has one user), every pair is then k full-width FMAs (k² for mat) whatever k is, and the block's
  * {@code [pair][row]} results are transposed back into the rows' {@code [pair]} outputs. Both transposes are
  * in-register L × L blocks ({@link Transpose}): gathers, one float per lane, cost more than the pairs themselves.
@@ -24,8 +24,9 @@ final class SimdPairs implements Step {
     private final FieldRows x;
     private final Kind kind;
     private final Value out;
+    private final FieldBlock blk;
     private final float[] f, kernel, xt, t, scratch = new float[L * L];
-    private final int[] ints, strideL, rowP, rowK, umap;
+    private final int[] strideL, rowP;
     private final int P, k, F, outOff;
     /** This block's user pairs are in t from the first block: skip them. */
     private boolean reuse;
@@ -38,7 +39,6 @@ final class SimdPairs implements Step {
               int[] ints, Bindings b) {
         this.out = out;
         this.f = f;
-        this.ints = ints;
         this.kernel = kernel;
         kind = type == null ? Kind.INNER : switch (type) {
             case MAT -> Kind.MAT;
@@ -46,17 +46,16 @@ final class SimdPairs implements Step {
             case NUM -> Kind.NUM;
         };
         x = new FieldRows(out, in, b);
+        blk = new FieldBlock(x, f, ints);
         F = x.F;
         k = x.k;
         P = x.pi.length;
         outOff = b.off(out);
-        xt = new float[F * k * L];
+        xt = blk.xt;
         // a vector of pairs past the last, read by the transpose of the last block of pairs
         t = new float[(P + L) * L];
         strideL = RowSums.strides(L);
         rowP = RowSums.strides(P);
-        rowK = new int[L];
-        umap = new int[L];
     }
 
     @Override
@@ -65,8 +64,8 @@ final class SimdPairs implements Step {
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
             // One user: a pair of two user fields is the same in every row, and t keeps the first block's value.
-            reuse = users == 1 && x.candOut && r0 > 0;
-            transpose(r0, n, users);
+            reuse = blk.reuse(r0, users);
+            blk.load(r0, n, users);
             pairs();
             // [pair][row] back to the rows' [pair], L pairs at a time
             int q = 0;
@@ -77,47 +76,6 @@ final class SimdPairs implements Step {
             for (; q < P; q += L) {
                 Transpose.block(t, q * L, strideL, 0, L, f, outOff + r0 * P + q, rowP, 0, n, Math.min(L, P - q),
                         scratch);
-            }
-        }
-    }
-
-    /** {@code xt[(i·k + c)·L + l]} = field i, channel c of row r0 + l (lanes from n on: row r0's, never stored). */
-    private void transpose(int r0, int n, int users) {
-        boolean mapped = false;
-        for (int l = 0; l < L; l++) rowK[l] = l < n ? l * k : 0;
-        int umax = 0;
-        for (int i = 0; i < F; i++) {
-            int dst = i * k * L;
-            if (!x.user[i] || !x.candOut) {
-                channels(x.off[i] + r0 * k, rowK, (n - 1) * k, dst);
-            } else if (users == 1) {
-                if (r0 > 0) continue; // the same broadcast in every block
-                for (int c = 0; c < k; c++) FloatVector.broadcast(S, f[x.off[i] + c]).intoArray(xt, dst + c * L);
-            } else {
-                if (!mapped) {
-                    for (int l = 0; l < L; l++) {
-                        umap[l] = ints[x.rowMapOff + r0 + (l < n ? l : 0)] * k;
-                        umax = Math.max(umax, umap[l]);
-                    }
-                    mapped = true;
-                }
-                channels(x.off[i], umap, umax, dst);
-            }
-        }
-    }
-
-    /**
-     * One field's L rows at {@code base + rowAt[l]} into {@code xt[dst + c·L + l]}, L channels at a time; the last row
-     * is at {@code base + last}. Whole vectors where they lie in f: the channels past the field (the next row's) go to
-     * vectors that are not written.
-     */
-    private void channels(int base, int[] rowAt, int last, int dst) {
-        for (int c = 0; c < k; c += L) {
-            int w = Math.min(L, k - c);
-            if (Transpose.WHOLE && base + c >= 0 && base + last + c <= f.length - L) {
-                Transpose.whole(f, base + c, rowAt, 0, xt, dst + c * L, strideL, 0, w);
-            } else {
-                Transpose.block(f, base + c, rowAt, 0, w, xt, dst + c * L, strideL, 0, w, L, scratch);
             }
         }
     }
