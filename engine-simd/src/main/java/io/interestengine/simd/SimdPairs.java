@@ -69,9 +69,16 @@ final class SimdPairs implements Step {
             pairs();
             // [pair][row] back to the rows' [pair], L pairs at a time
             int q = 0;
-            // t holds a whole vector of pairs past the last: only the last block of pairs, when partial, needs masks
+            // t holds a whole vector of pairs past the last: only the last block of pairs, when partial, needs masks.
+            // Unless rows follow this block and a row holds a whole vector of pairs: then that block goes first,
+            // whole, its lanes past the last pair spilling into the next row's first pairs, which the first block of
+            // pairs (or the next row block) then writes.
             if (Transpose.WHOLE) {
+                int part = P - P % L;
+                boolean spill = P >= L && part < P && r0 + n < rows;
+                if (spill) Transpose.whole(t, part * L, strideL, 0, f, outOff + r0 * P + part, rowP, 0, n);
                 for (; q + L <= P; q += L) Transpose.whole(t, q * L, strideL, 0, f, outOff + r0 * P + q, rowP, 0, n);
+                if (spill) q = P;
             }
             for (; q < P; q += L) {
                 Transpose.block(t, q * L, strideL, 0, L, f, outOff + r0 * P + q, rowP, 0, n, Math.min(L, P - q),
@@ -271,7 +278,11 @@ final class SimdPairs implements Step {
                 vecDiagonal(i0);
                 int j = i0 + 4;
                 for (; j + 4 <= F; j += 4) vec4x4(i0, j);
-                for (; j < F; j++) vec4x1(i0, j);
+                if (j + 2 <= F) {
+                    vec4x2(i0, j);
+                    j += 2;
+                }
+                if (j < F) vec4x1(i0, j);
             }
             for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) mat(pair(i, j));
             return;
@@ -357,6 +368,38 @@ final class SimdPairs implements Step {
         c12.intoArray(t, p1 * L);
         c13.intoArray(t, (p1 + 1) * L);
         c23.intoArray(t, p2 * L);
+    }
+
+    /** The vec kernel for pairs (i0..i0+3, j0 and j0+1), both j above every i: eight chains. */
+    private void vec4x2(int i0, int j0) {
+        if (reuse && users(i0) && x.user[j0] && x.user[j0 + 1]) return;
+        int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
+        int p0 = pair(i0, j0), p1 = pair(i0 + 1, j0), p2 = pair(i0 + 2, j0), p3 = pair(i0 + 3, j0);
+        int k0 = p0 * k, k1 = p1 * k, k2 = p2 * k, k3 = p3 * k;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, e0 = c0, e1 = c0, e2 = c0, e3 = c0;
+        for (int c = 0; c < k; c++) {
+            int o = a0 + c * L;
+            FloatVector x0 = FloatVector.fromArray(S, xt, o), x1 = FloatVector.fromArray(S, xt, o + kl);
+            FloatVector x2 = FloatVector.fromArray(S, xt, o + 2 * kl), x3 = FloatVector.fromArray(S, xt, o + 3 * kl);
+            FloatVector y = FloatVector.fromArray(S, xt, o + d);
+            c0 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + c]), c0);
+            c1 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + c]), c1);
+            c2 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + c]), c2);
+            c3 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + c]), c3);
+            y = FloatVector.fromArray(S, xt, o + d + kl);
+            e0 = x0.mul(y).fma(FloatVector.broadcast(S, kernel[k0 + k + c]), e0);
+            e1 = x1.mul(y).fma(FloatVector.broadcast(S, kernel[k1 + k + c]), e1);
+            e2 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + k + c]), e2);
+            e3 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + k + c]), e3);
+        }
+        c0.intoArray(t, p0 * L);
+        e0.intoArray(t, (p0 + 1) * L);
+        c1.intoArray(t, p1 * L);
+        e1.intoArray(t, (p1 + 1) * L);
+        c2.intoArray(t, p2 * L);
+        e2.intoArray(t, (p2 + 1) * L);
+        c3.intoArray(t, p3 * L);
+        e3.intoArray(t, (p3 + 1) * L);
     }
 
     /** The vec kernel for pairs (i0..i0+3, j), j above every i: field j's channel loaded once for four chains. */
