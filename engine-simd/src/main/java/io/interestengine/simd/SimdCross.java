@@ -51,7 +51,9 @@ final class SimdCross {
     static final class Cross implements Step {
         private final CrossOp op;
         private final Weights w;
-        private final float[] f, y, k, bias, dots = new float[4], red = new float[L], acc = new float[4 * L];
+        private final float[] f, y, k, bias, dots = new float[4], acc = new float[4 * L];
+        /** The vector form's {@code B_L} (all layers' biases summed, padded) and {@code B_l·w_l} per layer. */
+        private final float[] bsum, bw;
         private final int inOff, outOff, d, dpad;
         private final Gemm.Call call = new Gemm.Call();
 
@@ -66,6 +68,15 @@ final class SimdCross {
             y = op.matrix() ? new float[maxRows * dpad] : null;
             k = op.kernels();
             bias = op.bias();
+            int layers = op.layers();
+            bsum = new float[dpad];
+            bw = new float[layers];
+            for (int l = 0; l < layers; l++) {
+                double sw = 0;
+                for (int j = 0; j < d; j++) sw += (double) bsum[j] * k[l * d + j];
+                bw[l] = (float) sw;
+                for (int j = 0; j < d; j++) bsum[j] += bias[l * d + j];
+            }
         }
 
         @Override
@@ -91,51 +102,44 @@ final class SimdCross {
         }
 
         /**
-         * The vector cross, row by row with every layer fused: one pass per layer updates {@code x = x0·s + b_l + x}
-         * and takes the next layer's dot product {@code x·w_{l+1}} from the values just written; layer 0 reads x0
-         * as x, so the input is never copied.
+         * The vector cross in closed form. With {@code s_l = x_l·w_l}, every layer keeps {@code x_l = x0·c_l + B_l}:
+         * {@code c_0 = 1, c_{l+1} = c_l + s_l} (a scalar per row) and {@code B_l = b_0 + … + b_{l−1}} (a vector shared
+         * by every row), so {@code s_l = c_l·(x0·w_l) + B_l·w_l}. A row costs its L dot products with x0 and one
+         * pass writing {@code x0·c_L + B_L}, where the layer-by-layer form reads and writes the row twice per layer.
+         * The same value as the reference's {@code x0·s + b + x}, rounded in another order.
          */
         private void vector(int rows) {
             int layers = op.layers(), r = 0;
             for (; L >= 4 && r + 4 <= rows; r += 4) {
-                int x0 = inOff + r * d, x = outOff + r * d;
-                dots4(x0);
-                for (int l = 0; l < layers; l++) layer4(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1);
+                int x0 = inOff + r * d;
+                float c0 = 1f, c1 = 1f, c2 = 1f, c3 = 1f;
+                for (int l = 0; l < layers; l++) {
+                    dots4(x0, l * d);
+                    float beta = bw[l];
+                    c0 += c0 * dots[0] + beta;
+                    c1 += c1 * dots[1] + beta;
+                    c2 += c2 * dots[2] + beta;
+                    c3 += c3 * dots[3] + beta;
+                }
+                write(x0, outOff + r * d, c0);
+                write(x0 + d, outOff + (r + 1) * d, c1);
+                write(x0 + 2 * d, outOff + (r + 2) * d, c2);
+                write(x0 + 3 * d, outOff + (r + 3) * d, c3);
             }
             for (; r < rows; r++) {
-                int x0 = inOff + r * d, x = outOff + r * d;
-                float s = dot(x0, 0);
-                for (int l = 0; l < layers; l++) {
-                    s = layer(x0, l == 0 ? x0 : x, x, l, l + 1 < layers ? (l + 1) * d : -1, s);
-                }
+                int x0 = inOff + r * d;
+                float c = 1f;
+                for (int l = 0; l < layers; l++) c += c * Vec.dot(f, x0, k, l * d, d) + bw[l];
+                write(x0, outOff + r * d, c);
             }
         }
 
-        private float dot(int x, int kw) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0;
-            int j = 0;
-            for (; j + 2 * L <= d; j += 2 * L) {
-                a0 = FloatVector.fromArray(S, f, x + j).fma(FloatVector.fromArray(S, k, kw + j), a0);
-                a1 = FloatVector.fromArray(S, f, x + j + L).fma(FloatVector.fromArray(S, k, kw + j + L), a1);
-            }
-            if (j + L <= d) {
-                a0 = FloatVector.fromArray(S, f, x + j).fma(FloatVector.fromArray(S, k, kw + j), a0);
-                j += L;
-            }
-            if (j < d) {
-                VectorMask<Float> m = S.indexInRange(j, d);
-                a1 = FloatVector.fromArray(S, f, x + j, m).fma(FloatVector.fromArray(S, k, kw + j, m), a1);
-            }
-            a0.add(a1).intoArray(red, 0);
-            return Vec.sum(red, 0, L);
-        }
-
-        /** The first layer's dot products {@code x0·w_0} of four consecutive rows from x0, into {@link #dots}. */
-        private void dots4(int x0) {
+        /** The dot products {@code x0·w} of four consecutive rows from x0, w at kw, into {@link #dots}. */
+        private void dots4(int x0, int kw) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             int j = 0, d2 = 2 * d, d3 = 3 * d;
             for (; j + L <= d; j += L) {
-                FloatVector w = FloatVector.fromArray(S, k, j);
+                FloatVector w = FloatVector.fromArray(S, k, kw + j);
                 a0 = FloatVector.fromArray(S, f, x0 + j).fma(w, a0);
                 a1 = FloatVector.fromArray(S, f, x0 + d + j).fma(w, a1);
                 a2 = FloatVector.fromArray(S, f, x0 + d2 + j).fma(w, a2);
@@ -143,7 +147,7 @@ final class SimdCross {
             }
             if (j < d) {
                 VectorMask<Float> m = S.indexInRange(j, d);
-                FloatVector w = FloatVector.fromArray(S, k, j, m);
+                FloatVector w = FloatVector.fromArray(S, k, kw + j, m);
                 a0 = FloatVector.fromArray(S, f, x0 + j, m).fma(w, a0);
                 a1 = FloatVector.fromArray(S, f, x0 + d + j, m).fma(w, a1);
                 a2 = FloatVector.fromArray(S, f, x0 + d2 + j, m).fma(w, a2);
@@ -156,95 +160,18 @@ final class SimdCross {
             Vec.sum4(acc, dots);
         }
 
-        /**
-         * {@link #layer} on four consecutive rows at once (their s in {@link #dots}, replaced by the next layer's):
-         * four independent dot-product chains in flight, and w and b loaded once for the four; the masked last
-         * vector ({@link #tail4}) joins the same accumulators, and the four lane sums share one butterfly
-         * ({@link Vec#sum4}). The last layer takes a dot product with its own w that nobody reads (a
-         * branch-free loop compiles to the smaller code).
-         */
-        private void layer4(int x0, int src, int x, int l, int kw) {
-            FloatVector s0 = FloatVector.broadcast(S, dots[0]), s1 = FloatVector.broadcast(S, dots[1]);
-            FloatVector s2 = FloatVector.broadcast(S, dots[2]), s3 = FloatVector.broadcast(S, dots[3]);
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            int bo = l * d, full = d - d % L, d2 = 2 * d, d3 = 3 * d, kv = kw < 0 ? bo : kw;
-            for (int j = 0; j < full; j += L) {
-                FloatVector b = FloatVector.fromArray(S, bias, bo + j), w = FloatVector.fromArray(S, k, kv + j);
-                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(s0).add(b)
-                        .add(FloatVector.fromArray(S, f, src + j));
-                FloatVector t1 = FloatVector.fromArray(S, f, x0 + d + j).mul(s1).add(b)
-                        .add(FloatVector.fromArray(S, f, src + d + j));
-                FloatVector t2 = FloatVector.fromArray(S, f, x0 + d2 + j).mul(s2).add(b)
-                        .add(FloatVector.fromArray(S, f, src + d2 + j));
-                FloatVector t3 = FloatVector.fromArray(S, f, x0 + d3 + j).mul(s3).add(b)
-                        .add(FloatVector.fromArray(S, f, src + d3 + j));
-                t0.intoArray(f, x + j);
-                t1.intoArray(f, x + d + j);
-                t2.intoArray(f, x + d2 + j);
-                t3.intoArray(f, x + d3 + j);
-                a0 = t0.fma(w, a0);
-                a1 = t1.fma(w, a1);
-                a2 = t2.fma(w, a2);
-                a3 = t3.fma(w, a3);
+        /** {@code f[out …] = x0·c + B_L} over one row. */
+        private void write(int x0, int out, float c) {
+            FloatVector cv = FloatVector.broadcast(S, c);
+            int j = 0;
+            for (; j + L <= d; j += L) {
+                FloatVector.fromArray(S, f, x0 + j).fma(cv, FloatVector.fromArray(S, bsum, j)).intoArray(f, out + j);
             }
-            a0.intoArray(acc, 0);
-            a1.intoArray(acc, L);
-            a2.intoArray(acc, 2 * L);
-            a3.intoArray(acc, 3 * L);
-            if (full < d) tail4(x0, src, x, bo, kv, full);
-            Vec.sum4(acc, dots);
-        }
-
-        /**
-         * The masked last vector of {@link #layer4}'s four rows from {@code j}, its products added to the
-         * accumulators in {@link #acc} (lanes beyond d load as zeros). A method of its own, and the lane sums in
-         * another: one method holding all of it is beyond what C1 can compile with profiling, and a method C1 gives
-         * up on stays at its first tier.
-         */
-        private void tail4(int x0, int src, int x, int bo, int kw, int j) {
-            VectorMask<Float> m = S.indexInRange(j, d);
-            FloatVector b = FloatVector.fromArray(S, bias, bo + j, m), w = FloatVector.fromArray(S, k, kw + j, m);
-            for (int i = 0; i < 4; i++) {
-                int o = i * d;
-                FloatVector t = FloatVector.fromArray(S, f, x0 + o + j, m).mul(dots[i]).add(b)
-                        .add(FloatVector.fromArray(S, f, src + o + j, m));
-                t.intoArray(f, x + o + j, m);
-                t.fma(w, FloatVector.fromArray(S, acc, i * L)).intoArray(acc, i * L);
-            }
-        }
-
-        /**
-         * {@code x = x0·s + b_l + src} (the reference's order of operations); returns {@code x·w} at kw, or 0 when
-         * kw &lt; 0.
-         */
-        private float layer(int x0, int src, int x, int l, int kw, float s) {
-            FloatVector sv = FloatVector.broadcast(S, s), a0 = FloatVector.zero(S), a1 = a0;
-            int bo = l * d, j = 0;
-            boolean next = kw >= 0;
-            for (; j + 2 * L <= d; j += 2 * L) {
-                FloatVector t0 = FloatVector.fromArray(S, f, x0 + j).mul(sv).add(FloatVector.fromArray(S, bias, bo + j))
-                        .add(FloatVector.fromArray(S, f, src + j));
-                FloatVector t1 = FloatVector.fromArray(S, f, x0 + j + L).mul(sv)
-                        .add(FloatVector.fromArray(S, bias, bo + j + L))
-                        .add(FloatVector.fromArray(S, f, src + j + L));
-                t0.intoArray(f, x + j);
-                t1.intoArray(f, x + j + L);
-                if (next) {
-                    a0 = t0.fma(FloatVector.fromArray(S, k, kw + j), a0);
-                    a1 = t1.fma(FloatVector.fromArray(S, k, kw + j + L), a1);
-                }
-            }
-            for (; j < d; j += L) {
+            if (j < d) {
                 VectorMask<Float> m = S.indexInRange(j, d);
-                FloatVector t = FloatVector.fromArray(S, f, x0 + j, m).mul(sv)
-                        .add(FloatVector.fromArray(S, bias, bo + j, m))
-                        .add(FloatVector.fromArray(S, f, src + j, m));
-                t.intoArray(f, x + j, m);
-                if (next) a0 = t.fma(FloatVector.fromArray(S, k, kw + j, m), a0);
+                FloatVector.fromArray(S, f, x0 + j, m).fma(cv, FloatVector.fromArray(S, bsum, j, m))
+                        .intoArray(f, out + j, m);
             }
-            if (!next) return 0f;
-            a0.add(a1).intoArray(red, 0);
-            return Vec.sum(red, 0, L);
         }
     }
 
