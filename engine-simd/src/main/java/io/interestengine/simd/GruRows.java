@@ -67,7 +67,8 @@ final class GruRows {
      * float[], int)}. The TF cell starts its two products from these rows (the GEMM's addend) instead of adding
      * them in passes of their own.
      */
-    void cell(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
+    void cell(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out,
+            int outOff) {
         if (w.tf) {
             tfEven(n, gxs, gxOff, ld, p, q, h, hOff, out, outOff);
         } else {
@@ -161,7 +162,8 @@ final class GruRows {
     }
 
     /** {@link #tf} for unscaled, evenly spaced input-side rows: they are the products' addends. */
-    private void tfEven(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out, int outOff) {
+    private void tfEven(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out,
+            int outOff) {
         // the state product's pad columns take the candidate's first input-side columns: sigmoid of them is unread
         call.weights(w.state).a(h, hOff, hp, n).addend(gxs, gxOff, ld).c(hs, 0, sw).run();
         Vec.sigmoid(hs, 0, hs, 0, n * sw);
@@ -169,7 +171,9 @@ final class GruRows {
         // its pad columns read past the row's candidate block (xSlack after the last row): unread after tanh
         call.weights(w.cand).a(rh, 0, hp, n).addend(gxs, gxOff + 2 * this.h, ld).c(gc, 0, cw).run();
         Vec.tanh(gc, 0, gc, 0, n * cw);
-        for (int i = 0; i < n; i++) mix(hs, i * sw + this.h, gc, i * cw, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
+        for (int i = 0; i < n; i++) {
+            mix(hs, i * sw + this.h, gc, i * cw, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
+        }
     }
 
     /** {@code r⊙h} rows for the candidate product, from the sigmoid rows of {@code hs}. */
