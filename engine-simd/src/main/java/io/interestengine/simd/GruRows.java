@@ -26,8 +26,9 @@ final class GruRows {
     private final float[] gx, hs;
     /** TF: {@code r⊙h} rows and candidate products. */
     private final float[] rh, gc;
-    /** {@link #step}'s per-row arguments of {@link #cell}: row offsets into gx, scale 1, keep fraction g (p = 1, q = 0). */
+    /** Row offsets of the PyTorch cell's input-side rows when they come evenly spaced (scratch of {@link #cell}). */
     private final int[] rowOff;
+    /** Scale 1 for the evenly spaced rows; {@link #step}'s keep fraction g (p = 1, q = 0). */
     private final float[] ones, zeros;
     private final Gemm.Call call = new Gemm.Call();
 
@@ -38,13 +39,12 @@ final class GruRows {
         xw = w.xw;
         sw = w.state.npad;
         cw = w.tf ? w.cand.npad : 0;
-        gx = new float[maxRows * xw];
+        gx = new float[maxRows * xw + w.xSlack];
         // a row's later gate blocks are read a whole vector at a time past its last real column: slack after the last row
         hs = new float[maxRows * sw + hp];
         rh = w.tf ? new float[maxRows * hp] : null;
         gc = w.tf ? new float[maxRows * cw + hp] : null;
         rowOff = new int[maxRows];
-        for (int i = 0; i < maxRows; i++) rowOff[i] = i * xw;
         ones = new float[maxRows];
         Arrays.fill(ones, 1f);
         zeros = new float[maxRows];
@@ -57,7 +57,24 @@ final class GruRows {
     void step(int n, float[] x, int xOff, int ldx, float[] h, int hOff, float[] out, int outOff) {
         if (n == 0) return;
         call.weights(w.x).a(x, xOff, ldx, n).c(gx, 0, xw).run();
-        cell(n, gx, rowOff, ones, ones, zeros, h, hOff, out, outOff);
+        cell(n, gx, 0, xw, ones, zeros, h, hOff, out, outOff);
+    }
+
+    /**
+     * The step of rows {@code i < n} given their unscaled input-side pre-activations at {@code gxs[gxOff + i·ld]}
+     * ({@code ld} may be 0: one row for all), which must have {@link GruWeights#xSlack} floats after the last row;
+     * keep fraction and states as in {@link #cell(int, float[], int[], float[], float[], float[], float[], int,
+     * float[], int)}. The TF cell starts its two products from these rows (the GEMM's addend) instead of adding
+     * them in passes of their own.
+     */
+    void cell(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out,
+            int outOff) {
+        if (w.tf) {
+            tfEven(n, gxs, gxOff, ld, p, q, h, hOff, out, outOff);
+        } else {
+            for (int i = 0; i < n; i++) rowOff[i] = gxOff + i * ld;
+            torch(n, gxs, rowOff, ones, p, q, h, hOff, out, outOff);
+        }
     }
 
     /**
@@ -129,13 +146,7 @@ final class GruRows {
         }
         // one pass over the block's rows back to back (their pad columns are the GEMM's zeros, and unread)
         Vec.sigmoid(hs, 0, hs, 0, n * sw);
-        for (int i = 0; i < n; i++) {
-            int so = i * sw, ho = hOff + i * hp, ri = i * hp;
-            // r⊙h over whole vectors: past h, r reads the u block but h's pad lanes are zero (and the GEMM reads h columns)
-            for (int j = 0; j < hp; j += L) {
-                FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
-            }
-        }
+        rh(n, h, hOff);
         call.weights(w.cand).a(rh, 0, hp, n).c(gc, 0, cw).run();
         for (int i = 0; i < n; i++) {
             int xo = gxOff[i], ci = i * cw;
@@ -148,5 +159,31 @@ final class GruRows {
         }
         Vec.tanh(gc, 0, gc, 0, n * cw);
         for (int i = 0; i < n; i++) mix(hs, i * sw + H, gc, i * cw, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
+    }
+
+    /** {@link #tf} for unscaled, evenly spaced input-side rows: they are the products' addends. */
+    private void tfEven(int n, float[] gxs, int gxOff, int ld, float[] p, float[] q, float[] h, int hOff, float[] out,
+            int outOff) {
+        // the state product's pad columns take the candidate's first input-side columns: sigmoid of them is unread
+        call.weights(w.state).a(h, hOff, hp, n).addend(gxs, gxOff, ld).c(hs, 0, sw).run();
+        Vec.sigmoid(hs, 0, hs, 0, n * sw);
+        rh(n, h, hOff);
+        // its pad columns read past the row's candidate block (xSlack after the last row): unread after tanh
+        call.weights(w.cand).a(rh, 0, hp, n).addend(gxs, gxOff + 2 * this.h, ld).c(gc, 0, cw).run();
+        Vec.tanh(gc, 0, gc, 0, n * cw);
+        for (int i = 0; i < n; i++) {
+            mix(hs, i * sw + this.h, gc, i * cw, p[i], q[i], h, hOff + i * hp, out, outOff + i * hp);
+        }
+    }
+
+    /** {@code r⊙h} rows for the candidate product, from the sigmoid rows of {@code hs}. */
+    private void rh(int n, float[] h, int hOff) {
+        for (int i = 0; i < n; i++) {
+            int so = i * sw, ho = hOff + i * hp, ri = i * hp;
+            // over whole vectors: past h, r reads the u block but h's pad lanes are zero (and the GEMM reads h columns)
+            for (int j = 0; j < hp; j += L) {
+                FloatVector.fromArray(S, hs, so + j).mul(FloatVector.fromArray(S, h, ho + j)).intoArray(rh, ri + j);
+            }
+        }
     }
 }

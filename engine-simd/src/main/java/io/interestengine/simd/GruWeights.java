@@ -23,6 +23,11 @@ final class GruWeights {
     final Packed cand;
     /** PyTorch: {@code b_ih}, blocks at 0, h, 2h, padded to whole vectors; TF: null. */
     final float[] xBias;
+    /**
+     * Floats past the last row of input-side pre-activations that a step may read: the TF cell's candidate
+     * product takes {@code cand.npad} columns from column {@code 2h} of a row as its addend.
+     */
+    final int xSlack;
 
     GruWeights(GruCell w) {
         tf = w.tf();
@@ -49,6 +54,7 @@ final class GruWeights {
             xBias = java.util.Arrays.copyOf(w.ihBias(), Vec.pad(3 * h));
         }
         xw = x.npad;
+        xSlack = tf ? Math.max(0, 2 * h + cand.npad - xw) : 0;
     }
 
     /** Rows {@code [0, n)} of a {@code [n, cols]} matrix, columns {@code [from, from + width)}, to {@code dst} from row {@code at}. */

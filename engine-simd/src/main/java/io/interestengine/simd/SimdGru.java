@@ -65,7 +65,7 @@ final class SimdGru implements Step {
         W = op.in().width();
         H = w.h;
         hp = w.hpad;
-        gxShared = new float[T * w.xw];
+        gxShared = new float[T * w.xw + w.xSlack];
         this.par = par;
         blocks = new Block[par.parts];
         for (int k = 0; k < blocks.length; k++) blocks[k] = new Block();
@@ -108,7 +108,7 @@ final class SimdGru implements Step {
          * its own history: one GEMM per row over its real positions before the recurrence (a batch's GRUs), rather
          * than a 4-row GEMM and a copy of the rows' inputs at every step.
          */
-        private final float[] gx = new float[BLOCK * T * w.xw];
+        private final float[] gx = new float[BLOCK * T * w.xw + w.xSlack];
         /** The block's states. */
         private final float[] h = new float[BLOCK * hp];
         /** Per row of the block: keep-fraction scalars and input scale of this step, offset of its input-side row. */
@@ -163,7 +163,12 @@ final class SimdGru implements Step {
                     gxOff[i] = shared ? t * w.xw : (i * T + k) * w.xw;
                 }
                 float[] gxs = shared ? gxShared : gx;
-                cell.cell(n, gxs, gxOff, scale, p, q, h, 0, h, 0);
+                if (op.form() == GruOp.AttentionForm.AIGRU) {
+                    cell.cell(n, gxs, gxOff, scale, p, q, h, 0, h, 0);
+                } else {
+                    // unscaled rows, evenly spaced: a row's position k of its own history, or the shared position
+                    cell.cell(n, gxs, gxOff[0], shared ? 0 : T * w.xw, p, q, h, 0, h, 0);
+                }
                 if (op.returnSequence()) {
                     for (int i = 0; i < n; i++) {
                         int r = order[b0 + i];
