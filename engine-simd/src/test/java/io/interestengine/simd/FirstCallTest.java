@@ -38,21 +38,32 @@ class FirstCallTest {
 
     @Test
     void firstCallEqualsTheThousandthOnEveryBundledModel() throws IOException, InterruptedException {
-        Path models = io.interestengine.testkit.GoldenCases.fixturesDir("golden").getParent().getParent().resolve("models");
+        assertIdentical(bundledModels());
+    }
+
+    @Test
+    void firstCallEqualsTheThousandthOnTheFamilyFixtures() throws IOException, InterruptedException {
+        assertIdentical(familyFixtures());
+    }
+
+    /** The bundled models' directories ({@code models/*} with a model.json), at least one. */
+    static List<Path> bundledModels() throws IOException {
+        Path models = io.interestengine.testkit.GoldenCases.fixturesDir("golden").getParent().getParent()
+                .resolve("models");
         List<Path> dirs;
         try (Stream<Path> s = Files.list(models)) {
             dirs = s.filter(d -> Files.exists(d.resolve("model.json"))).sorted().toList();
         }
         assertFalse(dirs.isEmpty(), "no bundled models under " + models);
-        assertIdentical(dirs);
+        return dirs;
     }
 
-    @Test
-    void firstCallEqualsTheThousandthOnTheFamilyFixtures() throws IOException, InterruptedException {
+    /** {@link #FAMILY_FIXTURES}' directories, each checked to hold a model. */
+    static List<Path> familyFixtures() {
         Path deepctr = io.interestengine.testkit.GoldenCases.fixturesDir("deepctr");
         List<Path> dirs = FAMILY_FIXTURES.stream().map(deepctr::resolve).toList();
         for (Path d : dirs) assertTrue(Files.exists(d.resolve("model.json")), "no fixture " + d);
-        assertIdentical(dirs);
+        return dirs;
     }
 
     /** Each model in a fresh JVM ({@link Main}); fails listing every model whose first call differed. */

@@ -8,15 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -33,14 +30,9 @@ class ProfiledTierTest {
     @Test
     void everyKernelMethodCompilesAtTheProfiledTier() throws IOException, InterruptedException {
         assumeTrue(System.getProperty(Vec.BITS_PROPERTY) == null, "the machine's own vector width only");
-        Path models = io.interestengine.testkit.GoldenCases.fixturesDir("golden").getParent().getParent().resolve("models");
-        Path deepctr = io.interestengine.testkit.GoldenCases.fixturesDir("deepctr");
         List<String> dirs = new ArrayList<>();
-        try (Stream<Path> s = Files.list(models)) {
-            s.filter(d -> Files.exists(d.resolve("model.json"))).sorted().forEach(d -> dirs.add(d.toString()));
-        }
-        assertFalse(dirs.isEmpty(), "no bundled models under " + models);
-        for (String f : FirstCallTest.FAMILY_FIXTURES) dirs.add(deepctr.resolve(f).toString());
+        for (Path d : FirstCallTest.bundledModels()) dirs.add(d.toString());
+        for (Path d : FirstCallTest.familyFixtures()) dirs.add(d.toString());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xcomp",
                 "-XX:TieredStopAtLevel=3", "-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
@@ -52,9 +44,10 @@ class ProfiledTierTest {
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("SCORED " + dirs.size()), out);
-        List<String> skipped = out.lines().filter(l -> l.contains("COMPILE SKIPPED") && l.contains("io.interestengine"))
-                .toList();
-        assertTrue(skipped.isEmpty(), "engine methods C1 cannot compile with profiling:\n" + String.join("\n", skipped));
+        List<String> skipped = out.lines()
+                .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("io.interestengine")).toList();
+        assertTrue(skipped.isEmpty(),
+                "engine methods C1 cannot compile with profiling:\n" + String.join("\n", skipped));
     }
 
     /** Run in the child JVM: one ranking request and one batch per model directory. */
