@@ -21,6 +21,7 @@ import io.interestengine.spi.DeviceSession;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -269,8 +270,11 @@ class FamilyOpsTest {
     @Test
     void afm() {
         Random r = new Random(4);
+        // one field too: no pair, the attention-weighted sum is empty
+        int[] fields = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(1), Arrays.stream(FIELDS))
+                .toArray();
         for (Shape s : SHAPES) {
-            for (int F : FIELDS) {
+            for (int F : fields) {
                 for (int k : WIDTHS) {
                     for (int A : new int[]{1, 5, 17}) {
                         List<Value> in = fields(F, k, s);
