@@ -68,21 +68,18 @@ final class SimdPairs implements Step {
             blk.load(r0, n, users);
             pairs();
             // [pair][row] back to the rows' [pair], L pairs at a time
-            int q = 0;
-            // t holds a whole vector of pairs past the last: only the last block of pairs, when partial, needs masks.
-            // Unless rows follow this block and a row holds a whole vector of pairs: then that block goes first,
-            // whole, its lanes past the last pair spilling into the next row's first pairs, which the first block of
-            // pairs (or the next row block) then writes.
+            int q = 0, rowOut = outOff + r0 * P;
             if (Transpose.WHOLE) {
-                int part = P - P % L;
-                boolean spill = P >= L && part < P && r0 + n < rows;
-                if (spill) Transpose.whole(t, part * L, strideL, 0, f, outOff + r0 * P + part, rowP, 0, n);
-                for (; q + L <= P; q += L) Transpose.whole(t, q * L, strideL, 0, f, outOff + r0 * P + q, rowP, 0, n);
-                if (spill) q = P;
+                for (; q + L <= P; q += L) Transpose.whole(t, q * L, strideL, 0, f, rowOut + q, rowP, 0, n);
+                // the last, partial vector of pairs: where a row holds a whole vector of pairs, its last L pairs whole
+                // (the ones already written again, with the same values) rather than masked
+                if (q < P && P >= L) {
+                    Transpose.whole(t, (P - L) * L, strideL, 0, f, rowOut + P - L, rowP, 0, n);
+                    q = P;
+                }
             }
             for (; q < P; q += L) {
-                Transpose.block(t, q * L, strideL, 0, L, f, outOff + r0 * P + q, rowP, 0, n, Math.min(L, P - q),
-                        scratch);
+                Transpose.block(t, q * L, strideL, 0, L, f, rowOut + q, rowP, 0, n, Math.min(L, P - q), scratch);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.interestengine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -22,7 +23,10 @@ import static io.interestengine.simd.Vec.S;
  * masked loads and stores, half the shuffles. A block of pair results into the rows' outputs took 50 ns against 60
  * by the groups, the in-register code alone 37-40 ns (a loop of blocks alone, thread CPU time, shared machine). Its
  * 64 shuffles and 32 moves are small enough for C1. The selections are read from an array: held in static final
- * vectors, the same code took 60 ns.
+ * vectors, the same code took 60 ns. The block runs as ints (the floats reinterpreted, no instruction): a float
+ * vector's selection indices are converted to ints, with their NaN checks, on every call, about 10% of a block's time
+ * (34.5 against 36-43 ns, a loop of output blocks alone). The last stage computes only the vectors written: a field
+ * of k = 10 channels needs 10 of 16.
  */
 final class Transpose {
     /** Stage b's lane exchange: lane j takes lane j XOR b (identity where b ≥ L, unused). */
@@ -34,21 +38,21 @@ final class Transpose {
     /** Whether {@link #whole} runs here (16 lanes). */
     static final boolean WHOLE = L == 16;
     /** Stage b = 1, 2, 4, 8's two-vector selections at 16 lanes, for vector i then i + b (null below 16 lanes). */
-    private static final FloatVector[] PICK = {pick(1, true), pick(1, false), pick(2, true), pick(2, false),
+    private static final IntVector[] PICK = {pick(1, true), pick(1, false), pick(2, true), pick(2, false),
             pick(4, true), pick(4, false), pick(8, true), pick(8, false)};
 
     private Transpose() {
     }
 
     /** Lane j of vector i (lo) or i + b: its own lane where bit b of j says it stays, else lane j ^ b of the other. */
-    private static FloatVector pick(int b, boolean lo) {
+    private static IntVector pick(int b, boolean lo) {
         if (L != 16) return null;
-        float[] x = new float[L];
+        int[] x = new int[L];
         for (int j = 0; j < L; j++) {
             boolean set = (j & b) != 0;
             x[j] = lo ? (set ? L + (j ^ b) : j) : (set ? L + j : j ^ b);
         }
-        return FloatVector.fromArray(S, x, 0);
+        return IntVector.fromArray(IntVector.SPECIES_512, x, 0);
     }
 
     private static VectorShuffle<Float> xor(int b) {
@@ -158,23 +162,23 @@ final class Transpose {
      */
     static void whole(float[] a, int aBase, int[] aOff, int ao, float[] b, int bBase, int[] bOff, int bo,
                       int bCount) {
-        FloatVector v0 = FloatVector.fromArray(S, a, aBase + aOff[ao]);
-        FloatVector v1 = FloatVector.fromArray(S, a, aBase + aOff[ao + 1]);
-        FloatVector v2 = FloatVector.fromArray(S, a, aBase + aOff[ao + 2]);
-        FloatVector v3 = FloatVector.fromArray(S, a, aBase + aOff[ao + 3]);
-        FloatVector v4 = FloatVector.fromArray(S, a, aBase + aOff[ao + 4]);
-        FloatVector v5 = FloatVector.fromArray(S, a, aBase + aOff[ao + 5]);
-        FloatVector v6 = FloatVector.fromArray(S, a, aBase + aOff[ao + 6]);
-        FloatVector v7 = FloatVector.fromArray(S, a, aBase + aOff[ao + 7]);
-        FloatVector v8 = FloatVector.fromArray(S, a, aBase + aOff[ao + 8]);
-        FloatVector v9 = FloatVector.fromArray(S, a, aBase + aOff[ao + 9]);
-        FloatVector v10 = FloatVector.fromArray(S, a, aBase + aOff[ao + 10]);
-        FloatVector v11 = FloatVector.fromArray(S, a, aBase + aOff[ao + 11]);
-        FloatVector v12 = FloatVector.fromArray(S, a, aBase + aOff[ao + 12]);
-        FloatVector v13 = FloatVector.fromArray(S, a, aBase + aOff[ao + 13]);
-        FloatVector v14 = FloatVector.fromArray(S, a, aBase + aOff[ao + 14]);
-        FloatVector v15 = FloatVector.fromArray(S, a, aBase + aOff[ao + 15]);
-        FloatVector t, lo, hi;
+        IntVector v0 = FloatVector.fromArray(S, a, aBase + aOff[ao]).reinterpretAsInts();
+        IntVector v1 = FloatVector.fromArray(S, a, aBase + aOff[ao + 1]).reinterpretAsInts();
+        IntVector v2 = FloatVector.fromArray(S, a, aBase + aOff[ao + 2]).reinterpretAsInts();
+        IntVector v3 = FloatVector.fromArray(S, a, aBase + aOff[ao + 3]).reinterpretAsInts();
+        IntVector v4 = FloatVector.fromArray(S, a, aBase + aOff[ao + 4]).reinterpretAsInts();
+        IntVector v5 = FloatVector.fromArray(S, a, aBase + aOff[ao + 5]).reinterpretAsInts();
+        IntVector v6 = FloatVector.fromArray(S, a, aBase + aOff[ao + 6]).reinterpretAsInts();
+        IntVector v7 = FloatVector.fromArray(S, a, aBase + aOff[ao + 7]).reinterpretAsInts();
+        IntVector v8 = FloatVector.fromArray(S, a, aBase + aOff[ao + 8]).reinterpretAsInts();
+        IntVector v9 = FloatVector.fromArray(S, a, aBase + aOff[ao + 9]).reinterpretAsInts();
+        IntVector v10 = FloatVector.fromArray(S, a, aBase + aOff[ao + 10]).reinterpretAsInts();
+        IntVector v11 = FloatVector.fromArray(S, a, aBase + aOff[ao + 11]).reinterpretAsInts();
+        IntVector v12 = FloatVector.fromArray(S, a, aBase + aOff[ao + 12]).reinterpretAsInts();
+        IntVector v13 = FloatVector.fromArray(S, a, aBase + aOff[ao + 13]).reinterpretAsInts();
+        IntVector v14 = FloatVector.fromArray(S, a, aBase + aOff[ao + 14]).reinterpretAsInts();
+        IntVector v15 = FloatVector.fromArray(S, a, aBase + aOff[ao + 15]).reinterpretAsInts();
+        IntVector t, lo, hi;
         lo = PICK[0];
         hi = PICK[1];
         t = lo.selectFrom(v0, v1);
@@ -253,47 +257,24 @@ final class Transpose {
         t = lo.selectFrom(v11, v15);
         v15 = hi.selectFrom(v11, v15);
         v11 = t;
+        // the last stage only for the vectors written: a field of k < L channels needs k of them
         lo = PICK[6];
         hi = PICK[7];
-        t = lo.selectFrom(v0, v8);
-        v8 = hi.selectFrom(v0, v8);
-        v0 = t;
-        t = lo.selectFrom(v1, v9);
-        v9 = hi.selectFrom(v1, v9);
-        v1 = t;
-        t = lo.selectFrom(v2, v10);
-        v10 = hi.selectFrom(v2, v10);
-        v2 = t;
-        t = lo.selectFrom(v3, v11);
-        v11 = hi.selectFrom(v3, v11);
-        v3 = t;
-        t = lo.selectFrom(v4, v12);
-        v12 = hi.selectFrom(v4, v12);
-        v4 = t;
-        t = lo.selectFrom(v5, v13);
-        v13 = hi.selectFrom(v5, v13);
-        v5 = t;
-        t = lo.selectFrom(v6, v14);
-        v14 = hi.selectFrom(v6, v14);
-        v6 = t;
-        t = lo.selectFrom(v7, v15);
-        v15 = hi.selectFrom(v7, v15);
-        v7 = t;
-        if (bCount > 0) v0.intoArray(b, bBase + bOff[bo + 0]);
-        if (bCount > 1) v1.intoArray(b, bBase + bOff[bo + 1]);
-        if (bCount > 2) v2.intoArray(b, bBase + bOff[bo + 2]);
-        if (bCount > 3) v3.intoArray(b, bBase + bOff[bo + 3]);
-        if (bCount > 4) v4.intoArray(b, bBase + bOff[bo + 4]);
-        if (bCount > 5) v5.intoArray(b, bBase + bOff[bo + 5]);
-        if (bCount > 6) v6.intoArray(b, bBase + bOff[bo + 6]);
-        if (bCount > 7) v7.intoArray(b, bBase + bOff[bo + 7]);
-        if (bCount > 8) v8.intoArray(b, bBase + bOff[bo + 8]);
-        if (bCount > 9) v9.intoArray(b, bBase + bOff[bo + 9]);
-        if (bCount > 10) v10.intoArray(b, bBase + bOff[bo + 10]);
-        if (bCount > 11) v11.intoArray(b, bBase + bOff[bo + 11]);
-        if (bCount > 12) v12.intoArray(b, bBase + bOff[bo + 12]);
-        if (bCount > 13) v13.intoArray(b, bBase + bOff[bo + 13]);
-        if (bCount > 14) v14.intoArray(b, bBase + bOff[bo + 14]);
-        if (bCount > 15) v15.intoArray(b, bBase + bOff[bo + 15]);
+        if (bCount > 0) lo.selectFrom(v0, v8).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 0]);
+        if (bCount > 1) lo.selectFrom(v1, v9).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 1]);
+        if (bCount > 2) lo.selectFrom(v2, v10).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 2]);
+        if (bCount > 3) lo.selectFrom(v3, v11).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 3]);
+        if (bCount > 4) lo.selectFrom(v4, v12).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 4]);
+        if (bCount > 5) lo.selectFrom(v5, v13).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 5]);
+        if (bCount > 6) lo.selectFrom(v6, v14).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 6]);
+        if (bCount > 7) lo.selectFrom(v7, v15).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 7]);
+        if (bCount > 8) hi.selectFrom(v0, v8).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 8]);
+        if (bCount > 9) hi.selectFrom(v1, v9).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 9]);
+        if (bCount > 10) hi.selectFrom(v2, v10).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 10]);
+        if (bCount > 11) hi.selectFrom(v3, v11).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 11]);
+        if (bCount > 12) hi.selectFrom(v4, v12).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 12]);
+        if (bCount > 13) hi.selectFrom(v5, v13).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 13]);
+        if (bCount > 14) hi.selectFrom(v6, v14).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 14]);
+        if (bCount > 15) hi.selectFrom(v7, v15).reinterpretAsFloats().intoArray(b, bBase + bOff[bo + 15]);
     }
 }
