@@ -6,6 +6,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -186,6 +187,15 @@ public final class RedisStateStore implements StateStore {
         synchronized (batchConns) {
             if (closed) throw new IllegalStateException("state store is closed");
             c = client.connect(CODEC);
+            // With manual flushing, commands queued to a node connection that is still being opened when it is
+            // flushed can stay unsent (Lettuce issue 2420): a read then waits out its timeout. So the connections
+            // that route by slot (one per primary, keyed by host and port) are opened first, while this
+            // connection still flushes by itself. A primary that joins later is connected to lazily, as before.
+            for (RedisClusterNode n : c.getPartitions()) {
+                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    c.getConnection(n.getUri().getHost(), n.getUri().getPort());
+                }
+            }
             c.setAutoFlushCommands(false);
             batchConns.add(c);
             return c;

@@ -90,7 +90,7 @@ class ScoringServerTest {
                 "$199999"));
         assertEquals(400, outOfRange.statusCode(), outOfRange.body());
         assertTrue(outOfRange.body().contains("99999"), outOfRange.body());
-        var tooBig = Fixtures.post(port, "/v1/models/din:score", " ".repeat(2 << 20) + req);
+        var tooBig = Fixtures.postExpectingContinue(port, "/v1/models/din:score", " ".repeat(2 << 20) + req);
         assertEquals(413, tooBig.statusCode());
         // The server still answers after every one of these.
         assertEquals(200, Fixtures.post(port, "/v1/models/din:score", req).statusCode());
