@@ -186,14 +186,25 @@ public final class RedisStateStore implements StateStore {
         if (c != null) return c;
         synchronized (batchConns) {
             if (closed) throw new IllegalStateException("state store is closed");
-            c = client.connect(CODEC);
+            try {
+                c = client.connect(CODEC);
+            } catch (RuntimeException e) {
+                throw new StateStoreException("cannot open a connection to the Redis Cluster: " + e.getMessage(), e);
+            }
             // With manual flushing, commands queued to a node connection that is still being opened when it is
             // flushed can stay unsent (Lettuce issue 2420): a read then waits out its timeout. So the connections
             // that route by slot (one per primary, keyed by host and port) are opened first, while this
             // connection still flushes by itself. A primary that joins later is connected to lazily, as before.
             for (RedisClusterNode n : c.getPartitions()) {
-                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    c.getConnection(n.getUri().getHost(), n.getUri().getPort());
+                if (!n.is(RedisClusterNode.NodeFlag.UPSTREAM)) continue;
+                String host = n.getUri().getHost();
+                int port = n.getUri().getPort();
+                try {
+                    c.getConnection(host, port);
+                } catch (RuntimeException e) {
+                    c.close();
+                    throw new StateStoreException("cannot open a connection to Redis node " + host + ":" + port + ": "
+                            + e.getMessage(), e);
                 }
             }
             c.setAutoFlushCommands(false);

@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The state store's batched reads and writes on connections it has just opened, against a real cluster. */
@@ -60,5 +61,16 @@ class RedisStateStoreTest {
                 }
             }
         }
+    }
+
+    /** A batch that cannot open its connection fails with the store's own exception, saying so. */
+    @Test
+    void aBatchThatCannotConnectFailsWithTheStoresException() {
+        RedisClusterClient other = RedisClusters.client(RedisClusterFixture.get().spec());
+        RedisStateStore store = new RedisStateStore(other);
+        other.shutdown();
+        StateStoreException e = assertThrows(StateStoreException.class, () -> store.getAll("fp", List.of("a", "b")));
+        assertTrue(e.getMessage().startsWith("cannot open a connection"), e.getMessage());
+        store.close();
     }
 }
