@@ -84,28 +84,6 @@ final class SimdPairs implements Step {
         }
     }
 
-    /**
-     * The plain dot products (inner, num) in blocks of four fields i by four fields j > i: per channel 8 loads feed
-     * 16 independent FMAs (a load per FMA was the bound). The six pairs inside each block of four i share one pass,
-     * as do the j left at the edge (two, then one, by the four i): a pair alone is a chain of k dependent FMAs, so
-     * the 85 of them at 26 fields cost as much as all the 4 × 4 blocks. Only the pairs among the last F mod 4
-     * fields (at most three) go one at a time.
-     */
-    private void dots() {
-        int i0 = 0;
-        for (; i0 + 4 <= F; i0 += 4) {
-            dotsDiagonal(i0);
-            int j = i0 + 4;
-            for (; j + 4 <= F; j += 4) dots4x4(i0, j);
-            if (j + 2 <= F) {
-                dots4x2(i0, j);
-                j += 2;
-            }
-            if (j < F) dots4x1(i0, j);
-        }
-        for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) dot(i, j);
-    }
-
     /** The six pairs among fields i0..i0+3. */
     private void dotsDiagonal(int i0) {
         if (reuse && users(i0)) return;
@@ -179,11 +157,12 @@ final class SimdPairs implements Step {
             c2 = FloatVector.fromArray(S, xt, o + 2 * kl).fma(y, c2);
             c3 = FloatVector.fromArray(S, xt, o + 3 * kl).fma(y, c3);
         }
+        int p0 = pair(i0, j), p1 = pair(i0 + 1, j), p2 = pair(i0 + 2, j), p3 = pair(i0 + 3, j);
         boolean num = kind == Kind.NUM;
-        (num ? c0.mul(kernel[pair(i0, j)]) : c0).intoArray(t, (pair(i0, j)) * L);
-        (num ? c1.mul(kernel[pair(i0 + 1, j)]) : c1).intoArray(t, (pair(i0 + 1, j)) * L);
-        (num ? c2.mul(kernel[pair(i0 + 2, j)]) : c2).intoArray(t, (pair(i0 + 2, j)) * L);
-        (num ? c3.mul(kernel[pair(i0 + 3, j)]) : c3).intoArray(t, (pair(i0 + 3, j)) * L);
+        (num ? c0.mul(kernel[p0]) : c0).intoArray(t, p0 * L);
+        (num ? c1.mul(kernel[p1]) : c1).intoArray(t, p1 * L);
+        (num ? c2.mul(kernel[p2]) : c2).intoArray(t, p2 * L);
+        (num ? c3.mul(kernel[p3]) : c3).intoArray(t, p3 * L);
     }
 
     /** Whether fields i..i+3 are all user fields. */
@@ -262,29 +241,45 @@ final class SimdPairs implements Step {
         (num ? c33.mul(kernel[p3 + 3]) : c33).intoArray(t, (p3 + 3) * L);
     }
 
-    /** {@code t[p·L + l]}: pair p of row r0 + l, every pair this block computes. */
+    /**
+     * {@code t[p·L + l]}: pair p of row r0 + l, every pair this block computes. The dot products (inner, num) and
+     * vec go in blocks of four fields i by four fields j > i: per channel 8 loads feed 16 independent FMAs (a load
+     * per FMA was the bound). The six pairs inside each block of four i share one pass, as do the j left at the edge
+     * (two, then one, by the four i): a pair alone is a chain of k dependent FMAs, so the 85 of them at 26 fields
+     * cost as much as all the 4 × 4 blocks. Only the pairs among the last F mod 4 fields (at most three) go one at a
+     * time. mat takes each pair alone.
+     */
     private void pairs() {
-        if (kind == Kind.INNER || kind == Kind.NUM) {
-            dots();
+        if (kind == Kind.MAT) {
+            for (int p = 0; p < P; p++) mat(p);
             return;
         }
-        if (kind == Kind.VEC) {
-            // as the dot products: blocks of four i, so that no more than three pairs go alone
-            int i0 = 0;
-            for (; i0 + 4 <= F; i0 += 4) {
-                vecDiagonal(i0);
-                int j = i0 + 4;
-                for (; j + 4 <= F; j += 4) vec4x4(i0, j);
-                if (j + 2 <= F) {
-                    vec4x2(i0, j);
-                    j += 2;
-                }
-                if (j < F) vec4x1(i0, j);
+        boolean vec = kind == Kind.VEC;
+        int i0 = 0;
+        for (; i0 + 4 <= F; i0 += 4) {
+            if (vec) vecDiagonal(i0);
+            else dotsDiagonal(i0);
+            int j = i0 + 4;
+            for (; j + 4 <= F; j += 4) {
+                if (vec) vec4x4(i0, j);
+                else dots4x4(i0, j);
             }
-            for (int i = i0; i < F; i++) for (int j = i + 1; j < F; j++) mat(pair(i, j));
-            return;
+            if (j + 2 <= F) {
+                if (vec) vec4x2(i0, j);
+                else dots4x2(i0, j);
+                j += 2;
+            }
+            if (j < F) {
+                if (vec) vec4x1(i0, j);
+                else dots4x1(i0, j);
+            }
         }
-        for (int p = 0; p < P; p++) mat(p);
+        for (int i = i0; i < F; i++) {
+            for (int j = i + 1; j < F; j++) {
+                if (vec) mat(pair(i, j));
+                else dot(i, j);
+            }
+        }
     }
 
     /**
@@ -295,7 +290,8 @@ final class SimdPairs implements Step {
     private void vec4x4(int i0, int j0) {
         if (reuse && users(i0) && users(j0)) return;
         int kl = k * L, a0 = i0 * kl, d = (j0 - i0) * kl;
-        int k0 = pair(i0, j0) * k, k1 = pair(i0 + 1, j0) * k, k2 = pair(i0 + 2, j0) * k, k3 = pair(i0 + 3, j0) * k;
+        int p0 = pair(i0, j0), p1 = pair(i0 + 1, j0), p2 = pair(i0 + 2, j0), p3 = pair(i0 + 3, j0);
+        int k0 = p0 * k, k1 = p1 * k, k2 = p2 * k, k3 = p3 * k;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
         FloatVector c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         for (int c = 0; c < k; c++) {
@@ -323,7 +319,6 @@ final class SimdPairs implements Step {
             c23 = x2.mul(y).fma(FloatVector.broadcast(S, kernel[k2 + 3 * k + c]), c23);
             c33 = x3.mul(y).fma(FloatVector.broadcast(S, kernel[k3 + 3 * k + c]), c33);
         }
-        int p0 = k0 / k, p1 = k1 / k, p2 = k2 / k, p3 = k3 / k;
         c00.intoArray(t, p0 * L);
         c01.intoArray(t, (p0 + 1) * L);
         c02.intoArray(t, (p0 + 2) * L);
