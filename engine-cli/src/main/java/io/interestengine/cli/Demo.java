@@ -11,6 +11,7 @@ import io.interestengine.UserState;
 import io.interestengine.graph.Field;
 import io.interestengine.json.Json;
 import io.interestengine.json.Node;
+import io.interestengine.serving.Warmup;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,9 +132,8 @@ final class Demo implements Callable<Integer> {
 
             float[] buf = new float[n];
             var r = p.ranking();
-            // Warm-up: at least 300 calls and half a second, so that the kernels are compiled before the timing.
-            long warmEnd = System.nanoTime() + 500_000_000L;
-            for (int k = 0; k < 300 || System.nanoTime() < warmEnd; k++) session.score(r, buf);
+            // the kernels compiled before the timing
+            Warmup.run(() -> session.score(r, buf));
             long[] t = new long[500];
             for (int k = 0; k < t.length; k++) {
                 long s0 = System.nanoTime();

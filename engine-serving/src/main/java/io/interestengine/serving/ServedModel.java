@@ -6,19 +6,12 @@ import io.interestengine.ModelHolder;
 import io.interestengine.RankingRequest;
 import io.interestengine.json.Json;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 
 /** One model the server serves under a name: its holder (hot swap), warm-up and metadata. */
 final class ServedModel implements AutoCloseable {
-    private static final int WARM_CANDIDATES = 200, WARM_CALLS = 300;
-    /**
-     * Warm-up runs at least WARM_CALLS calls and WARM_MIN_NS, until the JIT has compiled nothing for WARM_QUIET_NS,
-     * at most WARM_NS.
-     */
-    private static final long WARM_MIN_NS = 500_000_000L, WARM_QUIET_NS = 300_000_000L, WARM_NS = 5_000_000_000L;
+    private static final int WARM_CANDIDATES = 200;
     final String name;
     final ModelHolder holder;
 
@@ -29,31 +22,13 @@ final class ServedModel implements AutoCloseable {
 
     /**
      * Scores a synthetic request (row 0 of every table, a half-full history, 200 candidates) until the JIT has
-     * compiled the scoring path: the first real requests then see steady-state latency. A count of calls is not
-     * enough: in a fresh JVM the DeepFM example still took 0.21 ms a request after 300 calls and after half a
-     * second, and 0.036 ms after 3 s. So the warm-up runs until the JVM's total compilation time has not moved for
-     * 0.3 s (at least 300 calls and 0.5 s, at most 5 s; without compilation-time monitoring, the minimum alone).
+     * compiled the scoring path ({@link Warmup}): the first real requests then see steady-state latency.
      */
     void warm() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long t0 = System.nanoTime(), quietSince = t0, compiled = watch ? jit.getTotalCompilationTime() : 0;
         try (ModelHolder.Lease l = holder.acquire()) {
             RankingRequest r = synthetic(l.model());
             float[] out = new float[WARM_CANDIDATES];
-            for (int k = 0; ; k++) {
-                long now = System.nanoTime(), t = now - t0;
-                if (watch) {
-                    long c = jit.getTotalCompilationTime();
-                    if (c != compiled) {
-                        compiled = c;
-                        quietSince = now;
-                    }
-                }
-                boolean quiet = !watch || now - quietSince >= WARM_QUIET_NS;
-                if (t >= WARM_NS || k >= WARM_CALLS && t >= WARM_MIN_NS && quiet) break;
-                l.session().score(r, out);
-            }
+            Warmup.run(() -> l.session().score(r, out));
         }
     }
 
