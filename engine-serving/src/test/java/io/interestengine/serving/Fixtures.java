@@ -117,8 +117,7 @@ final class Fixtures {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(port, path, body, false);
     }
 
     /**
@@ -128,8 +127,14 @@ final class Fixtures {
      */
     static HttpResponse<String> postExpectingContinue(int port, String path, String body)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).expectContinue(true)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(port, path, body, true);
+    }
+
+    private static HttpResponse<String> post(int port, String path, String body, boolean expectContinue)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .expectContinue(expectContinue).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
